@@ -1,0 +1,219 @@
+"""Nested values as plain data: a JSON tree plus a list of numpy arrays.
+
+Everything that crosses a trust boundary or goes to disk goes through this module: the case
+bundles (``testcases/*.h5``) store values this way, and the sandboxed child sends its results
+to the grader this way. Nothing here pickles or evaluates anything.
+
+Schema of a tree node (a JSON object, key ``t`` names the kind):
+
+======================  ==========================================================
+``{"t": "ndarray", "i": k}``   ``arrays[k]``, an ndarray (any shape, numeric/bool dtype)
+``{"t": "npscalar", "i": k}``  a numpy scalar, stored as the 0-d array ``arrays[k]``
+``{"t": "int", "v": 3}``       a Python int (also ``float``, ``bool``, ``str``)
+``{"t": "none"}``              ``None``
+``{"t": "tuple", "items": [...]}``, ``{"t": "list", "items": [...]}``
+``{"t": "dict", "items": [[key_node, value_node], ...]}``  (insertion order kept)
+``{"t": "opaque", "type": "module.Name", "why": "..."}``  a value we refuse to transport
+======================  ==========================================================
+
+``opaque`` only ever comes from student code (a generator, a custom object, an object
+array, something too large); :func:`flatten` with ``strict=True`` raises instead.
+Floats in the JSON tree keep every bit: Python's ``json`` writes ``repr`` and reads it back
+exactly, including ``NaN`` and ``Infinity``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import numpy as np
+
+Tree = dict[str, Any]
+
+#: Largest total array payload one flatten may carry (bytes); beyond it values become opaque.
+MAX_ARRAY_BYTES = 256 * 1024 * 1024
+#: Deepest nesting we follow.
+MAX_DEPTH = 64
+
+
+class UnstorableValue(ValueError):
+    """A value that cannot be represented (raised only with ``strict=True``)."""
+
+
+def _type_name(value: object) -> str:
+    cls = type(value)
+    module = cls.__module__
+    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+
+
+class _Flattener:
+    def __init__(self, strict: bool, max_bytes: int) -> None:
+        self.strict = strict
+        self.budget = max_bytes
+        self.arrays: list[np.ndarray[Any, Any]] = []
+
+    def opaque(self, value: object, why: str) -> Tree:
+        if self.strict:
+            raise UnstorableValue(f"cannot store {_type_name(value)}: {why}")
+        return {"t": "opaque", "type": _type_name(value), "why": why}
+
+    def array(self, kind: str, arr: np.ndarray[Any, Any]) -> Tree:
+        if arr.dtype.hasobject or arr.dtype.kind not in "biufcSU":
+            return self.opaque(arr, f"an array of dtype {arr.dtype}")
+        if arr.nbytes > self.budget:
+            return self.opaque(arr, f"an array of {arr.nbytes} bytes is too large")
+        self.budget -= arr.nbytes
+        self.arrays.append(np.array(arr, copy=True, order="C"))
+        return {"t": kind, "i": len(self.arrays) - 1}
+
+    def node(self, value: object, depth: int) -> Tree:
+        if depth > MAX_DEPTH:
+            return self.opaque(value, "nested too deeply")
+        # Exact type checks: subclasses (bool is an int, np.float64 is a float) matter.
+        if value is None:
+            return {"t": "none"}
+        if type(value) is bool:
+            return {"t": "bool", "v": value}
+        if type(value) is int:
+            return {"t": "int", "v": value}
+        if type(value) is float:
+            return {"t": "float", "v": value}
+        if type(value) is str:
+            return {"t": "str", "v": value}
+        if type(value) is np.ndarray:
+            return self.array("ndarray", value)
+        if isinstance(value, np.generic) and type(value).__module__ == "numpy":
+            return self.array("npscalar", np.asarray(value))
+        if type(value) in (tuple, list):
+            seq: tuple[Any, ...] | list[Any] = value  # type: ignore[assignment]
+            kind = "tuple" if type(value) is tuple else "list"
+            return {"t": kind, "items": [self.node(v, depth + 1) for v in seq]}
+        if type(value) is dict:
+            mapping: dict[Any, Any] = value  # type: ignore[assignment]
+            return {
+                "t": "dict",
+                "items": [
+                    [self.node(k, depth + 1), self.node(v, depth + 1)] for k, v in mapping.items()
+                ],
+            }
+        return self.opaque(value, "not a plain value")
+
+
+def flatten(
+    value: object, *, strict: bool = False, max_bytes: int = MAX_ARRAY_BYTES
+) -> tuple[Tree, list[np.ndarray[Any, Any]]]:
+    """Split ``value`` into a JSON-able tree and the arrays it refers to (copied)."""
+    flattener = _Flattener(strict, max_bytes)
+    try:
+        tree = flattener.node(value, 0)
+    except RecursionError:
+        tree = flattener.opaque(value, "nested too deeply")
+    return tree, flattener.arrays
+
+
+def unflatten(tree: Tree, arrays: list[np.ndarray[Any, Any]]) -> Any:
+    """Rebuild the value described by ``tree`` (the inverse of :func:`flatten`)."""
+    kind = tree["t"]
+    if kind == "ndarray":
+        return np.array(arrays[tree["i"]], copy=True)
+    if kind == "npscalar":
+        return arrays[tree["i"]][()]
+    if kind in ("int", "float", "bool", "str"):
+        return {"int": int, "float": float, "bool": bool, "str": str}[kind](tree["v"])
+    if kind == "none":
+        return None
+    if kind == "tuple":
+        return tuple(unflatten(t, arrays) for t in tree["items"])
+    if kind == "list":
+        return [unflatten(t, arrays) for t in tree["items"]]
+    if kind == "dict":
+        return {unflatten(k, arrays): unflatten(v, arrays) for k, v in tree["items"]}
+    if kind == "opaque":
+        return Opaque(str(tree.get("type", "?")), str(tree.get("why", "")))
+    raise UnstorableValue(f"unknown node kind {kind!r}")
+
+
+class Opaque:
+    """Stands in for a value the child could not send (we only know its type)."""
+
+    __slots__ = ("type_name", "why")
+
+    def __init__(self, type_name: str, why: str) -> None:
+        self.type_name = type_name
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} ({self.why})>"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Opaque)
+            and (self.type_name, self.why) == (other.type_name, other.why)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.type_name, self.why))
+
+
+# --- bytes on a wire -----------------------------------------------------------------------
+#
+# A message is: 8-byte big-endian length of the JSON header, the header (UTF-8 JSON holding
+# the tree under "tree" plus any caller fields), then each array in numpy's .npy format, each
+# preceded by its own 8-byte length.
+
+
+def encode_message(header: dict[str, Any], arrays: list[np.ndarray[Any, Any]]) -> bytes:
+    out = io.BytesIO()
+    head = json.dumps({**header, "n_arrays": len(arrays)}).encode("utf-8")
+    out.write(len(head).to_bytes(8, "big"))
+    out.write(head)
+    for arr in arrays:
+        buf = io.BytesIO()
+        np.lib.format.write_array(buf, arr, allow_pickle=False)
+        payload = buf.getvalue()
+        out.write(len(payload).to_bytes(8, "big"))
+        out.write(payload)
+    return out.getvalue()
+
+
+def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, Any]]]:
+    """Parse :func:`encode_message` output; raises ``ValueError`` on anything malformed."""
+    view = memoryview(data)
+    pos = 0
+
+    def take(n: int) -> memoryview:
+        nonlocal pos
+        if n < 0 or pos + n > len(view):
+            raise ValueError("truncated message")
+        chunk = view[pos : pos + n]
+        pos += n
+        return chunk
+
+    head_len = int.from_bytes(take(8), "big")
+    header = json.loads(bytes(take(head_len)).decode("utf-8"))
+    if not isinstance(header, dict):
+        raise ValueError("message header is not an object")
+    n_arrays = header.pop("n_arrays", 0)
+    if not isinstance(n_arrays, int) or n_arrays < 0:
+        raise ValueError("bad array count")
+    arrays = []
+    for _ in range(n_arrays):
+        size = int.from_bytes(take(8), "big")
+        arr = np.lib.format.read_array(io.BytesIO(take(size)), allow_pickle=False)
+        arrays.append(arr)
+    if pos != len(view):
+        raise ValueError("trailing bytes after message")
+    return header, arrays
+
+
+def dumps_tree(tree: Tree) -> str:
+    return json.dumps(tree, sort_keys=True, separators=(",", ":"))
+
+
+def loads_tree(text: str) -> Tree:
+    tree = json.loads(text)
+    if not isinstance(tree, dict):
+        raise ValueError("tree is not an object")
+    return tree
