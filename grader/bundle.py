@@ -1,0 +1,207 @@
+"""Case bundles: the cases and their expected outputs in one HDF5 file.
+
+The grader reads expected values only from here, so grading needs no reference code.
+
+Schema (version 1)
+------------------
+File attributes: ``format = "dnn-autograder-cases"``, ``version = 1``, ``visibility``
+("public" or "hidden").
+
+One group per case, ``/cases/NNNN`` (zero-padded, in build order), with attributes
+
+- ``function``: the graded function's name
+- ``name``: the case's name within that function (``public-1``, ``hidden-3``)
+- ``visibility``: "public" or "hidden"
+- ``note``: what the case exercises (instructor-facing; never shown for hidden cases)
+- ``tree``: JSON object ``{"args": T, "expected": T, "substitutes": {helper: [[T_args,
+  T_result], ...]}}`` where each ``T`` is a value tree of :mod:`grader.values`
+
+Array references in the trees (``{"t": "ndarray", "i": k}``) index the file-wide array table.
+The arrays themselves are pooled by dtype, so a bundle reads in a few dataset reads however many
+cases it holds: ``/pool/<dtype>`` is a 1-D dataset of all elements of that dtype, concatenated
+in C order, and the file attribute ``arrays`` is the JSON list of ``[dtype, offset, shape]``,
+one per array. ``substitutes``
+records the calls the reference made to other graded functions on this case, with their
+results (used to re-run a function with correct helpers, see ``grader.attribution``).
+
+Value trees keep exact Python and numpy types (tuple vs list, numpy scalar vs 0-d array, int
+vs float), dtypes and shapes; JSON floats keep every bit. Writing is deterministic: groups and
+datasets are created without timestamps, in a fixed order, so a rebuild is byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.errors import SetupError
+from grader.values import Tree, flatten, unflatten
+
+FORMAT = "dnn-autograder-cases"
+VERSION = 1
+
+Substitutes = Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]
+
+
+@dataclass(frozen=True)
+class BundleCase:
+    """A case as the grader sees it: inputs, expected output, recorded helper calls."""
+
+    function: str
+    name: str
+    visibility: str
+    note: str
+    args: tuple[Any, ...]
+    expected: Any
+    substitutes: Substitutes
+
+    @property
+    def key(self) -> str:
+        return f"{self.function}/{self.name}"
+
+
+class BundleError(SetupError):
+    """The bundle file is missing, unreadable or not of this schema."""
+
+
+def write_bundle(path: Path, visibility: str, cases: Sequence[BundleCase]) -> None:
+    """Write ``cases`` to ``path`` (replacing it), deterministically."""
+    import h5py
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    arrays: list[np.ndarray[Any, Any]] = []
+    with h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=False) as f:
+        f.attrs["format"] = FORMAT
+        f.attrs["version"] = VERSION
+        f.attrs["visibility"] = visibility
+        root = _group(f, "cases")
+        for index, case in enumerate(cases):
+            tree = {
+                "args": _flat(case.args, arrays),
+                "expected": _flat(case.expected, arrays),
+                "substitutes": {
+                    helper: [[_flat(a, arrays), _flat(r, arrays)] for a, r in calls]
+                    for helper, calls in case.substitutes.items()
+                },
+            }
+            group = _group(root, f"{index:04d}")
+            group.attrs["function"] = case.function
+            group.attrs["name"] = case.name
+            group.attrs["visibility"] = case.visibility
+            group.attrs["note"] = case.note
+            group.attrs["tree"] = json.dumps(tree, sort_keys=True, separators=(",", ":"))
+        _write_pool(f, arrays)
+    tmp.replace(path)
+
+
+def _write_pool(f: Any, arrays: list[np.ndarray[Any, Any]]) -> None:
+    pool = _group(f, "pool")
+    chunks: dict[str, list[np.ndarray[Any, Any]]] = {}
+    sizes: dict[str, int] = {}
+    index = []
+    for arr in arrays:
+        dtype = arr.dtype.str  # e.g. "<f8": byte order included, exact round trip
+        index.append([dtype, sizes.get(dtype, 0), list(arr.shape)])
+        sizes[dtype] = sizes.get(dtype, 0) + arr.size
+        chunks.setdefault(dtype, []).append(arr.reshape(-1))
+    for dtype in sorted(chunks):
+        data = np.concatenate(chunks[dtype]) if chunks[dtype] else np.zeros(0, dtype)
+        pool.create_dataset(dtype, data=data, track_times=False)
+    f.attrs["arrays"] = json.dumps(index, separators=(",", ":"))
+
+
+def _read_pool(f: Any) -> list[np.ndarray[Any, Any]]:
+    pools = {name: f["pool"][name][()] for name in f["pool"]}
+    arrays = []
+    for dtype, offset, shape in json.loads(f.attrs["arrays"]):
+        size = int(np.prod(shape, dtype=np.int64))
+        flat = pools[dtype][offset : offset + size]
+        arrays.append(np.array(flat.reshape(shape), dtype=np.dtype(dtype), copy=True))
+    return arrays
+
+
+def _group(parent: Any, name: str) -> Any:
+    """Create a subgroup without modification times, so identical content gives identical bytes."""
+    import h5py
+
+    gcpl = h5py.h5p.create(h5py.h5p.GROUP_CREATE)
+    gcpl.set_obj_track_times(False)
+    gid = h5py.h5g.create(parent.id, name.encode(), gcpl=gcpl)
+    return h5py.Group(gid)
+
+
+def _flat(value: Any, arrays: list[np.ndarray[Any, Any]]) -> Tree:
+    tree, new = flatten(value, strict=True)
+    return _shift(tree, len(arrays), arrays, new)
+
+
+def _shift(tree: Tree, offset: int, arrays: list[Any], new: list[Any]) -> Tree:
+    """Append ``new`` to ``arrays`` and renumber the tree's array references accordingly."""
+    arrays.extend(new)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("t") in ("ndarray", "npscalar"):
+                return {**node, "i": node["i"] + offset}
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: Tree = walk(tree)
+    return result
+
+
+def read_bundle(path: Path) -> list[BundleCase]:
+    """Read every case of a bundle; raises :class:`BundleError` with a clear message."""
+    import h5py
+
+    try:
+        f = h5py.File(path, "r")
+    except FileNotFoundError:
+        raise BundleError(f"case bundle {path} does not exist (run `grader build-cases`)") from None
+    except OSError as exc:
+        raise BundleError(f"case bundle {path} cannot be read: {exc}") from None
+    with f:
+        if f.attrs.get("format") != FORMAT or int(f.attrs.get("version", -1)) != VERSION:
+            raise BundleError(f"{path} is not a version-{VERSION} {FORMAT} bundle")
+        arrays = _read_pool(f)
+        cases = []
+        for key in sorted(f["cases"]):
+            group = f["cases"][key]
+            tree = json.loads(group.attrs["tree"])
+            substitutes = {
+                helper: [
+                    (unflatten(a, arrays), unflatten(r, arrays)) for a, r in calls
+                ]
+                for helper, calls in tree["substitutes"].items()
+            }
+            cases.append(
+                BundleCase(
+                    function=str(group.attrs["function"]),
+                    name=str(group.attrs["name"]),
+                    visibility=str(group.attrs["visibility"]),
+                    note=str(group.attrs["note"]),
+                    args=unflatten(tree["args"], arrays),
+                    expected=unflatten(tree["expected"], arrays),
+                    substitutes=substitutes,
+                )
+            )
+    return cases
+
+
+def default_paths() -> dict[str, Path]:
+    """Where the committed bundles live (inside the ``testcases`` package)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("testcases")
+    if spec is None or spec.origin is None:
+        raise BundleError("the testcases package is not installed")
+    folder = Path(spec.origin).parent
+    return {"public": folder / "public.h5", "hidden": folder / "hidden.h5"}
