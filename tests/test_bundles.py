@@ -1,0 +1,140 @@
+"""Case bundles: every value round-trips exactly, and the committed bundles are fresh."""
+
+import numpy as np
+import pytest
+
+from grader.build_cases import build_all
+from grader.bundle import BundleCase, BundleError, default_paths, read_bundle, write_bundle
+from grader.values import decode_message, encode_message, flatten, unflatten
+from testcases.cases import all_cases, hidden_cases, public_cases
+
+SAMPLES = {
+    "float64 matrix": np.arange(6, dtype=np.float64).reshape(2, 3) / 7,
+    "int64 row": np.array([[1, 0, 1]]),
+    "0-d array": np.array(0.41493159961539694),
+    "numpy scalar": np.float64(0.1) + np.float64(0.2),
+    "float32 array": np.ones((2, 1), dtype=np.float32) / 3,
+    "bool array": np.array([True, False]),
+    "empty": np.zeros((0, 3)),
+    "python types": [1, 2.5, True, None, "relu", -0.0],
+    "nested caches": [((np.eye(2), np.ones((1, 2)), np.zeros((1, 1))), np.full((1, 2), -1.5))],
+    "dict": {"W1": np.ones((2, 2)), "b1": np.zeros((2, 1)), "dA0": np.array([[np.nan, np.inf]])},
+    "tuple in tuple": ((), (1,), ("a", ("b",))),
+}
+
+
+def same(a, b):
+    """Exact equality including types, dtypes and shapes (NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, np.generic):
+        return a.dtype == b.dtype and (a == b or (np.isnan(a) and np.isnan(b)))
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    return a == b
+
+
+@pytest.mark.parametrize("value", SAMPLES.values(), ids=SAMPLES.keys())
+def test_value_tree_round_trip(value):
+    tree, arrays = flatten(value, strict=True)
+    assert same(unflatten(tree, arrays), value)
+
+
+@pytest.mark.parametrize("value", SAMPLES.values(), ids=SAMPLES.keys())
+def test_wire_message_round_trip(value):
+    tree, arrays = flatten(value, strict=True)
+    header, back = decode_message(encode_message({"tree": tree}, arrays))
+    assert same(unflatten(header["tree"], back), value)
+
+
+MALFORMED = {
+    "empty": b"",
+    "short": b"\x00" * 7,
+    "truncated": (5).to_bytes(8, "big") + b"{}",
+    "trailing": (2).to_bytes(8, "big") + b"{}" + b"x",
+}
+
+
+@pytest.mark.parametrize("data", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_wire_message_is_a_value_error(data):
+    with pytest.raises(ValueError):
+        decode_message(data)
+
+
+def test_objects_that_are_not_plain_values_become_opaque():
+    tree, arrays = flatten(x for x in range(3))
+    assert tree["t"] == "opaque" and "generator" in tree["type"]
+    tree, _ = flatten(np.array([object()], dtype=object))
+    assert tree["t"] == "opaque"
+
+
+def test_bundle_round_trips_every_sample(tmp_path):
+    cases = [
+        BundleCase("f", f"public-{i}", "public", name, (value, "relu"), value,
+                   {"g": [((value,), value)]})
+        for i, (name, value) in enumerate(SAMPLES.items())
+    ]
+    write_bundle(tmp_path / "b.h5", "public", cases)
+    back = read_bundle(tmp_path / "b.h5")
+    assert [c.key for c in back] == [c.key for c in cases]
+    for got, want in zip(back, cases):
+        assert same(got.args, want.args)
+        assert same(got.expected, want.expected)
+        assert same(dict(got.substitutes), dict(want.substitutes))
+
+
+def test_committed_bundles_are_fresh(tmp_path):
+    """Fails when the generators or the reference changed: run `grader build-cases`."""
+    fresh = build_all(tmp_path)
+    committed = default_paths()
+    for visibility, path in fresh.items():
+        assert path.read_bytes() == committed[visibility].read_bytes(), (
+            f"testcases/{visibility}.h5 is stale: run `grader build-cases`")
+
+
+def test_rebuild_is_byte_identical(tmp_path):
+    first = build_all(tmp_path / "a")
+    second = build_all(tmp_path / "b")
+    for visibility in first:
+        assert first[visibility].read_bytes() == second[visibility].read_bytes()
+
+
+def test_bundles_hold_every_case_with_its_visibility():
+    paths = default_paths()
+    public = read_bundle(paths["public"])
+    hidden = read_bundle(paths["hidden"])
+    assert [c.key for c in public] == [f"{c.function}/{c.name}" for c in public_cases()]
+    assert [c.key for c in hidden] == [f"{c.function}/{c.name}" for c in hidden_cases()]
+    assert {c.visibility for c in public} == {"public"}
+    assert {c.visibility for c in hidden} == {"hidden"}
+
+
+def test_every_graded_function_has_at_least_eight_hidden_cases():
+    from reference import GRADED_FUNCTIONS
+
+    counts = {f: 0 for f in GRADED_FUNCTIONS}
+    for case in hidden_cases():
+        counts[case.function] += 1
+    assert min(counts.values()) >= 8, counts
+    assert len({(c.function, c.name) for c in all_cases()}) == len(all_cases())
+
+
+def test_composite_cases_record_their_helper_calls():
+    hidden = read_bundle(default_paths()["hidden"])
+    forward = [c for c in hidden if c.function == "L_model_forward"]
+    for case in forward:
+        layers = len(case.args[1]) // 2
+        assert len(case.substitutes["linear_activation_forward"]) == layers
+    assert all(not c.substitutes for c in hidden if c.function == "linear_forward")
+
+
+def test_missing_bundle_is_a_clear_error(tmp_path):
+    with pytest.raises(BundleError, match="build-cases"):
+        read_bundle(tmp_path / "nope.h5")
+    (tmp_path / "junk.h5").write_bytes(b"not hdf5")
+    with pytest.raises(BundleError, match="cannot be read"):
+        read_bundle(tmp_path / "junk.h5")
