@@ -15,14 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.bundle import BundleCase, write_bundle
-
-#: Which graded functions each graded function calls (the dependency edges of the assignment).
-DEPENDENCIES: dict[str, tuple[str, ...]] = {
-    "linear_activation_forward": ("linear_forward",),
-    "L_model_forward": ("linear_activation_forward",),
-    "linear_activation_backward": ("linear_backward",),
-    "L_model_backward": ("linear_activation_backward",),
-}
+from grader.comparison import DEPENDENCIES
 
 
 @contextmanager

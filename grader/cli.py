@@ -7,18 +7,23 @@ code raises :class:`grader.errors.GraderError` subclasses, which become one line
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.errors import GraderError, UsageError
+
+if TYPE_CHECKING:
+    from grader.check import CheckOptions
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so main() keeps control of the status."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def _cmd_build_cases(args: argparse.Namespace) -> int:
@@ -29,6 +34,66 @@ def _cmd_build_cases(args: argparse.Namespace) -> int:
     for visibility, path in paths.items():
         print(f"wrote {visibility} cases to {path}")
     return 0
+
+
+def _positive(kind: type[float] | type[int]) -> Callable[[str], float | int]:
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        return value
+
+    return parse
+
+
+def _add_grading_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cases", choices=("public", "all"), default="all",
+                   help="which cases to run (default: all, public and hidden)")
+    p.add_argument("--timeout", type=_positive(float), default=5.0, metavar="SECONDS",
+                   help="wall-clock limit per function call and per cell (default: 5)")
+    p.add_argument("--memory", type=_positive(int), default=1024, metavar="MB",
+                   help="memory limit of the process running student code (default: 1024)")
+    p.add_argument("--strict-dependencies", action="store_true",
+                   help="a function fails when a graded helper it calls fails (default: each "
+                        "function is scored on its own logic)")
+
+
+def _options(args: argparse.Namespace) -> CheckOptions:
+    from grader.check import CheckOptions
+
+    return CheckOptions(cases=args.cases, timeout=args.timeout, memory_mb=args.memory,
+                        strict_dependencies=args.strict_dependencies)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from grader.check import check_notebook
+
+    if args.format == "html" and not args.output:
+        raise UsageError("--format html needs --output FILE.html")
+    report = check_notebook(args.notebook, _options(args))
+    if args.format == "json":
+        import json
+
+        from grader.render_gradescope import render_gradescope
+
+        text = json.dumps(render_gradescope(report), indent=2) + "\n"
+    elif args.format == "html":
+        from grader.render_html import render_html
+
+        text = render_html(report)
+    else:
+        from grader.render_text import render_text
+
+        colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_text(report, colour=colour)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0 if report.all_passed else 1
 
 
 def _testcases_dir() -> Path:
@@ -45,6 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-cases", help="compute expected outputs and write the case bundles")
     p.add_argument("--out", help="folder to write public.h5 and hidden.h5 (default: testcases/)")
     p.set_defaults(func=_cmd_build_cases)
+
+    p = sub.add_parser("check", help="grade one notebook",
+                       description="Grade one notebook. Exit status: 0 all passed, 1 something "
+                                   "failed, 2 the file cannot be graded.")
+    p.add_argument("notebook", help="the student's .ipynb file")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text",
+                   help="text report (default), Gradescope results.json, or HTML feedback")
+    p.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    _add_grading_options(p)
+    p.set_defaults(func=_cmd_check)
     return parser
 
 

@@ -22,6 +22,28 @@ import numpy as np
 RTOL = 1e-5
 ATOL = 1e-8
 
+#: The graded functions, in the order the assignment teaches them.
+GRADED_FUNCTIONS = (
+    "initialize_parameters",
+    "initialize_parameters_deep",
+    "linear_forward",
+    "linear_activation_forward",
+    "L_model_forward",
+    "compute_cost",
+    "linear_backward",
+    "linear_activation_backward",
+    "L_model_backward",
+    "update_parameters",
+)
+
+#: Which graded functions each graded function calls (the assignment's dependency edges).
+DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "linear_activation_forward": ("linear_forward",),
+    "L_model_forward": ("linear_activation_forward",),
+    "linear_activation_backward": ("linear_backward",),
+    "L_model_backward": ("linear_activation_backward",),
+}
+
 # Readable names for the parts of each graded function's return value and arguments.
 # A label spec is a name (a leaf), or (name, [spec, ...]) for a tuple of known parts, or
 # (name, ("each", spec)) for a list of alike items, or (name, "dict") for a dict.

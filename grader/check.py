@@ -1,0 +1,368 @@
+"""The grading engine: run a submission on the cases, judge in this process, score.
+
+One obvious entry point: :func:`check_notebook`. Batch grading reuses :class:`Grader`, which
+loads the case bundles and the student helper files once and keeps one sandbox zygote warm.
+
+Flow for one submission: load and clean the notebook (:mod:`grader.submission`); ask the
+sandbox (:mod:`grader.sandbox`) to run its cells and call each graded function on every case,
+plus, for functions that call other graded functions, once more with those helpers replaced by
+oracles that answer from the reference's recorded calls; compare every returned value here in
+the grader's process (:mod:`grader.comparison`); diagnose named mistakes; score.
+
+Scoring policy (documented in the README): each graded function is worth
+``CheckOptions.points_per_function`` points (10), earned only when every one of its cases
+passes. By default a function is judged on its own logic: if it fails only because a graded
+helper it calls is wrong, and passes every case with correct helpers substituted, it keeps its
+points and the report names the helper. ``strict_dependencies=True`` restores the
+all-together rule (it must pass with the student's own helpers too).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.bundle import BundleCase, default_paths, read_bundle
+from grader.comparison import (
+    DEPENDENCIES,
+    GRADED_FUNCTIONS,
+    Mismatch,
+    compare_inputs,
+    compare_output,
+    looks_unimplemented,
+)
+from grader.errors import SetupError
+from grader.report import (
+    HIDDEN,
+    CaseResult,
+    CellReport,
+    Diagnosis,
+    FunctionReport,
+    GradeReport,
+    Problem,
+)
+from grader.submission import Submission, defined_functions, load_submission
+
+#: The student helper modules the notebook imports, copied into the sandbox's working folder.
+STUDENT_FILES = ("dnn_utils.py", "testCases.py", "public_tests.py", "comparison.py")
+
+ORACLE_SUFFIX = "#with-correct-helpers"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Every knob of a grading run, in one place (the CLI fills it from its flags)."""
+
+    cases: str = "all"  # "public" or "all"
+    timeout: float = 5.0  # seconds per function call (and per notebook cell)
+    submission_timeout: float = 120.0
+    memory_mb: int = 1024
+    strict_dependencies: bool = False
+    points_per_function: float = 10.0
+    diagnose: bool = True
+
+
+def student_folder() -> Path:
+    """The generated student folder in this checkout (``exercises/step_by_step``)."""
+    return Path(__file__).resolve().parent.parent / "exercises" / "step_by_step"
+
+
+def load_cases(which: str) -> list[BundleCase]:
+    paths = default_paths()
+    cases = read_bundle(paths["public"])
+    if which == "all":
+        cases += read_bundle(paths["hidden"])
+    return cases
+
+
+def load_student_files(folder: Path | None = None) -> dict[str, bytes]:
+    folder = folder or student_folder()
+    files = {}
+    for name in STUDENT_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise SetupError(f"student helper file {path} is missing (run `grader generate`)")
+        files[name] = path.read_bytes()
+    return files
+
+
+class Grader:
+    """Grades submissions against one set of cases; reusable across many submissions."""
+
+    def __init__(self, options: CheckOptions | None = None,
+                 cases: Sequence[BundleCase] | None = None,
+                 student_files: Mapping[str, bytes] | None = None) -> None:
+        from grader.sandbox import Limits, Sandbox
+
+        self.options = options or CheckOptions()
+        self._limits = Limits(
+            call_timeout=self.options.timeout,
+            submission_timeout=self.options.submission_timeout,
+            memory_mb=self.options.memory_mb,
+        )
+        # Start the clean zygote first: it warms up while we read the bundles.
+        self._sandbox = Sandbox(self._limits)
+        self._sandbox.__enter__()
+        self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
+        self.student_files = dict(student_files or load_student_files())
+
+    def close(self) -> None:
+        self._sandbox.__exit__(None, None, None)
+
+    def __enter__(self) -> Grader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def grade(self, path: str | Path) -> GradeReport:
+        """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
+        start = time.perf_counter()
+        submission = load_submission(path)
+        calls = list(_calls(self.cases))
+        result = self._sandbox.run(submission, calls, self.student_files)
+        outcomes = {o.key: o for o in result.calls}
+        report = judge(submission, self.cases, outcomes, result.cells, self.options)
+        return _with_time(report, time.perf_counter() - start, self._sandbox.protections())
+
+
+def check_notebook(path: str | Path, options: CheckOptions | None = None) -> GradeReport:
+    """Grade one notebook (the engine of ``grader check``)."""
+    with Grader(options) as grader:
+        return grader.grade(path)
+
+
+# --- building the calls ----------------------------------------------------------------------
+
+
+def _calls(cases: Iterable[BundleCase]) -> Iterable[Any]:
+    from grader.sandbox import Call
+
+    for case in cases:
+        yield Call(key=case.key, function=case.function, args=case.args)
+        if case.substitutes:
+            yield Call(key=case.key + ORACLE_SUFFIX, function=case.function, args=case.args,
+                       substitutes=case.substitutes)
+
+
+# --- judging -----------------------------------------------------------------------------------
+
+
+def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping[str, Any],
+          cells: Sequence[Any], options: CheckOptions) -> GradeReport:
+    """Turn raw call outcomes into a full report (pure: no I/O, no student code)."""
+    defined = defined_functions(submission)
+    by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
+    observations: dict[str, list[tuple[tuple[Any, ...], Any]]] = {}
+    for case in cases:
+        outcome = outcomes.get(case.key)
+        oracle = outcomes.get(case.key + ORACLE_SUFFIX)
+        result = _judge_case(case, outcome, oracle)
+        by_function.setdefault(case.function, []).append(result)
+        # What the function's own logic returned: with correct helpers when we have that run.
+        best = oracle if oracle is not None else outcome
+        if best is not None and best.status == "ok":
+            observations.setdefault(case.function, []).append((case.args, best.value))
+    statuses = {name: _status(results, options) for name, results in by_function.items()}
+    functions = []
+    for name, results in by_function.items():
+        functions.append(_function_report(
+            name, tuple(results), statuses, options, defined.get(name, []), observations,
+        ))
+    cell_reports = tuple(_cell_report(c, defined) for c in cells if c.status != "ok")
+    return GradeReport(
+        submission=str(submission.path),
+        functions=tuple(functions),
+        cells=cell_reports,
+        cases=options.cases,
+        strict_dependencies=options.strict_dependencies,
+    )
+
+
+def _judge_case(case: BundleCase, outcome: Any, oracle: Any) -> CaseResult:
+    hidden = case.visibility == HIDDEN
+    common = {"function": case.function, "name": case.name, "visibility": case.visibility,
+              "note": "" if hidden else case.note}
+    if outcome is None:
+        problem = Problem("not_run", "This case was not run (the submission ran out of time).")
+        return CaseResult(passed=False, problem=problem, **common)
+    output = outcome.output
+    problem = _problem(case.function, outcome)
+    if problem is not None:
+        return CaseResult(passed=False, problem=problem, output=output,
+                          passed_with_correct_helpers=_oracle_passed(case, oracle), **common)
+    mismatches = compare_output(case.function, case.expected, outcome.value)
+    mismatches += compare_inputs(case.function, case.args, outcome.args_after)
+    if hidden:
+        mismatches = [_redact(m) for m in mismatches]
+    passed = not mismatches
+    return CaseResult(
+        passed=passed, mismatches=tuple(mismatches), output=output,
+        passed_with_correct_helpers=None if passed else _oracle_passed(case, oracle),
+        **common,
+    )
+
+
+def _oracle_passed(case: BundleCase, oracle: Any) -> bool | None:
+    if oracle is None:
+        return None
+    if oracle.status != "ok":
+        return False
+    problems = compare_output(case.function, case.expected, oracle.value)
+    problems += compare_inputs(case.function, case.args, oracle.args_after)
+    return not problems
+
+
+def _problem(function: str, outcome: Any) -> Problem | None:
+    """The reason a call has no value to compare, in words for the student."""
+    status = outcome.status
+    exc = outcome.exception
+    if status == "ok":
+        if outcome.value is None:
+            return Problem("not_implemented", f"{function} returned None: it is not implemented "
+                           "yet (fill in the code between ### START CODE HERE ### and "
+                           "### END CODE HERE ###), or its return statement is missing.")
+        return None
+    if status == "missing":
+        return Problem("missing", f"There is no function named {function} in the notebook "
+                       "(was its cell deleted or the function renamed?).")
+    if status == "error" and exc is not None:
+        where = _where(exc)
+        if looks_unimplemented(exc.type, exc.message):
+            return Problem("not_implemented",
+                           f"{function} is not implemented yet: {exc.type}: {exc.message}{where}. "
+                           "A stub that still says None cannot be used as a value.",
+                           exc.type, exc.cell, exc.lineno, exc.line)
+        return Problem("error", f"{function} raised {exc.type}: {exc.message}{where}.",
+                       exc.type, exc.cell, exc.lineno, exc.line)
+    messages = {
+        "timeout": f"{function} did not finish within the time limit (an endless loop?).",
+        "crashed": f"{function} crashed the Python process (os._exit, a segfault, or similar).",
+        "memory": f"{function} ran out of memory (an array far larger than this case needs?).",
+        "not_run": f"{function} was not run: the whole submission ran out of time.",
+    }
+    detail = f" {outcome.detail}" if getattr(outcome, "detail", "") else ""
+    message = messages.get(status, f"{function} could not be run ({status}).") + detail
+    return Problem(status, message)
+
+
+def _where(exc: Any) -> str:
+    if exc.lineno is None:
+        return ""
+    cell = f"cell {exc.cell}, " if exc.cell is not None else ""
+    line = f": {exc.line.strip()}" if exc.line else ""
+    return f" ({cell}line {exc.lineno}{line})"
+
+
+def _redact(m: Mismatch) -> Mismatch:
+    """Hidden cases never reveal their inputs or expected values: keep what and where only."""
+    generic = {
+        "value": "has the right shape but wrong values",
+        "shape": f"has the wrong shape ({m.got})",
+        "dtype": f"has the wrong dtype ({m.got})",
+        "nan": "contains NaN or infinity where a finite number was expected",
+        "type": f"has the wrong type ({m.got})",
+        "length": f"has the wrong number of items ({m.got})",
+        "missing_key": "is missing some keys",
+        "extra_key": "has unexpected keys",
+        "not_implemented": "is None (not computed yet)",
+        "modified_input": "was changed in place by the function",
+    }
+    text = f"{m.path} {generic.get(m.kind, 'is wrong')}."
+    details = {k: v for k, v in m.details.items() if k in ("max_rel_error", "mismatched", "total")}
+    return Mismatch(m.kind, m.path, text, "", m.got if m.kind != "value" else "", details)
+
+
+# --- per function ------------------------------------------------------------------------------
+
+def _status(results: Sequence[CaseResult], options: CheckOptions) -> str:
+    if not results:
+        return "failed"
+    if all(r.passed for r in results):
+        return "passed"
+    problems = [r.problem for r in results if r.problem is not None]
+    if problems and all(p.status == "missing" for p in problems):
+        return "missing"
+    if problems and all(p.status == "not_implemented" for p in problems) \
+            and len(problems) == len(results):
+        return "not_implemented"
+    own_logic_right = all(r.passed or r.passed_with_correct_helpers for r in results)
+    if own_logic_right:
+        return "failed" if options.strict_dependencies else "inherited"
+    return "failed"
+
+
+def _function_report(name: str, results: tuple[CaseResult, ...], statuses: Mapping[str, str],
+                     options: CheckOptions, cells: Sequence[int],
+                     observations: Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]
+                     ) -> FunctionReport:
+    status = statuses[name]
+    blamed: tuple[str, ...] = ()
+    if status == "inherited" or (options.strict_dependencies and all(
+            r.passed or r.passed_with_correct_helpers for r in results) and status == "failed"):
+        blamed = tuple(h for h in DEPENDENCIES.get(name, ()) if statuses.get(h) != "passed")
+    earns = status in ("passed", "inherited")
+    points = options.points_per_function if earns else 0.0
+    diagnosis = None
+    if options.diagnose and status == "failed" and not blamed:
+        diagnosis = _diagnose(name, observations.get(name, []))
+    n_failed = sum(not r.passed for r in results)
+    summary = _summary(name, status, n_failed, len(results), blamed)
+    return FunctionReport(
+        name=name, points=points, max_points=options.points_per_function, status=status,
+        cases=results, summary=summary, diagnosis=diagnosis, blamed_helpers=blamed,
+        cells=tuple(cells),
+    )
+
+
+def _summary(name: str, status: str, n_failed: int, total: int, blamed: Sequence[str]) -> str:
+    helpers = " and ".join(blamed) or "a graded helper it calls"
+    if status == "passed":
+        return f"all {total} cases pass"
+    if status == "inherited":
+        return (f"your {name} is right; it fails {n_failed} of {total} cases only because "
+                f"{helpers} is wrong (points kept: each bug costs one function)")
+    if status == "missing":
+        return "not defined in the notebook"
+    if status == "not_implemented":
+        return "not implemented yet"
+    if blamed:
+        return (f"fails {n_failed} of {total} cases because {helpers} is wrong; its own logic "
+                "is right (strict dependency scoring: no points)")
+    return f"fails {n_failed} of {total} cases"
+
+
+def _diagnose(function: str, observations: Sequence[tuple[tuple[Any, ...], Any]]
+              ) -> Diagnosis | None:
+    if not observations:
+        return None
+    try:
+        from grader.diagnose import diagnose
+    except ImportError:
+        return None
+    found = diagnose(function, observations)
+    if found is None:
+        return None
+    return Diagnosis(found.name, found.function, found.title, found.hint)
+
+
+def _cell_report(cell: Any, defined: Mapping[str, Sequence[int]]) -> CellReport:
+    names = tuple(n for n, idx in defined.items() if cell.index in idx)
+    if cell.exception is not None:
+        exc = cell.exception
+        message = f"{exc.type}: {exc.message}{_where(exc)}"
+    else:
+        message = {"timeout": "did not finish within the time limit",
+                   "crashed": "crashed the Python process",
+                   "skipped": "skipped"}.get(cell.status, cell.status)
+    return CellReport(cell.index, cell.status, message, names)
+
+
+def _with_time(report: GradeReport, seconds: float, protections: Mapping[str, bool]
+               ) -> GradeReport:
+    from dataclasses import replace
+
+    return replace(report, execution_time=round(seconds, 3), protections=dict(protections))
