@@ -1,0 +1,39 @@
+"""Catalogue of known student mistakes ("mutants") for the ten graded functions.
+
+Reference-side code, never shipped to students. Each :class:`Mistake` pairs a wrong version of
+a graded function with a short explanation for the student. When a student's function fails,
+the grader (``grader.diagnose``) reruns every catalogued wrong version of that function on the
+same arguments; if exactly one reproduces the student's output on every case, its hint is
+shown. So every mistake here must produce output (not just raise) on some cases, and its
+output must tell it apart from the reference and from every other mistake of its function.
+
+Mistakes are grouped by module: ``initialization``, ``forward``, ``cost``, ``backward``,
+``update``. ``samples`` holds small argument sets on which all of them can be told apart.
+"""
+
+from __future__ import annotations
+
+from reference.mutants import backward, cost, forward, initialization, update
+from reference.mutants._catalogue import Mistake
+
+#: Every catalogued mistake, grouped by graded function in the order the assignment teaches them.
+MISTAKES: tuple[Mistake, ...] = (
+    initialization.MISTAKES
+    + forward.MISTAKES
+    + cost.MISTAKES
+    + backward.MISTAKES
+    + update.MISTAKES
+)
+
+_BY_FUNCTION: dict[str, tuple[Mistake, ...]] = {}
+for _mistake in MISTAKES:
+    _BY_FUNCTION[_mistake.function] = (*_BY_FUNCTION.get(_mistake.function, ()), _mistake)
+del _mistake
+
+
+def mistakes_for(function: str) -> tuple[Mistake, ...]:
+    """The catalogued mistakes of one graded function (empty for an unknown name)."""
+    return _BY_FUNCTION.get(function, ())
+
+
+__all__ = ["MISTAKES", "Mistake", "mistakes_for"]

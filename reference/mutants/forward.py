@@ -1,0 +1,245 @@
+"""Wrong versions of the forward module: ``linear_forward``, ``linear_activation_forward``,
+``L_model_forward``.
+
+Several mistakes here are about the caches rather than the numbers: the forward pass stores
+what the backward pass will need (A_prev and W for the linear step, Z for the activation), and
+the forum threads show that what goes where is the most confusing part of the assignment.
+Composite mutants call the reference helpers for everything they do not get wrong, so each
+one carries exactly one mistake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from reference import network as ref
+from reference.activations import relu, sigmoid
+from reference.mutants._catalogue import Registry
+
+_registry = Registry()
+add = _registry.add
+
+LINEAR = "linear_forward"
+LAYER = "linear_activation_forward"
+MODEL = "L_model_forward"
+
+Array = Any  # numpy arrays; the reference code is untyped
+Pair = tuple[Any, Any]
+
+
+# --- linear_forward ------------------------------------------------------------------------------
+
+
+@add(LINEAR, "linear-forward-bias-missing",
+     "Z computed without adding b",
+     """Your Z is missing the bias term. Without b every unit's pre-activation is forced through
+     zero, so the layer loses a degree of freedom. Compare your line with equation (4).""")
+def lf_bias_missing(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A)
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-z-transposed",
+     "Z computed as A transposed times W transposed (shape (m, n))",
+     """Your Z has one row per example instead of one row per unit: it is the transpose of the
+     expected result. Every later step (activations, costs, backprop) expects shape (n[l], m), with
+     examples along the columns. Put the weights first in the product, as in equation (4).""")
+def lf_z_transposed(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(A.T, W.T) + b
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-w-transposed",
+     "W transposed in the product (only runs when W is square)",
+     """Your product uses the transpose of W; that only runs because this W happens to be square,
+     and it mixes up which weight belongs to which unit. Row i of W holds the weights of unit i,
+     so W itself, not its transpose, multiplies A. Compare with equation (4).""")
+def lf_w_transposed(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W.T, A) + b
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-elementwise-product",
+     "W * A (elementwise) instead of the matrix product",
+     """Your Z uses an elementwise product, which only runs when the shapes happen to broadcast. A
+     layer needs the matrix product: each unit sums its weights times every input. Use numpy's
+     dot product, as the instructions suggest.""")
+def lf_elementwise_product(A: Array, W: Array, b: Array) -> Pair:
+    Z = W * A + b
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-cache-order",
+     "Linear cache stored as (W, A, b) instead of (A, W, b)",
+     """Your Z is right but the cache holds its three items in the wrong order. The backward pass
+     unpacks the cache by position into A_prev, W and b, so a different order hands it the wrong
+     arrays. Keep the cache line of the template as it is.""")
+def lf_cache_order(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b
+    return Z, (W, A, b)
+
+
+@add(LINEAR, "linear-forward-cache-holds-z",
+     "Linear cache holds Z instead of the input A",
+     """Your Z is right but the cache stores Z where the layer's input A should be. Backprop needs
+     the input to compute dW, the gradient of the weights; Z is saved separately, by the
+     activation function, as the activation cache. Keep the input, unchanged, in the cache.""")
+def lf_cache_holds_z(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b
+    return Z, (Z, W, b)
+
+
+# --- linear_activation_forward -------------------------------------------------------------------
+
+
+@add(LAYER, "layer-forward-activations-swapped",
+     "relu used for \"sigmoid\" and sigmoid for \"relu\"",
+     """Your two branches call each other's activation: the sigmoid branch applies ReLU and the
+     ReLU branch applies sigmoid. The output layer needs sigmoid to give probabilities and the
+     hidden layers need ReLU. Check which helper each branch calls.""")
+def laf_activations_swapped(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    Z, linear_cache = ref.linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A, activation_cache = relu(Z)
+    elif activation == "relu":
+        A, activation_cache = sigmoid(Z)
+    else:
+        raise ValueError(activation)
+    return A, (linear_cache, activation_cache)
+
+
+@add(LAYER, "layer-forward-activation-not-applied",
+     "A returned without applying the activation (A equals Z)",
+     """Your A equals Z: the activation function was never applied. Without it a stack of layers is
+     just one big linear function, and the output is not a probability. Pass Z to the activation
+     helper and use the A it returns.""")
+def laf_activation_not_applied(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    if activation not in ("sigmoid", "relu"):
+        raise ValueError(activation)
+    Z, linear_cache = ref.linear_forward(A_prev, W, b)
+    return Z, (linear_cache, Z)
+
+
+@add(LAYER, "layer-forward-activation-cache-holds-a",
+     "Activation cache holds A instead of Z",
+     """Your A is right but the activation cache stores A where Z should be. The backward helpers
+     evaluate the activation's slope at Z (the ReLU slope depends on the sign of Z), so they need
+     Z itself. Store the second value the activation helper returns.""")
+def laf_activation_cache_holds_a(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    A, (linear_cache, _) = ref.linear_activation_forward(A_prev, W, b, activation)
+    return A, (linear_cache, A)
+
+
+@add(LAYER, "layer-forward-cache-order",
+     "Cache stored as (activation_cache, linear_cache)",
+     """Your A is right but the two caches are packed in the wrong order. The backward function
+     unpacks them by position, linear cache first, so swapping them hands it the wrong values.
+     Keep the cache line of the template as it is.""")
+def laf_cache_order(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    A, (linear_cache, activation_cache) = ref.linear_activation_forward(A_prev, W, b, activation)
+    return A, (activation_cache, linear_cache)
+
+
+@add(LAYER, "layer-forward-linear-cache-holds-output",
+     "Linear cache holds the layer's output A instead of A_prev",
+     """Your linear cache stores this layer's output where its input, A_prev, should be.
+     Backprop needs the layer's input to compute dW, so the cache must keep what went into the
+     layer. Use the linear cache that the linear step returns.""")
+def laf_linear_cache_holds_output(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    A, (_, Z) = ref.linear_activation_forward(A_prev, W, b, activation)
+    return A, ((A, W, b), Z)
+
+
+# --- L_model_forward -----------------------------------------------------------------------------
+
+
+def _layers(
+    X: Array, parameters: dict[str, Any], hidden: str, output: str
+) -> tuple[Array, list[Any]]:
+    """The reference forward pass with the given activation names for hidden and output layers."""
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], hidden
+        )
+        caches.append(cache)
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], output
+    )
+    caches.append(cache)
+    return AL, caches
+
+
+@add(MODEL, "model-forward-relu-output",
+     "ReLU used on the output layer",
+     """Your last layer uses ReLU instead of sigmoid, so the output is not a probability between 0
+     and 1. The cost takes the log of AL and of one minus AL, which needs values strictly between
+     0 and 1. Check the activation you pass for the layer after the loop.""")
+def lmf_relu_output(X: Array, parameters: dict[str, Any]) -> Pair:
+    return _layers(X, parameters, "relu", "relu")
+
+
+@add(MODEL, "model-forward-sigmoid-hidden",
+     "Sigmoid used on the hidden layers",
+     """Your hidden layers use sigmoid instead of ReLU. The model is [LINEAR, RELU] repeated L-1
+     times and only the output layer is LINEAR, SIGMOID. Check the activation you pass inside
+     the loop.""")
+def lmf_sigmoid_hidden(X: Array, parameters: dict[str, Any]) -> Pair:
+    return _layers(X, parameters, "sigmoid", "sigmoid")
+
+
+@add(MODEL, "model-forward-activations-swapped",
+     "Sigmoid on the hidden layers and ReLU on the output",
+     """Your activations are the wrong way round: sigmoid inside the loop and ReLU on the output
+     layer. Hidden layers use ReLU; only the output layer uses sigmoid, so that AL is a
+     probability. Swap the two activation names.""")
+def lmf_activations_swapped(X: Array, parameters: dict[str, Any]) -> Pair:
+    return _layers(X, parameters, "sigmoid", "relu")
+
+
+@add(MODEL, "model-forward-output-cache-missing",
+     "The output layer's cache not appended (L-1 caches)",
+     """Your AL is right but the caches list is one short: the output layer's cache was not added.
+     Backprop starts at the output layer and needs its cache first. Append the cache after the
+     final layer too.""")
+def lmf_output_cache_missing(X: Array, parameters: dict[str, Any]) -> Pair:
+    AL, caches = ref.L_model_forward(X, parameters)
+    return AL, caches[:-1]
+
+
+@add(MODEL, "model-forward-only-last-cache",
+     "Only the output layer's cache kept",
+     """Your AL is right but the caches list holds only the output layer's cache. Backprop goes
+     through every layer and needs each layer's own cache, so every one of the L caches must be
+     kept, in order. Append to the list in the loop instead of replacing it.""")
+def lmf_only_last_cache(X: Array, parameters: dict[str, Any]) -> Pair:
+    AL, caches = ref.L_model_forward(X, parameters)
+    return AL, caches[-1:]
+
+
+@add(MODEL, "model-forward-loop-stops-early",
+     "Hidden-layer loop stops one layer early (one layer skipped)",
+     """Your forward pass skips the last hidden layer (it only runs when that layer is square, as
+     here). The loop has to visit hidden layers 1 to L-1, and the output layer comes after it.
+     Check where your loop range stops.""")
+def lmf_loop_stops_early(X: Array, parameters: dict[str, Any]) -> Pair:
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L - 1):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
+        )
+        caches.append(cache)
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
+    )
+    caches.append(cache)
+    return AL, caches
+
+
+MISTAKES = _registry.mistakes()
