@@ -164,3 +164,8 @@ def test_agreement_on_right_cases_is_evidence() -> None:
     assert diagnose("linear_activation_backward", relu_only) is None
     found = diagnose("linear_activation_backward", observed)
     assert found is not None and found.name == mistake.name
+
+
+def test_the_seed_is_the_one_student_code_runs_under() -> None:
+    child = pytest.importorskip("grader.child")
+    assert child.CALL_SEED == CALL_SEED

@@ -63,7 +63,7 @@ def lb_dw_a_prev_not_transposed(dZ: Array, cache: Triple) -> Triple:
      "db summed without keepdims=True (shape (n,) instead of (n, 1))",
      """Your db has the right numbers but shape (n,) instead of (n, 1), the shape of b. A flat
      vector broadcasts the wrong way when you later subtract it from b. Ask numpy's sum to keep
-     the summed axis, as the instructions' hint on db says.""")
+     the summed axis, so that the result stays a column like b.""")
 def lb_db_missing_keepdims(dZ: Array, cache: Triple) -> Triple:
     A_prev, W, b = cache
     m = A_prev.shape[1]
@@ -221,10 +221,10 @@ def _dAL(AL: Array, Y: Array) -> Array:
 
 @add(MODEL, "model-backward-dal-sign",
      "dAL with the wrong sign",
-     """Every gradient you return has the wrong sign, which starts at dAL. dAL is the derivative of
-     the cost, which carries a minus sign, with respect to AL; with the sign flipped, gradient
-     descent would climb the cost instead of descending it. Compare your dAL with the formula
-     given in the instructions.""")
+     """Every gradient you return has the wrong sign, and the flip starts at dAL. dAL is the
+     derivative of the cost, which carries a minus sign, with respect to AL; with the sign
+     flipped, gradient descent would climb the cost instead of descending it. Compare your dAL
+     with the formula given in the instructions.""")
 def lmb_dal_sign(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
     Y = Y.reshape(AL.shape)
     return _model_backward(-_dAL(AL, Y), caches, "relu", "sigmoid")
