@@ -34,12 +34,12 @@ from grader.comparison import (
     compare_output,
     looks_unimplemented,
 )
+from grader.diagnose import Diagnosis
 from grader.errors import SetupError
 from grader.report import (
     HIDDEN,
     CaseResult,
     CellReport,
-    Diagnosis,
     FunctionReport,
     GradeReport,
     Problem,
@@ -339,14 +339,9 @@ def _diagnose(function: str, observations: Sequence[tuple[tuple[Any, ...], Any]]
               ) -> Diagnosis | None:
     if not observations:
         return None
-    try:
-        from grader.diagnose import diagnose
-    except ImportError:
-        return None
-    found = diagnose(function, observations)
-    if found is None:
-        return None
-    return Diagnosis(found.name, found.function, found.title, found.hint)
+    from grader.diagnose import diagnose
+
+    return diagnose(function, observations)
 
 
 def _cell_report(cell: Any, defined: Mapping[str, Sequence[int]]) -> CellReport:

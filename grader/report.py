@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.comparison import Mismatch
+from grader.diagnose import Diagnosis
 
 PUBLIC = "public"
 HIDDEN = "hidden"
@@ -74,20 +75,6 @@ class CaseResult:
             "output": self.output,
             "note": self.note,
         }
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """A named, known mistake whose wrong output matches the student's exactly."""
-
-    name: str
-    function: str
-    title: str
-    hint: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "function": self.function, "title": self.title,
-                "hint": self.hint}
 
 
 @dataclass(frozen=True)
