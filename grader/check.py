@@ -184,25 +184,26 @@ def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping
 
 def _judge_case(case: BundleCase, outcome: Any, oracle: Any) -> CaseResult:
     hidden = case.visibility == HIDDEN
-    common = {"function": case.function, "name": case.name, "visibility": case.visibility,
-              "note": "" if hidden else case.note}
+    note = "" if hidden else case.note
     if outcome is None:
-        problem = Problem("not_run", "This case was not run (the submission ran out of time).")
-        return CaseResult(passed=False, problem=problem, **common)
-    output = outcome.output
+        problem: Problem | None = Problem(
+            "not_run", "This case was not run (the submission ran out of time).")
+        return CaseResult(case.function, case.name, case.visibility, False, problem=problem,
+                          note=note)
     problem = _problem(case.function, outcome)
     if problem is not None:
-        return CaseResult(passed=False, problem=problem, output=output,
-                          passed_with_correct_helpers=_oracle_passed(case, oracle), **common)
+        return CaseResult(case.function, case.name, case.visibility, False, problem=problem,
+                          passed_with_correct_helpers=_oracle_passed(case, oracle),
+                          output=outcome.output, note=note)
     mismatches = compare_output(case.function, case.expected, outcome.value)
     mismatches += compare_inputs(case.function, case.args, outcome.args_after)
     if hidden:
         mismatches = [_redact(m) for m in mismatches]
     passed = not mismatches
     return CaseResult(
-        passed=passed, mismatches=tuple(mismatches), output=output,
+        case.function, case.name, case.visibility, passed, mismatches=tuple(mismatches),
         passed_with_correct_helpers=None if passed else _oracle_passed(case, oracle),
-        **common,
+        output=outcome.output, note=note,
     )
 
 

@@ -64,7 +64,7 @@ OUTPUT_LABELS: dict[str, Any] = {
     "update_parameters": ("parameters", "dict"),
 }
 
-ARG_NAMES: dict[str, tuple[str, ...]] = {
+ARG_NAMES: dict[str, tuple[Any, ...]] = {
     "initialize_parameters": ("n_x", "n_h", "n_y"),
     "initialize_parameters_deep": ("layer_dims",),
     "linear_forward": ("A", "W", "b"),

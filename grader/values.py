@@ -91,7 +91,7 @@ class _Flattener:
             kind = "tuple" if type(value) is tuple else "list"
             return {"t": kind, "items": [self.node(v, depth + 1) for v in seq]}
         if type(value) is dict:
-            mapping: dict[Any, Any] = value  # type: ignore[assignment]
+            mapping: dict[Any, Any] = value
             return {
                 "t": "dict",
                 "items": [
