@@ -1,0 +1,266 @@
+"""Read a student's notebook and turn its code cells into plain Python, step by step.
+
+A notebook is JSON written by Jupyter; its code cells may hold IPython-only syntax that plain
+Python cannot compile (``%matplotlib inline``, ``!pip install x``, ``%%time``). The grader runs
+the cells as plain Python, "Run all" style, so each cell goes through a few small cleaning
+steps, applied in this order:
+
+1. :func:`code_cells` -- keep code cells only, remembering each one's position among *all*
+   cells (the number a student sees when counting cells in their notebook).
+2. :func:`strip_cell_magic` -- a cell whose first line is a cell magic either loses that line
+   (``%%time``, ``%%timeit``, ``%%capture``: they only wrap ordinary Python, which we run once)
+   or is skipped entirely with a reason (``%%writefile``, ``%%bash``, ``%%html`` ...: the body
+   is not Python to run).
+3. :func:`neutralize_ipython_lines` -- line magics, shell escapes (also ``x = !ls``), help
+   lines (``np.dot?``) and single-line ``get_ipython()`` statements become ``pass`` at the
+   same indentation. Lines are replaced, never removed, so line numbers in tracebacks still
+   match what the student sees in their cell.
+
+A cell that does not compile is kept as it is: the error is reported when it runs, like
+Jupyter would. Reading uses the ``json`` module directly rather than ``nbformat``: importing
+nbformat (and its schema validator) costs more than the whole rest of a ``grader check``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.errors import InvalidSubmission
+
+#: Cell magics whose body is ordinary Python: we drop the magic line and run the body once.
+TRANSPARENT_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
+
+_LINE_MAGIC = re.compile(r"^[ \t]*[%!]")
+_NAMES = r"[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*"
+_ASSIGNED_MAGIC = re.compile(rf"^[ \t]*{_NAMES}[ \t]*=[ \t]*[%!]")
+_HELP_LINE = re.compile(r"^[ \t]*(?:\?\??[A-Za-z_][\w.]*|[A-Za-z_][\w.]*\?\??)[ \t]*(?:#.*)?$")
+_GET_IPYTHON = re.compile(r"\bget_ipython[ \t]*\(")
+
+
+@dataclass(frozen=True)
+class CodeCell:
+    """One code cell: ``index`` counts all cells (markdown too), from 0."""
+
+    index: int
+    source: str
+    original: str
+    skipped_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    path: Path
+    cells: tuple[CodeCell, ...]
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def load_submission(path: str | Path) -> Submission:
+    """Read and clean the notebook at ``path``; :class:`InvalidSubmission` if it is not one."""
+    path = Path(path)
+    notebook = read_notebook_json(path)
+    cells = []
+    for index, original in code_cells(notebook):
+        source, reason = strip_cell_magic(original)
+        if reason is None:
+            source = neutralize_ipython_lines(source)
+        cells.append(CodeCell(index, source, original, reason))
+    return Submission(path=path, cells=tuple(cells))
+
+
+def read_notebook_json(path: Path) -> dict[str, Any]:
+    """The notebook's JSON object, after the structural checks we rely on later."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidSubmission(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise InvalidSubmission(f"{path} is a folder, not a notebook file.") from None
+    except OSError as exc:
+        raise InvalidSubmission(f"{path} cannot be read ({exc.strerror}).") from None
+    if not data.strip():
+        raise InvalidSubmission(f"{path} is empty.")
+    try:
+        notebook = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise InvalidSubmission(f"{path} is not a notebook: it is not valid JSON.") from None
+    if not isinstance(notebook, dict) or "nbformat" not in notebook:
+        raise InvalidSubmission(f"{path} is JSON but not a Jupyter notebook (no 'nbformat').")
+    major = notebook["nbformat"]
+    if major != 4 or isinstance(major, bool):
+        raise InvalidSubmission(
+            f"{path} uses notebook format version {major!r}; only version 4 can be graded "
+            "(open and save it in a current Jupyter to convert it)."
+        )
+    cells = notebook.get("cells")
+    if not isinstance(cells, list) or not all(_looks_like_cell(c) for c in cells):
+        raise InvalidSubmission(f"{path} is JSON but not a Jupyter notebook (bad 'cells' list).")
+    return notebook
+
+
+def _looks_like_cell(cell: object) -> bool:
+    if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
+        return False
+    source = cell.get("source", "")
+    return isinstance(source, str) or (
+        isinstance(source, list) and all(isinstance(s, str) for s in source)
+    )
+
+
+# --- cleaning steps ----------------------------------------------------------------------
+
+
+def code_cells(notebook: dict[str, Any]) -> list[tuple[int, str]]:
+    """Step 1: ``(index among all cells, source)`` of each code cell, in notebook order.
+
+    nbformat stores a source either as one string or as a list of lines to concatenate.
+    """
+    out = []
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] == "code":
+            source = cell.get("source", "")
+            out.append((index, source if isinstance(source, str) else "".join(source)))
+    return out
+
+
+def strip_cell_magic(source: str) -> tuple[str, str | None]:
+    """Step 2: handle a leading ``%%magic``; returns ``(source, skipped_reason or None)``.
+
+    Only the first non-blank line can be a cell magic (IPython's rule). Transparent magics
+    (see :data:`TRANSPARENT_CELL_MAGICS`) are blanked so the body runs once as plain Python;
+    any other cell magic means the body is not Python for us, so the cell is skipped.
+    """
+    lines = source.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("%%"):
+            return source, None
+        name = stripped[2:].split(maxsplit=1)[0] if len(stripped) > 2 else ""
+        if name in TRANSPARENT_CELL_MAGICS:
+            lines[number] = _newline_of(line)
+            return "".join(lines), None
+        return source, f"cell magic %%{name} is not plain Python; the cell was not run"
+    return source, None
+
+
+def neutralize_ipython_lines(source: str) -> str:
+    """Step 3: replace IPython-only statements by ``pass``, keeping line numbers.
+
+    A line only counts when it starts a statement: a ``%`` line inside a docstring or a
+    parenthesized expression (``(a\\n % b)``) is ordinary Python and stays.
+    """
+    lines = source.splitlines(keepends=True)
+    candidates = {
+        number
+        for number, line in enumerate(lines, start=1)
+        if _LINE_MAGIC.match(line)
+        or _ASSIGNED_MAGIC.match(line)
+        or _HELP_LINE.match(line)
+        or _GET_IPYTHON.search(line)
+    }
+    if not candidates:
+        return source
+    for number in candidates & _statement_starts(lines, candidates):
+        line = lines[number - 1]
+        if _GET_IPYTHON.search(line) and not _is_single_line_statement(line):
+            continue
+        lines[number - 1] = _as_pass(line)
+    return "".join(lines)
+
+
+def _statement_starts(lines: list[str], ipython_lines: set[int]) -> set[int]:
+    """Rows (1-based) that begin outside any string, bracket or backslash continuation.
+
+    A small scanner rather than :mod:`tokenize`, because it must survive the IPython lines
+    themselves (``!echo "it's"`` is not Python): a candidate line found at a statement start
+    is not scanned, the way IPython would take it whole.
+    """
+    starts: set[int] = set()
+    depth = 0
+    quote: str | None = None  # the delimiter that closes the string we are in
+    continued = False
+    for number, line in enumerate(lines, start=1):
+        if quote is None and depth == 0 and not continued:
+            starts.add(number)
+            if number in ipython_lines:
+                continue
+        continued = False
+        i = 0
+        while i < len(line):
+            char = line[i]
+            if quote is not None:
+                if char == "\\":
+                    i += 2
+                elif line.startswith(quote, i):
+                    i += len(quote)
+                    quote = None
+                elif len(quote) == 1 and char in "\r\n":
+                    quote = None  # unterminated one-line string: a syntax error anyway
+                    i += 1
+                else:
+                    i += 1
+                continue
+            if char == "#":
+                break
+            if char in "([{":
+                depth += 1
+            elif char in ")]}":
+                depth = max(depth - 1, 0)
+            elif char in "'\"":
+                quote = line[i : i + 3] if line[i : i + 3] in ('"""', "'''") else char
+                i += len(quote)
+                continue
+            elif char == "\\" and not line[i + 1 :].strip("\r\n"):
+                continued = True
+                break
+            i += 1
+    return starts
+
+
+def _is_single_line_statement(line: str) -> bool:
+    try:
+        ast.parse(line.strip())
+    except SyntaxError:
+        return False
+    return True
+
+
+def _as_pass(line: str) -> str:
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    return f"{indent}pass{_newline_of(line)}"
+
+
+def _newline_of(line: str) -> str:
+    stripped = line.rstrip("\r\n")
+    return line[len(stripped) :]
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def defined_functions(submission: Submission) -> dict[str, list[int]]:
+    """``name -> indices of the cells defining it at top level``, in notebook order.
+
+    The last index is the definition that wins when the notebook runs top to bottom.
+    Cells that are skipped or do not parse define nothing.
+    """
+    found: dict[str, list[int]] = {}
+    for cell in submission.cells:
+        if cell.skipped_reason is not None:
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                found.setdefault(node.name, []).append(cell.index)
+    return found
