@@ -96,6 +96,27 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.all_passed else 1
 
 
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from grader.generate import (
+        SOLUTION_NOTEBOOK,
+        STUDENT_DIR,
+        generate_solution_notebook,
+        generate_student_folder,
+    )
+
+    for path in generate_student_folder(Path(args.out) if args.out else STUDENT_DIR):
+        print(f"wrote {path}")
+    print(f"wrote {generate_solution_notebook(Path(args.solution or SOLUTION_NOTEBOOK))}")
+    return 0
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    from grader.release import release
+
+    print(f"released the student folder to {release(Path(args.outdir), zipped=args.zip)}")
+    return 0
+
+
 def _testcases_dir() -> Path:
     from grader.bundle import default_paths
 
@@ -110,6 +131,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-cases", help="compute expected outputs and write the case bundles")
     p.add_argument("--out", help="folder to write public.h5 and hidden.h5 (default: testcases/)")
     p.set_defaults(func=_cmd_build_cases)
+
+    p = sub.add_parser("generate", help="write the student folder and the solution notebook")
+    p.add_argument("--out", help="student folder (default: exercises/step_by_step/)")
+    p.add_argument("--solution", help="solution notebook (default: reference/solution.ipynb)")
+    p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("release", help="copy the up-to-date student folder for distribution")
+    p.add_argument("outdir", help="folder to put the release in")
+    p.add_argument("--zip", action="store_true", help="write a zip file instead of a folder")
+    p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser("check", help="grade one notebook",
                        description="Grade one notebook. Exit status: 0 all passed, 1 something "
