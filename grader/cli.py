@@ -96,6 +96,30 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.all_passed else 1
 
 
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from grader.batch import BatchOptions, expand_inputs, grade_batch
+    from grader.progress import Progress
+
+    out = Path(args.out)
+    entries = expand_inputs(args.inputs, exclude=out)
+    options = BatchOptions(_options(args), jobs=args.jobs or 0, force=args.force)
+    progress = Progress(len(entries), sys.stderr, live=sys.stderr.isatty())
+    try:
+        result = grade_batch(entries, out, options, on_row=progress)
+    finally:
+        progress.close()
+    rate = f", {result.graded_now / result.grading_time:.1f}/s" if result.graded_now else ""
+    print(f"{len(result.rows)} of {result.total} submissions: {result.full_marks} full marks, "
+          f"{result.count('invalid')} invalid, {result.count('error')} errors, "
+          f"{result.reused} reused; graded {result.graded_now} in {result.grading_time:.1f} s "
+          f"with {result.jobs} jobs{rate}")
+    print(f"gradebook: {result.gradebook}  summary: {result.summary}")
+    if result.interrupted:
+        print("grader: interrupted; finished results are kept", file=sys.stderr)
+        return 130
+    return 0 if result.complete else 1
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
     from grader.generate import (
         SOLUTION_NOTEBOOK,
@@ -151,6 +175,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     _add_grading_options(p)
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "grade", help="grade a whole class into a folder (gradebook, Gradescope JSON)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Grade many notebooks in parallel, each in its own sandboxed process.\n\n"
+        "Student ids: a notebook named on the command line (or by a glob) is its file name "
+        "without .ipynb.\nIn a folder INPUT, a notebook directly inside is named by its file "
+        "name; one inside INPUT/<name>/\n(at any depth) is named <name> when that subfolder "
+        "holds exactly one notebook (Gradescope /\nLMS exports: submissions/<student>/any."
+        "ipynb), else by its file name. A folder INPUT holding\nexactly one notebook names it "
+        "by the folder's name. Two files with one id are an error.\n\n"
+        "Writes OUT/<student>/{results.json,feedback.txt,grading.json}, OUT/gradebook.csv "
+        "and\nOUT/summary.json. Unchanged submissions (same notebook bytes, options, cases "
+        "and grader)\nare not graded again unless --force.\n\n"
+        "Exit status: 0 every submission graded; 1 the batch finished but some submissions "
+        "are\ninvalid or could not be graded (status column of the gradebook); 3 set-up "
+        "error;\n4 usage error (e.g. duplicate student ids); 130 interrupted (finished "
+        "results kept).")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="notebooks, folders or globs")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write results to")
+    p.add_argument("--jobs", type=_positive(int), metavar="N",
+                   help="submissions graded at once (default: the number of CPUs)")
+    p.add_argument("--force", action="store_true",
+                   help="grade every submission again, even when its results are up to date")
+    _add_grading_options(p)
+    p.set_defaults(func=_cmd_grade)
     return parser
 
 

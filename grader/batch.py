@@ -1,0 +1,564 @@
+"""Grade a whole class: many notebooks in parallel, one folder of results per student.
+
+Entry points: :func:`expand_inputs` turns the command line's notebooks, folders and globs into
+``(student id, path)`` entries; :func:`grade_batch` grades them and writes, under ``out``::
+
+    out/<student>/results.json   Gradescope JSON (the same as `grader check --format json`)
+    out/<student>/feedback.txt   the text report, without colour
+    out/<student>/grading.json   the row below plus the content key (used to skip on re-runs)
+    out/gradebook.csv            one row per student (see grader.gradebook)
+    out/summary.json             class statistics (see grader.gradebook)
+
+Student ids (:data:`ID_RULES`): a notebook named on the command line (or matched by a glob) is
+the student named by its file stem (``alice.ipynb`` -> ``alice``). Inside a folder given as
+INPUT, a notebook directly in that folder is named by its stem, and one inside a subfolder
+``INPUT/<name>/...`` is named ``<name>`` when that subfolder holds exactly one notebook (at any
+depth: the Gradescope / LMS export layout ``submissions/<student>/anything.ipynb``), otherwise
+by its stem. A folder given as INPUT that holds exactly one notebook in all names it by the
+folder's name (so ``grader grade submissions/*`` works on that layout too). Hidden files and
+folders (``.ipynb_checkpoints``, macOS ``._x.ipynb``) are ignored. Two different files with
+the same id are an error (:class:`~grader.errors.UsageError`) naming both: results are never
+silently attached to the wrong student.
+
+Isolation and speed: every submission runs in its own confined worker process, forked from a
+clean zygote, with its own time and memory limits (:mod:`grader.sandbox`). ``jobs`` threads of
+this process each take the next submission, run it and judge it; the sandbox is thread-safe,
+so they share one :class:`~grader.check.Grader` (one zygote, the case bundles and student
+helper files read once). Workers sit in their own session, so Ctrl-C reaches only this
+process: the batch stops, keeps every finished student's files (each written atomically),
+writes the gradebook and summary for what finished, and reports ``interrupted``.
+
+Re-runs: each student's key is the sha256 of the notebook's bytes and of a fingerprint of
+everything else that decides the grade (the grading options, the case bundles, the student
+helper files and the grader's own source). A student whose key is unchanged and whose files
+are all present is not graded again (its row is read back from ``grading.json``), unless
+``force``. Submissions the grader itself failed on (status ``error``) are always retried.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from grader.check import CheckOptions
+from grader.comparison import GRADED_FUNCTIONS
+from grader.errors import GraderError, InvalidSubmission, UsageError
+from grader.gradebook import (
+    ERROR,
+    GRADED,
+    INVALID,
+    function_names,
+    gradebook_csv,
+    summarize,
+    summary_json,
+    write_atomic,
+)
+from grader.report import GradeReport
+
+RESULTS = "results.json"
+FEEDBACK = "feedback.txt"
+RECORD = "grading.json"
+GRADEBOOK = "gradebook.csv"
+SUMMARY = "summary.json"
+#: Names in ``out`` that a student id may not take.
+RESERVED = frozenset({GRADEBOOK, SUMMARY})
+#: Bumped when the meaning of grading.json changes (old records are then ignored).
+RECORD_VERSION = 1
+
+ID_RULES = __doc__.split("Student ids (:data:`ID_RULES`): ", 1)[1].split("\n\n", 1)[0] \
+    if __doc__ else ""
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One submission to grade: the student's id and their notebook."""
+
+    student: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class FunctionScore:
+    name: str
+    points: float
+    max_points: float
+    status: str
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """One student's line of the gradebook.
+
+    status -- ``graded``; ``invalid`` (not a gradable notebook: ``message`` says why, scores
+    0); ``error`` (the grader failed on it: ``message`` says how, no score)
+    """
+
+    student: str
+    path: str
+    status: str
+    score: float | None = None
+    max_score: float | None = None
+    functions: tuple[FunctionScore, ...] = ()
+    message: str = ""
+    seconds: float = 0.0
+    #: True when read back from a previous run's grading.json instead of graded now.
+    reused: bool = False
+
+    @property
+    def full_marks(self) -> bool:
+        return (self.status == GRADED and self.score is not None
+                and self.max_score is not None and self.score >= self.max_score)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["functions"] = [asdict(f) for f in self.functions]
+        del data["reused"]
+        return data
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> StudentRow:
+        functions = tuple(
+            FunctionScore(str(f["name"]), float(f["points"]), float(f["max_points"]),
+                          str(f["status"]))
+            for f in data["functions"]
+        )
+        return StudentRow(
+            student=str(data["student"]),
+            path=str(data["path"]),
+            status=str(data["status"]),
+            score=None if data["score"] is None else float(data["score"]),
+            max_score=None if data["max_score"] is None else float(data["max_score"]),
+            functions=functions,
+            message=str(data["message"]),
+            seconds=float(data["seconds"]),
+        )
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    check: CheckOptions = field(default_factory=CheckOptions)
+    #: Submissions graded at the same time (0: one per CPU this process may use).
+    jobs: int = 0
+    #: Grade every submission, even those whose results are up to date.
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did; ``rows`` (sorted by student) cover the submissions that finished."""
+
+    out: Path
+    rows: tuple[StudentRow, ...]
+    #: Submissions given (when interrupted, more than ``len(rows)``).
+    total: int
+    interrupted: bool
+    #: Wall seconds of the whole batch, and of the grading part only.
+    elapsed: float
+    grading_time: float
+    jobs: int
+
+    @property
+    def gradebook(self) -> Path:
+        return self.out / GRADEBOOK
+
+    @property
+    def summary(self) -> Path:
+        return self.out / SUMMARY
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+    @property
+    def graded_now(self) -> int:
+        """Submissions graded by this run (not read back from an earlier one)."""
+        return sum(1 for r in self.rows if not r.reused)
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for r in self.rows if r.reused)
+
+    @property
+    def full_marks(self) -> int:
+        return sum(1 for r in self.rows if r.full_marks)
+
+    @property
+    def complete(self) -> bool:
+        """Every submission finished and got a grade (none invalid, none errored)."""
+        return not self.interrupted and all(r.status == GRADED for r in self.rows)
+
+
+class GraderLike(Protocol):
+    """What the batch needs of a grader (:class:`grader.check.Grader`, or a fake in tests).
+    ``grade`` is called from several threads at once."""
+
+    def grade(self, path: str | Path) -> GradeReport: ...
+
+    def close(self) -> None: ...
+
+
+#: Called in the batch's thread after each submission finishes: (row, done, total).
+OnRow = Callable[[StudentRow, int, int], None]
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") or name == "__pycache__"
+
+
+def _notebooks_under(folder: Path, exclude: Path | None) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not _hidden(d)
+                         and (exclude is None or Path(root, d).resolve() != exclude))
+        found += [Path(root, f) for f in sorted(files)
+                  if f.endswith(".ipynb") and not _hidden(f)]
+    return found
+
+
+def _folder_entries(folder: Path, exclude: Path | None) -> list[Entry]:
+    notebooks = _notebooks_under(folder, exclude)
+    if len(notebooks) == 1:
+        return [Entry(folder.resolve().name, notebooks[0])]
+    per_subfolder: dict[str, int] = {}
+    for path in notebooks:
+        parts = path.relative_to(folder).parts
+        if len(parts) > 1:
+            per_subfolder[parts[0]] = per_subfolder.get(parts[0], 0) + 1
+    entries = []
+    for path in notebooks:
+        parts = path.relative_to(folder).parts
+        if len(parts) > 1 and per_subfolder[parts[0]] == 1:
+            entries.append(Entry(parts[0], path))
+        else:
+            entries.append(Entry(path.stem, path))
+    return entries
+
+
+def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Path | None = None
+                  ) -> list[Entry]:
+    """The submissions named by ``inputs`` (notebooks, folders, glob patterns), by student id.
+
+    ``exclude`` (the output folder) is never searched. Raises :class:`UsageError` for an input
+    that matches nothing, a folder without notebooks, or two files with one student id.
+    """
+    exclude = exclude.resolve() if exclude is not None else None
+    entries: list[Entry] = []
+    for item in inputs:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.exists():
+            matches = [path]
+        elif glob.has_magic(text):
+            matches = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
+            if not matches:
+                raise UsageError(f"{text}: no file or folder matches this pattern")
+        else:
+            raise UsageError(f"{text}: no such file or folder")
+        for match in matches:
+            if match.is_dir():
+                found = _folder_entries(match, exclude)
+                if not found and not glob.has_magic(text):
+                    raise UsageError(f"{match}: this folder holds no .ipynb notebook")
+                entries += found
+            else:
+                entries.append(Entry(match.stem, match))
+    return _unique(entries)
+
+
+def _unique(entries: Sequence[Entry]) -> list[Entry]:
+    by_id: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.student in RESERVED or entry.student in ("", ".", ".."):
+            raise UsageError(f"{entry.path}: {entry.student!r} cannot be a student id "
+                             "(rename the file)")
+        seen = by_id.get(entry.student)
+        if seen is None:
+            by_id[entry.student] = entry
+        elif seen.path.resolve() != entry.path.resolve():
+            raise UsageError(
+                f"two submissions have the student id {entry.student!r}: {seen.path} and "
+                f"{entry.path}. Give each student's notebook its own name, or put each in its "
+                "own folder and pass the parent folder (see `grader grade --help`)."
+            )
+    if not by_id:
+        raise UsageError("no notebooks to grade")
+    return sorted(by_id.values(), key=lambda e: e.student)
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def grader_source_digest() -> str:
+    """sha256 over the grader package's Python sources (a grader change regrades)."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def fingerprint(options: CheckOptions, bundles: Sequence[Path],
+                student_files: Mapping[str, bytes], extra: str = "") -> str:
+    """Everything but the notebook that decides a grade, as one digest."""
+    h = hashlib.sha256(b"dnn-autograder batch\0")
+    h.update(json.dumps(asdict(options), sort_keys=True).encode() + b"\0")
+    for path in bundles:
+        h.update(path.name.encode() + b"\0" + _sha256_file(path).encode() + b"\0")
+    for name in sorted(student_files):
+        h.update(name.encode() + b"\0" + hashlib.sha256(student_files[name]).digest())
+    h.update(grader_source_digest().encode() + b"\0" + extra.encode())
+    return h.hexdigest()
+
+
+def _key(path: Path, fp: str) -> str | None:
+    """The student's content key; None when the file cannot be read (it is graded, and
+    reported invalid, every time)."""
+    try:
+        digest = _sha256_file(path)
+    except OSError:
+        return None
+    return hashlib.sha256(f"{fp}\0{digest}".encode()).hexdigest()
+
+
+# --- per-student files ---------------------------------------------------------------------
+
+
+def _reusable(folder: Path, key: str | None, student: str) -> StudentRow | None:
+    if key is None:
+        return None
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        if (record.get("version") != RECORD_VERSION or record.get("key") != key
+                or record["row"]["status"] == ERROR):
+            return None
+        if not (folder / RESULTS).is_file() or not (folder / FEEDBACK).is_file():
+            return None
+        row = StudentRow.from_dict(record["row"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if row.student != student:
+        return None
+    return StudentRow(**{**row.__dict__, "reused": True})
+
+
+def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
+    functions = tuple(FunctionScore(f.name, f.points, f.max_points, f.status)
+                      for f in report.functions)
+    cells = [c for c in report.cells if c.status != "skipped"]
+    message = f"{len(cells)} cell(s) did not run cleanly" if cells else ""
+    return StudentRow(entry.student, str(entry.path), GRADED, report.score, report.max_score,
+                      functions, message, round(seconds, 3))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _write_student(folder: Path, row: StudentRow, key: str | None,
+                   report: GradeReport | None) -> None:
+    """The student's files; grading.json goes last and marks them complete."""
+    from grader.render_gradescope import render_gradescope
+    from grader.render_text import render_text
+
+    (folder / RECORD).unlink(missing_ok=True)
+    if report is not None:
+        write_atomic(folder / RESULTS, json.dumps(render_gradescope(report), indent=2) + "\n")
+        write_atomic(folder / FEEDBACK, render_text(report, colour=False))
+    elif row.status == INVALID:
+        results = {"score": 0.0, "output": f"This submission could not be graded: "
+                   f"{row.message}", "stdout_visibility": "hidden", "tests": []}
+        write_atomic(folder / RESULTS, json.dumps(results, indent=2) + "\n")
+        write_atomic(folder / FEEDBACK, f"Grading {row.path}\n\nThis submission could not be "
+                     f"graded: {row.message}\n\nTotal: 0\n")
+    else:  # the grader failed: no results to upload by mistake
+        (folder / RESULTS).unlink(missing_ok=True)
+        write_atomic(folder / FEEDBACK, f"Grading {row.path}\n\nThe grader failed on this "
+                     f"submission: {row.message}\nRun the batch again to retry it.\n")
+    record = {
+        "version": RECORD_VERSION,
+        "key": key,
+        "graded_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        "row": row.to_dict(),
+    }
+    write_atomic(folder / RECORD, json.dumps(record, indent=2) + "\n")
+
+
+# --- the batch ---------------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _default_grader(options: CheckOptions) -> tuple[Callable[[], GraderLike], str]:
+    from grader.bundle import default_paths
+    from grader.check import Grader, load_student_files
+
+    paths = default_paths()
+    bundles = [paths["public"]] + ([paths["hidden"]] if options.cases == "all" else [])
+    files = load_student_files()
+    fp = fingerprint(options, bundles, files)
+
+    def make() -> GraderLike:
+        # Grader starts its zygote first, then reads the bundles (once per batch) while the
+        # zygote warms up.
+        return Grader(options, student_files=files)
+
+    return make, fp
+
+
+def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
+                options: BatchOptions | None = None, *,
+                make_grader: Callable[[], GraderLike] | None = None,
+                grader_fingerprint: str | None = None,
+                on_row: OnRow | None = None) -> BatchResult:
+    """Grade ``entries`` into ``out`` (see the module's docstring); returns every row.
+
+    ``make_grader`` replaces the real grader (tests inject fakes): it is called once, and the
+    grader it returns serves all ``jobs`` threads. ``grader_fingerprint`` then stands for
+    the options, cases and helper files in the content keys. Raises :class:`GraderError` only
+    for a problem of the whole batch (set-up); a problem of one submission is its row.
+    """
+    options = options or BatchOptions()
+    started = time.perf_counter()
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = len(entries)
+    if make_grader is None:
+        make_grader, fp = _default_grader(options.check)
+    else:
+        fp = grader_fingerprint or hashlib.sha256(
+            json.dumps(asdict(options.check), sort_keys=True).encode()).hexdigest()
+    if grader_fingerprint is not None:
+        fp = grader_fingerprint
+
+    rows: dict[str, StudentRow] = {}
+
+    def finished(row: StudentRow) -> None:
+        rows[row.student] = row
+        if on_row is not None:
+            on_row(row, len(rows), total)
+
+    todo: list[tuple[Entry, str | None]] = []
+    interrupted = False
+    grading_started = time.perf_counter()
+    jobs = 1
+    try:
+        for entry in entries:
+            key = _key(entry.path, fp)
+            cached = None if options.force else _reusable(out_dir / entry.student, key,
+                                                          entry.student)
+            if cached is not None:
+                finished(cached)
+            else:
+                todo.append((entry, key))
+        grading_started = time.perf_counter()
+        jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
+        if todo:
+            max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
+            _grade_all(todo, out_dir, jobs, make_grader, max_score, finished)
+    except KeyboardInterrupt:
+        interrupted = True
+    grading_time = time.perf_counter() - grading_started
+
+    ordered = tuple(rows[e.student] for e in sorted(entries, key=lambda e: e.student)
+                    if e.student in rows)
+    _write_class_files(out_dir, ordered, total, interrupted)
+    return BatchResult(out_dir, ordered, total, interrupted,
+                       time.perf_counter() - started, grading_time, jobs)
+
+
+def _write_class_files(out_dir: Path, rows: Sequence[StudentRow], total: int,
+                       interrupted: bool) -> None:
+    functions = function_names(rows, GRADED_FUNCTIONS)
+    write_atomic(out_dir / GRADEBOOK, gradebook_csv(rows, functions))
+    summary = summarize(rows, functions, total=total, interrupted=interrupted)
+    write_atomic(out_dir / SUMMARY, summary_json(summary))
+
+
+def _grade_all(todo: Sequence[tuple[Entry, str | None]], out_dir: Path, jobs: int,
+               make_grader: Callable[[], GraderLike], max_score: float,
+               finished: Callable[[StudentRow], None]) -> None:
+    """Grade in ``jobs`` threads; write each student's files here, in the calling thread.
+
+    Writing here, not in the threads, means that once Ctrl-C has reached this thread nothing
+    more is written: a report that finishes after the interrupt is dropped, never half-saved.
+    """
+    grader = make_grader()
+    work: queue.SimpleQueue[tuple[Entry, str | None]] = queue.SimpleQueue()
+    for item in todo:
+        work.put(item)
+    done: queue.SimpleQueue[tuple[Entry, str | None, GradeReport | None, StudentRow]] = \
+        queue.SimpleQueue()
+    stop = threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            try:
+                entry, key = work.get_nowait()
+            except queue.Empty:
+                return
+            begin = time.perf_counter()
+            report: GradeReport | None = None
+            try:
+                report = grader.grade(entry.path)
+                row = _row_from_report(entry, report, time.perf_counter() - begin)
+            except InvalidSubmission as exc:
+                row = StudentRow(entry.student, str(entry.path), INVALID, 0.0, max_score, (),
+                                 _one_line(exc.message), time.perf_counter() - begin)
+            except GraderError as exc:
+                row = StudentRow(entry.student, str(entry.path), ERROR,
+                                 message=_one_line(exc.message),
+                                 seconds=time.perf_counter() - begin)
+            except Exception as exc:  # a grader bug must cost one row, not the batch
+                row = StudentRow(entry.student, str(entry.path), ERROR,
+                                 message=_one_line(f"{type(exc).__name__}: {exc}"),
+                                 seconds=time.perf_counter() - begin)
+            done.put((entry, key, report, row))
+
+    threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)
+               for i in range(jobs)]
+    try:
+        for thread in threads:
+            thread.start()
+        remaining = len(todo)
+        while remaining:
+            try:
+                entry, key, report, row = done.get(timeout=0.2)
+            except queue.Empty:
+                if not any(t.is_alive() for t in threads) and done.empty():
+                    raise RuntimeError("grading threads stopped early") from None
+                continue
+            _write_student(out_dir / entry.student, row, key, report)
+            finished(row)
+            remaining -= 1
+    finally:
+        stop.set()
+        grader.close()
