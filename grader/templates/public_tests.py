@@ -93,14 +93,15 @@ def _check_case(function: str, target: Callable[..., Any], case: Case) -> list[_
         where = _your_line(exc.__traceback__)
         error = f"{type(exc).__name__}: {exc}"
         if comparison.looks_unimplemented(type(exc).__name__, str(exc)):
-            return [_Problem(case.label, f"it stopped {where} with {error}", True)]
-        return [_Problem(case.label, f"your function raised {error} ({where}).")]
+            return [_Problem(case.label, f"it stopped with {error}, at {where}", True)]
+        return [_Problem(case.label, f"your function raised {error}, at {where}")]
     if _is_none(output):
         return [_Problem(case.label, "it returned None", True)]
     if case.unfilled is not None and not comparison.compare_output(
         function, case.unfilled, output
     ):
-        return [_Problem(case.label, "it returns what the unfilled template returns", True)]
+        return [_Problem(case.label, "it still returns what the unfilled template returns",
+                         True)]
     mismatches = comparison.compare_output(function, case.expected, output)
     mismatches += comparison.compare_inputs(function, case.args, args)
     return [_Problem(case.label, m.message) for m in mismatches]
@@ -121,10 +122,10 @@ def _your_line(tb: TracebackType | None) -> str:
     yours = [f for f in frames if not f.filename.startswith(_LIBRARY_DIRS)]
     chosen = yours or frames
     if not chosen:
-        return "before reaching your code"
+        return "the call itself, before reaching your code"
     frame = chosen[-1]
-    code = f" (`{frame.line.strip()}`)" if frame.line else ""
-    return f"at line {frame.lineno} of {frame.name}{code}"
+    code = f": `{frame.line.strip()}`" if frame.line else ""
+    return f"line {frame.lineno} of {frame.name}{code}"
 
 
 def _report(function: str, problems: list[_Problem]) -> str:

@@ -1,0 +1,140 @@
+"""`grader release`: students get the generated folder and nothing that gives answers away.
+
+The leak checks here are independent of the generator: solution lines are read straight from
+reference/network.py, hidden values straight from the hidden bundle.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+
+import nbformat
+import numpy as np
+import pytest
+
+from grader import generate
+from grader.bundle import default_paths, read_bundle
+from grader.cli import main
+from grader.errors import SetupError, UsageError
+from grader.release import release, solution_leaks
+
+STUDENT_FILES = sorted(p.name for p in generate.STUDENT_DIR.iterdir() if p.is_file()
+                       and not p.name.startswith("."))
+FLOAT = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """The files of one release, by name."""
+    folder = release(tmp_path_factory.mktemp("release"))
+    return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def solution_lines():
+    """Lines inside the code regions of the reference that are not stubs (`#| ...`)."""
+    text = (generate.REPO / "reference" / "network.py").read_text(encoding="utf-8")
+    regions = re.findall(r"### START CODE HERE ###\n(.*?)### END CODE HERE ###", text, re.S)
+    lines = {line.strip() for region in regions for line in region.splitlines()}
+    return sorted(line for line in lines if len(line) > 3 and not line.startswith("#|"))
+
+
+def floats_in(value):
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return set(value.ravel().tolist())
+    if isinstance(value, (tuple, list)):
+        return set().union(*map(floats_in, value)) if value else set()
+    if isinstance(value, dict):
+        return floats_in(list(value.values()))
+    return {value} if isinstance(value, float) else set()
+
+
+def hidden_only_floats():
+    """Floats of the hidden cases (inputs and outputs) that no public case contains."""
+    public = set().union(*(floats_in((c.args, c.expected))
+                           for c in read_bundle(default_paths()["public"])))
+    hidden = set().union(*(floats_in((c.args, c.expected))
+                           for c in read_bundle(default_paths()["hidden"])))
+    return {x for x in hidden - public if len(repr(x)) > 8}
+
+
+def test_a_release_is_exactly_the_generated_student_folder(released):
+    assert sorted(released) == STUDENT_FILES
+    for name, data in released.items():
+        assert data == (generate.STUDENT_DIR / name).read_bytes()
+
+
+def test_released_files_contain_no_solution_line(released):
+    lines = solution_lines()
+    assert "Z = np.dot(W, A) + b" in lines  # the reading above does find the solution
+    for name, data in released.items():
+        text = data.decode("utf-8")
+        assert [line for line in lines if line in text] == [], name
+
+
+def test_released_files_contain_no_hidden_case_data(released):
+    hidden = hidden_only_floats()
+    assert len(hidden) > 1000
+    for name, data in released.items():
+        text = data.decode("utf-8")
+        assert "hidden-" not in text, name
+        assert {float(x) for x in FLOAT.findall(text)} & hidden == set(), name
+
+
+def test_the_released_notebook_is_the_unfilled_one_without_outputs(released):
+    assert [n for n in released if n.endswith(".ipynb")] == [generate.NOTEBOOK_NAME]
+    assert not any("solution" in name.lower() for name in released)
+    notebook = nbformat.reads(released[generate.NOTEBOOK_NAME].decode("utf-8"), as_version=4)
+    assert all(not c.get("outputs") for c in notebook.cells)
+    assert "Z = None" in released[generate.NOTEBOOK_NAME].decode("utf-8")
+
+
+def test_stray_files_in_the_student_folder_are_not_released(tmp_path):
+    folder = tmp_path / "student"
+    shutil.copytree(generate.STUDENT_DIR, folder)
+    (folder / "__pycache__").mkdir(exist_ok=True)
+    (folder / "solution.ipynb").write_bytes(generate.solution_notebook())
+    out = release(tmp_path / "out", student_dir=folder)
+    assert sorted(p.name for p in out.iterdir()) == STUDENT_FILES
+
+
+def test_the_zip_holds_the_folder_and_is_byte_for_byte_reproducible(tmp_path):
+    first = release(tmp_path / "a", zipped=True)
+    second = release(tmp_path / "b", zipped=True)
+    assert first.name == "step_by_step.zip"
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert archive.namelist() == [f"step_by_step/{name}" for name in STUDENT_FILES]
+
+
+def test_a_stale_student_folder_is_refused(tmp_path):
+    folder = tmp_path / "student"
+    shutil.copytree(generate.STUDENT_DIR, folder)
+    (folder / "dnn_utils.py").write_text("# edited by hand\n")
+    with pytest.raises(SetupError, match=r"dnn_utils\.py.*run `grader generate`"):
+        release(tmp_path / "out", student_dir=folder)
+
+
+def test_an_existing_release_is_not_overwritten(tmp_path):
+    release(tmp_path)
+    with pytest.raises(UsageError, match="already exists"):
+        release(tmp_path)
+
+
+def test_a_pasted_solution_line_is_caught():
+    files = {"dnn_utils.py": b"    db = np.sum(dZ, axis=1, keepdims=True) / m\n"}
+    assert solution_leaks(files) == [
+        "dnn_utils.py contains the solution line 'db = np.sum(dZ, axis=1, keepdims=True) / m'"]
+    assert solution_leaks(generate.student_files()) == []
+
+
+def test_the_commands_generate_and_release(tmp_path, capsys):
+    assert main(["generate", "--out", str(tmp_path / "gen"),
+                 "--solution", str(tmp_path / "sol" / "solution.ipynb")]) == 0
+    assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == STUDENT_FILES
+    assert (tmp_path / "sol" / "solution.ipynb").exists()
+    assert main(["release", str(tmp_path / "rel"), "--zip"]) == 0
+    assert (tmp_path / "rel" / "step_by_step.zip").exists()
+    assert main(["release", str(tmp_path / "rel"), "--zip"]) == 4
+    assert "already exists" in capsys.readouterr().err
