@@ -128,9 +128,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         generate_student_folder,
     )
 
-    for path in generate_student_folder(Path(args.out) if args.out else STUDENT_DIR):
+    out = Path(args.out) if args.out else STUDENT_DIR
+    solution = Path(args.solution) if args.solution else SOLUTION_NOTEBOOK
+    written = generate_solution_notebook(solution, out)  # first: it refuses a path inside out
+    for path in [*generate_student_folder(out), written]:
         print(f"wrote {path}")
-    print(f"wrote {generate_solution_notebook(Path(args.solution or SOLUTION_NOTEBOOK))}")
     return 0
 
 

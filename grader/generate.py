@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from grader.errors import SetupError
+from grader.errors import SetupError, UsageError
 
 if TYPE_CHECKING:
     from grader.bundle import BundleCase
@@ -393,19 +393,17 @@ def _float(x: float) -> str:
 # --- the copied modules ----------------------------------------------------------------------
 
 
-def _with_docstring(path: Path, docstring: str | None) -> str:
-    """A module's source under a "generated" line, optionally with its docstring replaced."""
+def _with_docstring(path: Path, docstring: str) -> str:
+    """A module's source under a "generated" line, with a docstring written for students."""
     import ast
 
     source = path.read_text(encoding="utf-8")
-    relative = path.relative_to(REPO).as_posix()
-    if docstring is not None:
-        first = ast.parse(source).body[0]
-        if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)):
-            raise SetupError(f"{path} has no module docstring to replace")
-        rest = source.splitlines(keepends=True)[first.end_lineno or 0 :]
-        source = f'"""{docstring}"""\n' + "".join(rest)
-    return _GENERATED.format(source=relative) + source
+    first = ast.parse(source).body[0]
+    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)):
+        raise SetupError(f"{path} has no module docstring to replace")
+    rest = "".join(source.splitlines(keepends=True)[first.end_lineno or 0 :])
+    header = _GENERATED.format(source=path.relative_to(REPO).as_posix())
+    return f'{header}"""{docstring}"""\n{rest}'
 
 
 _DNN_UTILS_DOC = """The activation helpers you are given: sigmoid, relu and their backward steps.
@@ -460,8 +458,14 @@ def generate_student_folder(out_dir: Path = STUDENT_DIR) -> list[Path]:
     return _write_all(out_dir, student_files())
 
 
-def generate_solution_notebook(path: Path = SOLUTION_NOTEBOOK) -> Path:
-    """Write the filled solution notebook (for instructors, never students) to ``path``."""
+def generate_solution_notebook(path: Path = SOLUTION_NOTEBOOK,
+                               student_dir: Path = STUDENT_DIR) -> Path:
+    """Write the filled solution notebook (for instructors) to ``path``.
+
+    Refuses a ``path`` inside ``student_dir``: the solution must never sit next to the exercise.
+    """
+    if path.resolve().is_relative_to(student_dir.resolve()):
+        raise UsageError(f"refusing to write the solution notebook into {student_dir}")
     return _write_all(path.parent, {path.name: solution_notebook()})[0]
 
 

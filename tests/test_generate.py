@@ -19,6 +19,7 @@ import pytest
 import reference
 from grader import generate
 from grader.bundle import default_paths, read_bundle
+from grader.errors import UsageError
 from reference import GRADED_FUNCTIONS
 
 STUDENT_FILES = {
@@ -51,9 +52,12 @@ def test_committed_solution_notebook_is_exactly_what_generate_writes(tmp_path):
         "reference/solution.ipynb differs from a fresh generation: run `grader generate`")
 
 
-def test_the_solution_notebook_is_never_in_the_student_folder():
+def test_the_solution_notebook_is_never_in_the_student_folder(tmp_path):
     assert generate.SOLUTION_NOTEBOOK.parent != generate.STUDENT_DIR
     assert not any("solution" in p.name.lower() for p in generate.STUDENT_DIR.iterdir())
+    with pytest.raises(UsageError, match="refusing"):
+        generate.generate_solution_notebook(tmp_path / "answers.ipynb", student_dir=tmp_path)
+    assert not (tmp_path / "answers.ipynb").exists()
 
 
 def test_comparison_py_is_a_byte_identical_copy_of_the_graders():
