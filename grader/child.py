@@ -1,0 +1,593 @@
+"""The far side of the wall: the zygote, and the worker that runs one student's notebook.
+
+Two kinds of process run this module, both started by :mod:`grader.sandbox`:
+
+* The **zygote** (:func:`zygote_main`) is a fresh interpreter that imports numpy and this
+  module, then only forks workers on request. It never receives case data or expected
+  values, so a worker forked from it finds nothing in its memory worth stealing, and forking
+  a warm interpreter costs milliseconds where starting Python and numpy costs ~150 ms.
+* A **worker** (:func:`_become_worker`) confines itself (:mod:`grader.landlock`, resource
+  limits, its own session, stdin and fds 1/2 on ``/dev/null``) and then serves requests from
+  the grader on its socket: run one cell, or call one function. It executes the notebook's
+  cells top to bottom in one namespace, like "Run all", recording instead of stopping on
+  exceptions.
+
+Everything sent back is plain data in the :mod:`grader.values` format, in frames of an
+8-byte big-endian length followed by :func:`grader.values.encode_message` bytes. Nothing a
+worker says is trusted: the grader checks every field and decides statuses such as timeouts
+itself. The worker's own results can always be forged by student code in the same process;
+that is fine, because forging a correct answer requires computing it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import linecache
+import os
+import socket
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from types import CodeType, FrameType
+from typing import Any
+
+import numpy as np
+
+from grader.values import decode_message, encode_message, flatten, unflatten
+
+#: numpy's legacy global generator is seeded with this before the cells run and before every
+#: call, so a function drawing random numbers gives the same values on every run (reports
+#: are deterministic). The diagnosis code seeds the same way.
+CALL_SEED = 20240607
+
+#: Largest frame either side accepts; a bigger length prefix means a broken or hostile peer.
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+#: Array bytes a worker puts in one reply (inputs after the call first, then the value).
+REPLY_ARRAY_BYTES = 192 * 1024 * 1024
+#: Nodes (containers and scalars) a returned value may have before it is reported opaque.
+MAX_NODES = 200_000
+#: Longest exception message sent back.
+MAX_MESSAGE_CHARS = 2_000
+
+_CELL_PREFIX = "<cell "
+# Taken at import, before any student code can rebind them on the numpy module.
+_seed = np.random.seed
+
+
+# --- frames ------------------------------------------------------------------------------
+
+
+def send_frame(sock: socket.socket, payload: bytes) -> None:
+    sock.sendall(len(payload).to_bytes(8, "big"))
+    sock.sendall(payload)
+
+
+def recv_exact(sock: socket.socket, size: int) -> bytes:
+    """Exactly ``size`` bytes, or ``EOFError`` if the peer closed first."""
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        n = sock.recv_into(view[got:], size - got)
+        if n == 0:
+            raise EOFError("peer closed the connection")
+        got += n
+    return bytes(buffer)
+
+
+def recv_frame(sock: socket.socket, limit: int = MAX_MESSAGE_BYTES) -> bytes:
+    size = int.from_bytes(recv_exact(sock, 8), "big")
+    if size > limit:
+        raise ValueError(f"frame of {size} bytes exceeds the {limit}-byte limit")
+    return recv_exact(sock, size)
+
+
+# --- captured output ---------------------------------------------------------------------
+
+
+class CappedText(io.TextIOBase):
+    """Stands in for ``sys.stdout``/``sys.stderr``: keeps the first ``cap`` characters.
+
+    Everything beyond the cap is only counted, so printing 50 MB costs the student's own
+    loop and nothing more (no memory, no pipe to drain).
+    """
+
+    encoding = "utf-8"
+
+    def __init__(self, cap: int) -> None:
+        super().__init__()
+        self.cap = cap
+        self.parts: list[str] = []
+        self.kept = 0
+        self.total = 0
+        self.buffer = _CappedBytes(self)
+
+    def write(self, text: str) -> int:
+        n = len(text)
+        self.total += n
+        if self.kept < self.cap:
+            piece = str(text[: self.cap - self.kept])
+            self.parts.append(piece)
+            self.kept += len(piece)
+        return n
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def text(self) -> str:
+        kept = "".join(self.parts)
+        dropped = self.total - self.kept
+        if dropped:
+            kept += f"\n[... {dropped} more characters of output were dropped]"
+        return kept
+
+
+class _CappedBytes(io.RawIOBase):
+    """``sys.stdout.buffer`` for code that writes bytes."""
+
+    def __init__(self, text: CappedText) -> None:
+        super().__init__()
+        self._text = text
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data).cast("B"))
+        self._text.write(bytes(memoryview(data)[:4096]).decode("utf-8", "replace"))
+        self._text.total += max(0, size - 4096)
+        return size
+
+
+# --- what went wrong ---------------------------------------------------------------------
+
+
+def _cell_of(filename: str) -> int | None:
+    if filename.startswith(_CELL_PREFIX) and filename.endswith(">"):
+        digits = filename[len(_CELL_PREFIX) : -1]
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def _safe_str(value: object) -> str:
+    try:
+        text = str(value)
+    except BaseException:  # a student's __str__ may raise anything
+        text = "<message could not be shown>"
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[:MAX_MESSAGE_CHARS] + " [...]"
+    return text
+
+
+def describe_exception(exc: BaseException) -> dict[str, Any]:
+    """Type, message and the innermost place *in the student's cells* where it happened.
+
+    Library frames (numpy internals) are skipped: the useful line is the student's own.
+    """
+    cls = type(exc)
+    name = cls.__qualname__
+    if cls.__module__ != "builtins":
+        name = f"{cls.__module__}.{name}"
+    info: dict[str, Any] = {
+        "type": name,
+        "message": _safe_str(exc),
+        "cell": None,
+        "line": None,
+        "text": None,
+        "function": None,
+    }
+    if isinstance(exc, SystemExit):
+        info["message"] = f"sys.exit({_safe_str(exc.code) if exc.code is not None else ''})"
+    frame: FrameType
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        cell = _cell_of(frame.f_code.co_filename)
+        if cell is not None:
+            info.update(cell=cell, line=lineno, function=frame.f_code.co_name)
+    if isinstance(exc, SyntaxError) and exc.filename and _cell_of(exc.filename) is not None:
+        info.update(cell=_cell_of(exc.filename), line=exc.lineno, function=None)
+    if info["cell"] is not None and isinstance(info["line"], int):
+        text = linecache.getline(f"{_CELL_PREFIX}{info['cell']}>", info["line"]).strip()
+        info["text"] = text[:500] or None
+    return info
+
+
+def _status_of(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        return "memory"
+    if isinstance(exc, OSError) and exc.errno == 27:  # EFBIG: RLIMIT_FSIZE reached
+        return "output"
+    return "error"
+
+
+# --- substitutes ("oracle" helpers) ------------------------------------------------------
+
+
+class OracleRefused(Exception):
+    """A substituted helper was called with arguments the reference run never used."""
+
+
+#: ``consult(helper, args) -> (found, result, message)``: asks the grader for the recorded
+#: result of one helper call. The recorded calls stay in the grader's process: if they were
+#: here, student code could read them (from the oracle's closure, or ``gc``) instead of
+#: earning them by making the right calls.
+Consult = Callable[[str, tuple[Any, ...]], tuple[bool, Any, str]]
+
+
+def _parameter_names(function: object) -> tuple[list[str], tuple[Any, ...]] | None:
+    code = getattr(function, "__code__", None)
+    if not isinstance(code, CodeType):
+        return None
+    defaults = getattr(function, "__defaults__", None) or ()
+    return list(code.co_varnames[: code.co_argcount]), tuple(defaults)
+
+
+def make_oracle(
+    name: str, real: object, names: Sequence[str] | None, consult: Consult
+) -> Callable[..., Any]:
+    """A stand-in for helper ``name`` that answers only the calls the reference made.
+
+    Keyword arguments are put in their positional place using ``names`` (if the grader
+    gave them) or the parameter names and defaults of the student's own helper ``real``;
+    with no names at all, a single keyword fills the next position (``activation="relu"``).
+    """
+    signature = _parameter_names(real)
+    params: list[str] = list(names) if names is not None else (signature[0] if signature else [])
+    defaults: tuple[Any, ...] = signature[1] if signature and names is None else ()
+
+    def oracle(*args: Any, **kwargs: Any) -> Any:
+        bound = list(args)
+        first_default = len(params) - len(defaults)
+        for position in range(len(args), len(params)):
+            if params[position] in kwargs:
+                bound.append(kwargs.pop(params[position]))
+            elif position >= first_default:
+                bound.append(defaults[position - first_default])
+            else:
+                break
+        if len(kwargs) == 1 and not params:
+            bound.append(kwargs.popitem()[1])
+        if kwargs:
+            raise OracleRefused(
+                f"{name}() got keyword argument(s) {', '.join(kwargs)} that could not be "
+                "matched to its parameters"
+            )
+        found, result, message = consult(name, tuple(bound))
+        if not found:
+            raise OracleRefused(message)
+        return result
+
+    oracle.__name__ = name
+    return oracle
+
+
+# --- running cells and calls -------------------------------------------------------------
+
+
+class Runner:
+    """One notebook namespace, and the two requests it serves: run a cell, call a function."""
+
+    def __init__(self) -> None:
+        import builtins
+
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        self.quiet = CappedText(0)
+        _seed(CALL_SEED)
+
+    def _capture(self, cap: int) -> CappedText:
+        out = CappedText(cap)
+        sys.stdout = sys.stderr = out
+        return out
+
+    def _release(self) -> None:
+        sys.stdout = sys.stderr = self.quiet
+        sys.stdin = io.StringIO()
+
+    def run_cell(self, index: int, source: str, cap: int) -> dict[str, Any]:
+        filename = f"{_CELL_PREFIX}{index}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        out = self._capture(cap)
+        status, exception = "ok", None
+        try:
+            code = compile(source, filename, "exec", dont_inherit=True)
+            exec(code, self.namespace)
+        except BaseException as exc:  # SystemExit and KeyboardInterrupt are the student's too
+            status, exception = _status_of(exc), describe_exception(exc)
+        finally:
+            self._release()
+        return {"status": status, "exception": exception, "output": out.text()}
+
+    def run_call(
+        self,
+        function: str,
+        args: tuple[Any, ...],
+        helpers: dict[str, list[str] | None],
+        consult: Consult,
+        cap: int,
+    ) -> tuple[dict[str, Any], Any, Any]:
+        """Call ``function(*args)`` with ``helpers`` (name -> parameter names or None)
+        replaced by oracles; returns ``(header, value, args_after)``."""
+        target = self.namespace.get(function)
+        if not callable(target):
+            return {"status": "missing", "exception": None, "output": ""}, None, None
+        saved = {name: self.namespace.get(name, _ABSENT) for name in helpers}
+        for name, names in helpers.items():
+            self.namespace[name] = make_oracle(name, saved[name], names, consult)
+        random_module = sys.modules.get("random")
+        if random_module is not None and hasattr(random_module, "seed"):
+            random_module.seed(CALL_SEED)
+        _seed(CALL_SEED)
+        out = self._capture(cap)
+        status, exception, value = "ok", None, None
+        try:
+            value = target(*args)
+        except BaseException as exc:
+            status, exception = _status_of(exc), describe_exception(exc)
+        finally:
+            self._release()
+            for name, old in saved.items():
+                if old is _ABSENT:
+                    self.namespace.pop(name, None)
+                else:
+                    self.namespace[name] = old
+        if status == "memory":
+            import gc
+
+            gc.collect()
+        return {"status": status, "exception": exception, "output": out.text()}, value, args
+
+
+_ABSENT = object()
+
+
+def _count_nodes(value: Any, limit: int) -> int:
+    """Plain-container nodes in ``value``, stopping early once past ``limit``."""
+    count, stack = 0, [value]
+    while stack and count <= limit:
+        item = stack.pop()
+        count += 1
+        kind = type(item)
+        if kind in (list, tuple):
+            stack.extend(item)
+        elif kind is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+    return count
+
+
+def encode_call_reply(header: dict[str, Any], value: Any, args_after: Any) -> bytes:
+    """Flatten inputs-after-the-call first (the grader needs them), then the value."""
+    pair: list[Any] = [args_after, value]
+    for i, item in enumerate(pair):
+        if _count_nodes(item, MAX_NODES) > MAX_NODES:
+            pair[i] = _TooBig()
+    try:
+        tree, arrays = flatten(tuple(pair), max_bytes=REPLY_ARRAY_BYTES)
+    except MemoryError:
+        tree, arrays = flatten((None, _TooBig()))
+    return encode_message({**header, "tree": tree}, arrays)
+
+
+class _TooBig:
+    """Sent as an opaque value when a result has too many parts to transport."""
+
+
+# --- the worker's request loop -----------------------------------------------------------
+
+
+def serve(sock: socket.socket, runner: Runner) -> None:
+    """Answer requests until the grader says bye or goes away."""
+    seq = None
+
+    def consult(helper: str, args: tuple[Any, ...]) -> tuple[bool, Any, str]:
+        tree, arrays = flatten(args, max_bytes=REPLY_ARRAY_BYTES)
+        send_frame(
+            sock,
+            encode_message({"op": "oracle", "seq": seq, "helper": helper, "tree": tree}, arrays),
+        )
+        header, arrays = decode_message(recv_frame(sock))
+        found = header.get("op") == "answer" and header.get("found") is True
+        result = unflatten(header["tree"], arrays) if found else None
+        return found, result, str(header.get("message", ""))
+
+    while True:
+        try:
+            header, arrays = decode_message(recv_frame(sock))
+        except (EOFError, OSError, ValueError):
+            return
+        op, seq = header.get("op"), header.get("seq")
+        if op == "cell":
+            reply = runner.run_cell(int(header["index"]), str(header["source"]), int(header["cap"]))
+            payload = encode_message({**reply, "op": "cell", "seq": seq}, [])
+        elif op == "call":
+            reply, value, after = runner.run_call(
+                str(header["function"]),
+                tuple(unflatten(header["tree"], arrays)),
+                {str(k): v for k, v in header["helpers"].items()},
+                consult,
+                int(header["cap"]),
+            )
+            payload = encode_call_reply({**reply, "op": "call", "seq": seq}, value, after)
+        else:
+            return
+        try:
+            send_frame(sock, payload)
+        except OSError:
+            return
+
+
+# --- zygote ------------------------------------------------------------------------------
+
+
+def _system_roots() -> list[str]:
+    """Folders a Python program (and the libraries it loads) needs to read."""
+    import sysconfig
+
+    roots = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc"]
+    roots += [p for p in sys.path if p and os.path.isabs(p)]
+    wanted = ("stdlib", "platstdlib", "purelib", "platlib")
+    roots += [v for k, v in sysconfig.get_paths().items() if k in wanted]
+    return roots
+
+
+def zygote_main(control_fd: int, config_text: str) -> None:
+    """Serve fork requests from the grader until it closes the control socket.
+
+    ``config_text`` is JSON: ``forbidden`` (paths no worker may read), ``preload`` (modules to
+    import once here), ``project_root`` (removed from ``sys.path``).
+    """
+    from grader import landlock
+
+    config = json.loads(config_text)
+    control = socket.socket(fileno=control_fd)
+    project_root = config.get("project_root")
+    sys.path[:] = [p for p in sys.path if p and p != project_root]
+    failed = []
+    for module in config.get("preload", []):
+        try:
+            __import__(module)
+        except Exception:
+            failed.append(module)
+    abi = landlock.landlock_abi()
+    readable = landlock.readable_paths(_system_roots(), config.get("forbidden", []))
+    paths = [(p, landlock.READ) for p in readable]
+    paths += [("/dev/null", landlock.DEVICE_READ_WRITE)]
+    paths += [(p, landlock.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
+    grants = landlock.open_grants(paths) if abi else []
+    facts = {
+        "network_namespace": landlock.isolate_network() if config.get("isolate_network") else False,
+        "landlock_abi": abi,
+        "preload_failed": failed,
+        "readable": readable,
+    }
+    send_frame(control, json.dumps({"ready": True, **facts}).encode())
+    children: set[int] = set()
+    try:
+        while True:
+            try:
+                size_bytes, fds, _flags, _addr = socket.recv_fds(control, 8, 1)
+            except OSError:
+                break
+            if len(size_bytes) == 0:
+                break
+            if len(size_bytes) < 8:
+                size_bytes += recv_exact(control, 8 - len(size_bytes))
+            request = json.loads(recv_exact(control, int.from_bytes(size_bytes, "big")))
+            if request.get("op") == "fork" and len(fds) == 1:
+                pid = os.fork()
+                if pid == 0:
+                    _become_worker(fds[0], control, request, grants, abi, facts)
+                os.close(fds[0])
+                children.add(pid)
+                send_frame(control, json.dumps({"pid": pid}).encode())
+            elif request.get("op") == "reap":
+                pid = int(request["pid"])
+                status = _reap(pid) if pid in children else None
+                children.discard(pid)
+                send_frame(control, json.dumps({"status": status}).encode())
+            else:
+                for fd in fds:
+                    os.close(fd)
+    finally:
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, 9)
+
+
+def _reap(pid: int) -> int | None:
+    """Wait for a worker the grader has finished with (killing it if it lingers)."""
+    deadline = time.monotonic() + 2.0
+    try:
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            time.sleep(0.001)
+        os.kill(pid, 9)
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
+def _become_worker(
+    sock_fd: int,
+    control: socket.socket,
+    request: dict[str, Any],
+    grants: Sequence[Any],
+    abi: int,
+    facts: dict[str, Any],
+) -> None:
+    """In the forked child: confine, then serve. Never returns into the zygote's loop."""
+    code = 0
+    try:
+        control.close()
+        protections = _confine(request, grants, abi)
+        protections["network_namespace"] = bool(facts["network_namespace"])
+        os.dup2(sock_fd, 3)
+        os.closerange(4, 1 << 20)
+        sock = socket.socket(fileno=3)
+        runner = Runner()
+        runner._release()
+        send_frame(sock, encode_message({"op": "ready", "protections": protections}, []))
+        serve(sock, runner)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _confine(request: dict[str, Any], grants: Sequence[Any], abi: int) -> dict[str, bool]:
+    """Everything that must hold before the first student line runs (see module docstring)."""
+    import resource
+
+    from grader import landlock
+
+    zygote = os.getppid()
+    os.setsid()
+    landlock.die_with_parent()
+    if os.getppid() != zygote:
+        os._exit(71)
+    megabyte = 1024 * 1024
+    limits = {
+        resource.RLIMIT_AS: int(request["memory_mb"]) * megabyte,
+        resource.RLIMIT_FSIZE: int(request["file_mb"]) * megabyte,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NOFILE: 256,
+        resource.RLIMIT_CPU: int(request["cpu_seconds"]),
+    }
+    for which, value in limits.items():
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+    null_in = os.open(os.devnull, os.O_RDONLY)
+    null_out = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null_in, 0)
+    os.dup2(null_out, 1)
+    os.dup2(null_out, 2)
+    workdir = str(request["workdir"])
+    os.chdir(workdir)
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in request["env"].items()})
+    sys.path[:] = [workdir] + [p for p in sys.path if p and p != workdir]
+    sys.dont_write_bytecode = True
+    protections = {"rlimits": True, "own_session": True}
+    landlock.set_no_new_privs()
+    own = landlock.open_grants([(workdir, landlock.READ_WRITE)])
+    try:
+        protections["landlock_filesystem"] = landlock.restrict([*grants, *own], abi)
+    except OSError:
+        protections["landlock_filesystem"] = False
+    protections["landlock_network"] = protections["landlock_filesystem"] and abi >= 4
+    protections["landlock_scope"] = protections["landlock_filesystem"] and abi >= 6
+    protections["no_capabilities"] = landlock.drop_capabilities()
+    protections["seccomp"] = landlock.install_seccomp()
+    for fd in {null_in, null_out} - {0, 1, 2}:
+        os.close(fd)
+    return protections

@@ -1,0 +1,629 @@
+"""The isolated execution layer: grader.sandbox, grader.child and grader.landlock.
+
+One warm sandbox serves most tests (as in batch grading); tests that need other limits make
+their own. Every notebook is built with nbformat and goes through load_submission, the way
+the grader reads real submissions.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import pytest
+
+from grader import landlock
+from grader.child import CALL_SEED
+from grader.sandbox import (
+    Call,
+    CallOutcome,
+    ExecutionResult,
+    Limits,
+    Sandbox,
+    project_root,
+    run_submission,
+    same_argument,
+)
+from grader.submission import Submission, load_submission
+from grader.values import Opaque
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
+
+LIMITS = Limits(call_timeout=1.0, submission_timeout=30.0, memory_mb=1024, output_bytes=2_000)
+HELPERS = {
+    "dnn_utils.py": b"import numpy as np\n\ndef relu(Z):\n    return np.maximum(0, Z), Z\n",
+}
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(LIMITS) as sb:
+        yield sb
+
+
+def notebook(tmp_path: Path, *sources: str) -> Submission:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Assignment")]
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    path = tmp_path / "submission.ipynb"
+    nbformat.write(nb, str(path))
+    return load_submission(path)
+
+
+def run(sb: Sandbox, submission: Submission, *calls: Call) -> ExecutionResult:
+    return sb.run(submission, calls, HELPERS)
+
+
+def by_key(result: ExecutionResult) -> dict[str, CallOutcome]:
+    return {outcome.key: outcome for outcome in result.calls}
+
+
+# --- values and exceptions ----------------------------------------------------------------
+
+FUNCTIONS = """
+import numpy as np
+
+def linear_forward(A, W, b):
+    Z = np.dot(W, A) + b
+    return Z, (A, W, b)
+
+def kinds():
+    return {"f": 1.5, "i": 3, "s": "x", "n": None, "b": True, "l": [1, (2.0,)],
+            "np": np.float32(0.25), "i8": np.arange(3, dtype=np.int8)}
+
+def weird():
+    return (x for x in range(3))
+
+def divide(x):
+    y = x + 1
+    return y / 0
+"""
+
+
+def test_values_round_trip_exactly(sandbox: Sandbox, tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    A, W, b = rng.standard_normal((3, 2)), rng.standard_normal((1, 3)), rng.standard_normal((1, 1))
+    result = run(
+        sandbox,
+        notebook(tmp_path, FUNCTIONS),
+        Call("lf", "linear_forward", (A, W, b)),
+        Call("kinds", "kinds", ()),
+        Call("weird", "weird", ()),
+    )
+    outcomes = by_key(result)
+    assert outcomes["lf"].status == "ok"
+    Z, cache = outcomes["lf"].value
+    assert np.array_equal(Z, np.dot(W, A) + b) and Z.dtype == np.float64
+    assert type(cache) is tuple and all(np.array_equal(x, y) for x, y in zip(cache, (A, W, b)))
+    kinds = outcomes["kinds"].value
+    assert kinds["l"] == [1, (2.0,)] and kinds["n"] is None and kinds["b"] is True
+    assert type(kinds["np"]) is np.float32 and kinds["np"] == np.float32(0.25)
+    assert kinds["i8"].dtype == np.int8
+    assert isinstance(outcomes["weird"].value, Opaque) and outcomes["weird"].status == "ok"
+    assert [c.status for c in result.cells] == ["ok"]
+
+
+def test_an_exception_reports_the_students_own_line(sandbox: Sandbox, tmp_path: Path) -> None:
+    result = run(sandbox, notebook(tmp_path, "x = 1", FUNCTIONS), Call("d", "divide", (1,)))
+    outcome = result.calls[0]
+    assert outcome.status == "error" and outcome.exception is not None
+    assert outcome.exception.type == "ZeroDivisionError"
+    assert (outcome.exception.cell, outcome.exception.function) == (2, "divide")
+    assert outcome.exception.text == "return y / 0"
+    assert FUNCTIONS.splitlines()[outcome.exception.line - 1].strip() == "return y / 0"
+
+
+def test_a_failing_cell_does_not_stop_later_cells(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(
+        tmp_path,
+        "print('first')",
+        "def f(x):\n    return x + 1\n\nraise ValueError('broken cell')",
+        "def broken(:\n    pass",
+        "def g(x):\n    return f(x) * 2",
+    )
+    result = run(sandbox, submission, Call("g", "g", (1,)))
+    statuses = [(c.index, c.status) for c in result.cells]
+    assert statuses == [(1, "ok"), (2, "error"), (3, "error"), (4, "ok")]
+    assert result.cells[0].output == "first\n"
+    assert result.cells[1].exception is not None and result.cells[1].exception.line == 4
+    syntax = result.cells[2].exception
+    assert syntax is not None and syntax.type == "SyntaxError" and syntax.line == 1
+    assert result.calls[0].status == "ok" and result.calls[0].value == 4
+
+
+def test_magics_and_shell_escapes_do_not_break_the_notebook(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    submission = notebook(
+        tmp_path,
+        "%matplotlib inline\n%load_ext autoreload\n%autoreload 2\n!pip install numpy\n"
+        "from dnn_utils import relu\nfiles = !ls",
+        "%%time\ndef f(x):\n    return relu(x)[0]",
+        "%%writefile other.py\nthis is not python",
+    )
+    result = run(sandbox, submission, Call("f", "f", (np.array([-1.0, 2.0]),)))
+    assert [c.status for c in result.cells] == ["ok", "ok", "skipped"]
+    assert "writefile" in result.cells[2].detail
+    assert np.array_equal(result.calls[0].value, [0.0, 2.0])
+
+
+def test_the_last_definition_wins_and_missing_functions_are_reported(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    submission = notebook(
+        tmp_path, "def f():\n    return 'first'", "def f():\n    return 'second'", "g = 3"
+    )
+    result = run(sandbox, submission, Call("f", "f", ()), Call("g", "g", ()), Call("h", "h", ()))
+    outcomes = by_key(result)
+    assert outcomes["f"].value == "second"
+    assert outcomes["g"].status == "missing" and outcomes["h"].status == "missing"
+    assert "'h'" in outcomes["h"].detail
+
+
+def test_inputs_modified_in_place_show_up_after_the_call(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(tmp_path, "def update(p, lr):\n    p['W'] -= lr\n    return p")
+    params = {"W": np.ones((2, 2))}
+    result = run(sandbox, submission, Call("u", "update", (params, 0.5)))
+    outcome = result.calls[0]
+    assert outcome.args_after is not None
+    assert np.array_equal(outcome.args_after[0]["W"], np.full((2, 2), 0.5))
+    assert outcome.args_after[1] == 0.5
+    assert np.array_equal(params["W"], np.ones((2, 2)))  # the grader's copy is untouched
+
+
+def test_output_is_captured_per_call_and_capped(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(
+        tmp_path,
+        "import sys\n"
+        "def chatty():\n    print('hello')\n    print('oops', file=sys.stderr)\n    return 1\n"
+        "def flood():\n    for _ in range(50):\n        print('x' * 1_000_000)\n"
+        "    for _ in range(100_000):\n        print('many small lines')\n    return 2\n",
+    )
+    started = time.monotonic()
+    result = run(sandbox, submission, Call("c", "chatty", ()), Call("f", "flood", ()))
+    outcomes = by_key(result)
+    assert outcomes["c"].output == "hello\noops\n"
+    flood = outcomes["f"]
+    assert flood.status == "ok" and flood.value == 2
+    assert flood.output.startswith("x" * LIMITS.output_bytes)
+    assert "more characters of output were dropped" in flood.output
+    assert len(flood.output) < LIMITS.output_bytes + 200
+    assert time.monotonic() - started < 1.5
+
+
+# --- containment ------------------------------------------------------------------------------
+
+HOSTILE = """
+import os, sys, ctypes
+import numpy as np
+
+def fine(x):
+    return x * 2
+
+def forever():
+    while True:
+        pass
+
+def exits():
+    sys.exit(3)
+
+def builtin_exit():
+    exit()
+
+def raises_systemexit():
+    raise SystemExit("bye")
+
+def hard_exit():
+    os._exit(4)
+
+def segfault():
+    return ctypes.string_at(0)
+
+def huge_array():
+    return np.ones((100000, 100000))
+
+def growing_list():
+    blocks = []
+    while True:
+        blocks.append(np.empty(10_000_000))
+"""
+
+
+@pytest.mark.parametrize(
+    ("function", "status", "exception"),
+    [
+        ("exits", "error", "SystemExit"),
+        ("builtin_exit", "error", "SystemExit"),
+        ("raises_systemexit", "error", "SystemExit"),
+        ("hard_exit", "crashed", None),
+        ("segfault", "crashed", None),
+        ("huge_array", "memory", "MemoryError"),
+        ("growing_list", "memory", "MemoryError"),
+        ("forever", "timeout", None),
+    ],
+    ids=lambda v: str(v),
+)
+def test_a_misbehaving_call_costs_only_itself(
+    sandbox: Sandbox, tmp_path: Path, function: str, status: str, exception: str | None
+) -> None:
+    started = time.monotonic()
+    result = run(
+        sandbox,
+        notebook(tmp_path, HOSTILE),
+        Call("before", "fine", (1,)),
+        Call("bad", function, ()),
+        Call("after", "fine", (2,)),
+    )
+    outcomes = by_key(result)
+    assert outcomes["bad"].status == status, outcomes["bad"]
+    got = outcomes["bad"].exception
+    assert got is None if exception is None else (got is not None and exception in got.type)
+    assert (outcomes["before"].value, outcomes["after"].value) == (2, 4)
+    assert time.monotonic() - started < LIMITS.call_timeout + 2.0
+    if status in ("crashed", "timeout"):
+        assert outcomes["bad"].detail
+
+
+def test_touching_too_much_memory_is_a_memory_error(tmp_path: Path) -> None:
+    source = (
+        "def grow():\n    blocks = []\n    while True:\n        blocks.append(bytearray(10**7))"
+    )
+    limits = Limits(call_timeout=5.0, memory_mb=400)
+    result = run_submission(notebook(tmp_path, source), [Call("grow", "grow", ())], limits)
+    assert result.calls[0].status == "memory"
+    assert "400 MB" in result.calls[0].detail
+
+
+def test_every_call_hanging_costs_one_timeout_each(sandbox: Sandbox, tmp_path: Path) -> None:
+    calls = [Call(f"hang{i}", "forever", ()) for i in range(4)]
+    started = time.monotonic()
+    result = run(sandbox, notebook(tmp_path, HOSTILE), *calls)
+    elapsed = time.monotonic() - started
+    assert [c.status for c in result.calls] == ["timeout"] * 4
+    assert elapsed < 4 * LIMITS.call_timeout + 2.0
+
+
+def test_an_infinite_loop_in_a_cell_costs_only_that_cell(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(
+        tmp_path,
+        "def f():\n    return 'f'",
+        "while True:\n    pass",
+        "def g():\n    return f() + 'g'",
+    )
+    result = run(sandbox, submission, Call("g", "g", ()), Call("f", "f", ()))
+    assert [c.status for c in result.cells] == ["ok", "timeout", "ok"]
+    assert [c.value for c in result.calls] == ["fg", "f"]
+
+
+def test_a_cell_that_kills_the_worker_is_skipped_on_restart(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    submission = notebook(tmp_path, "def f():\n    return 1", "import os\nos._exit(1)", "x = 2")
+    result = run(sandbox, submission, Call("f", "f", ()), Call("g", "forever", ()))
+    assert [c.status for c in result.cells] == ["ok", "crashed", "ok"]
+    assert [c.status for c in result.calls] == ["ok", "missing"]
+
+
+def test_the_submission_budget_stops_everything(tmp_path: Path) -> None:
+    limits = Limits(call_timeout=0.5, submission_timeout=1.2)
+    calls = [Call(f"hang{i}", "forever", ()) for i in range(6)]
+    started = time.monotonic()
+    result = run_submission(notebook(tmp_path, HOSTILE), calls, limits, HELPERS)
+    assert time.monotonic() - started < 3.0
+    statuses = [c.status for c in result.calls]
+    assert statuses[:2] == ["timeout", "timeout"] and statuses[-1] == "not_run"
+    assert "budget" in result.calls[-1].detail
+
+
+def test_a_forged_reply_is_a_crash_not_an_error_in_the_grader(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    submission = notebook(
+        tmp_path,
+        "import os\n"
+        "def forge_huge():\n    os.write(3, (2**62).to_bytes(8, 'big'))\n    while True: pass\n"
+        "def forge_garbage():\n    os.write(3, (5).to_bytes(8, 'big') + b'hello')\n"
+        "    while True: pass\n"
+        "def fine():\n    return 'ok'",
+    )
+    result = run(
+        sandbox,
+        submission,
+        Call("huge", "forge_huge", ()),
+        Call("garbage", "forge_garbage", ()),
+        Call("fine", "fine", ()),
+    )
+    assert [c.status for c in result.calls] == ["crashed", "crashed", "ok"]
+
+
+# --- confinement ----------------------------------------------------------------------------
+
+needs_landlock = pytest.mark.skipif(landlock.landlock_abi() < 1, reason="no Landlock here")
+
+READER = """
+def read(path):
+    with open(path, 'rb') as f:
+        return f.read(100)
+
+def listdir(path):
+    return sorted(os.listdir(path))
+
+def write_and_read(name):
+    with open(name, 'w') as f:
+        f.write('mine')
+    with open(name) as f:
+        return f.read()
+
+import os
+from dnn_utils import relu
+"""
+
+
+@needs_landlock
+def test_the_worker_cannot_read_outside_its_folder(sandbox: Sandbox, tmp_path: Path) -> None:
+    secret = tmp_path / "other-student.txt"
+    secret.write_text("not yours")
+    root = project_root()
+    calls = [
+        Call("other", "read", (str(secret),)),
+        Call("reference", "read", (str(root / "reference" / "network.py"),)),
+        Call("grader", "read", (str(root / "grader" / "values.py"),)),
+        Call("tmp", "listdir", (str(tmp_path),)),
+        Call("repo", "listdir", (str(root),)),
+        Call("own", "write_and_read", ("scratch.txt",)),
+        Call("system", "read", ("/etc/hostname",)),
+    ]
+    if (root / "testcases" / "hidden.h5").exists():
+        calls.append(Call("hidden", "read", (str(root / "testcases" / "hidden.h5"),)))
+    outcomes = by_key(run(sandbox, notebook(tmp_path, READER), *calls))
+    for key in ("other", "reference", "grader", "tmp", "repo", "hidden"):
+        if key in outcomes:
+            exc = outcomes[key].exception
+            assert outcomes[key].status == "error" and exc is not None, key
+            assert exc.type == "PermissionError", (key, exc)
+    assert outcomes["own"].value == "mine"
+    assert outcomes["system"].status == "ok"
+
+
+# Signal 0 only checks permission: if confinement ever failed, these tests fail harmlessly
+# instead of killing the test runner (or, as root, every process on the machine).
+ESCAPES = """
+import os, signal, socket, subprocess
+
+def connect():
+    s = socket.create_connection(("127.0.0.1", 9), timeout=1)
+    return "connected"
+
+def spawn():
+    return subprocess.run(["true"]).returncode
+
+def fork():
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return pid
+
+def signal_zygote():
+    os.kill(os.getppid(), 0)
+
+def signal_everyone():
+    os.kill(-1, 0)
+"""
+
+
+@needs_landlock
+@pytest.mark.parametrize(
+    "function", ["connect", "spawn", "fork", "signal_zygote", "signal_everyone"], ids=str
+)
+def test_escape_attempts_fail_and_the_sandbox_carries_on(
+    sandbox: Sandbox, tmp_path: Path, function: str
+) -> None:
+    result = run(
+        sandbox,
+        notebook(tmp_path, ESCAPES, "def fine():\n    return 1"),
+        Call("escape", function, ()),
+        Call("fine", "fine", ()),
+    )
+    escape, fine = result.calls
+    assert escape.status == "error" and escape.exception is not None
+    assert escape.exception.type in ("PermissionError", "OSError"), escape.exception
+    assert fine.value == 1
+    assert run(sandbox, notebook(tmp_path, "x = 1")).cells[0].status == "ok"
+
+
+@needs_landlock
+def test_protections_report_what_applied(sandbox: Sandbox) -> None:
+    protections = sandbox.protections()
+    assert protections["landlock_filesystem"] and protections["seccomp"]
+    assert protections["rlimits"] and protections["own_session"]
+
+
+def test_the_worker_holds_no_data_of_the_grader_process(sandbox: Sandbox, tmp_path: Path) -> None:
+    sentinel = np.full(7, 987654.321)  # lives in this process: a fork of it would carry it
+    submission = notebook(
+        tmp_path,
+        "import gc\nimport numpy as np\n"
+        "def find():\n"
+        "    return sum(1 for o in gc.get_objects() if type(o) is np.ndarray\n"
+        "               and o.size == 7 and bool(np.all(o == 987654.321)))",
+    )
+    assert run(sandbox, submission, Call("find", "find", ())).calls[0].value == 0
+    assert sentinel.size == 7
+
+
+def test_student_monkeypatching_stays_in_the_worker(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(
+        tmp_path,
+        "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.random.seed = lambda s: None",
+        "def draw():\n    return np.random.randn(2)",
+    )
+    first = run(sandbox, submission, Call("d", "draw", ()))
+    assert np.allclose(1.0, 2.0) is False or not np.allclose(1.0, 2.0)
+    np.random.seed(CALL_SEED)
+    assert np.array_equal(first.calls[0].value, np.random.randn(2))  # seeded despite the patch
+
+
+# --- substituted helpers ----------------------------------------------------------------------
+
+ORACLE_NOTEBOOK = """
+import numpy as np
+
+def linear_activation_forward(A_prev, W, b, activation):
+    raise NotImplementedError("student's helper is unfinished")
+
+def L_model_forward(X, parameters):
+    A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"],
+                                           activation="relu")
+    AL, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+    return AL, [cache1, cache2]
+
+def wrong_L_model_forward(X, parameters):
+    A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "sigmoid")
+    return A1, [cache1]
+
+def snooping_L_model_forward(X, parameters):
+    import gc
+    cells = linear_activation_forward.__closure__ or ()
+    seen = [c.cell_contents for c in cells]
+    leaked = sum(1 for o in gc.get_objects()
+                 if type(o) is np.ndarray and o.size and bool(np.any(o == 4242.0)))
+    return leaked, len(seen)
+"""
+
+
+def reference_layer(A: Any, W: Any, b: Any, activation: str) -> tuple[Any, Any]:
+    Z = W @ A + b
+    A_out = np.maximum(0, Z) if activation == "relu" else 1 / (1 + np.exp(-Z))
+    return A_out, ((A, W, b), Z)
+
+
+def oracle_case() -> tuple[tuple[Any, ...], dict[str, list[tuple[tuple[Any, ...], Any]]], Any]:
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((3, 4))
+    params = {
+        "W1": rng.standard_normal((2, 3)),
+        "b1": rng.standard_normal((2, 1)),
+        "W2": rng.standard_normal((1, 2)),
+        "b2": rng.standard_normal((1, 1)),
+    }
+    A1, c1 = reference_layer(X, params["W1"], params["b1"], "relu")
+    AL, c2 = reference_layer(A1, params["W2"], params["b2"], "sigmoid")
+    recorded = [
+        ((X, params["W1"], params["b1"], "relu"), (A1, c1)),
+        ((A1, params["W2"], params["b2"], "sigmoid"), (AL, c2)),
+    ]
+    return (X, params), {"linear_activation_forward": recorded}, AL
+
+
+def substitutes_args(substitutes: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(substitutes["linear_activation_forward"][0][0][:3])
+
+
+def test_substituted_helpers_answer_the_reference_calls(sandbox: Sandbox, tmp_path: Path) -> None:
+    args, substitutes, expected = oracle_case()
+    result = run(
+        sandbox,
+        notebook(tmp_path, ORACLE_NOTEBOOK),
+        Call("own", "L_model_forward", args),
+        Call("fair", "L_model_forward", args, substitutes=substitutes),
+        Call("wrong", "wrong_L_model_forward", args, substitutes=substitutes),
+        Call("restored", "linear_activation_forward", (*substitutes_args(substitutes), "relu")),
+    )
+    outcomes = by_key(result)
+    assert outcomes["own"].exception is not None
+    assert outcomes["own"].exception.type == "NotImplementedError"
+    assert outcomes["fair"].status == "ok"
+    AL, caches = outcomes["fair"].value
+    assert np.array_equal(AL, expected) and len(caches) == 2
+    refused = outcomes["wrong"].exception
+    assert refused is not None and refused.type == "grader.child.OracleRefused"
+    assert "linear_activation_forward(array(3, 4), array(2, 3), array(2, 1), 'sigmoid')" in (
+        refused.message
+    )
+    assert refused.text is not None and "linear_activation_forward" in refused.text
+    restored = outcomes["restored"].exception
+    assert restored is not None and restored.type == "NotImplementedError"
+
+
+def test_recorded_results_never_reach_the_worker(sandbox: Sandbox, tmp_path: Path) -> None:
+    args, substitutes, _ = oracle_case()
+    marked = [
+        (a, (np.full((2, 4), 4242.0), r[1])) for a, r in substitutes["linear_activation_forward"]
+    ]
+    call = Call(
+        "snoop", "snooping_L_model_forward", args, substitutes={"linear_activation_forward": marked}
+    )
+    outcome = run(sandbox, notebook(tmp_path, ORACLE_NOTEBOOK), call).calls[0]
+    assert outcome.status == "ok"
+    leaked, _ = outcome.value
+    assert leaked == 0
+
+
+@pytest.mark.parametrize(
+    ("got", "recorded", "same"),
+    [
+        (np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]), True),
+        (np.array([1.0, 2.0]), np.array([1.0, 2.001]), False),
+        (np.array([[1.0, 2.0]]), np.array([1.0, 2.0]), False),
+        ((1, "relu"), (1, "relu"), True),
+        ([1, "relu"], (1, "relu"), False),
+        ("relu", "sigmoid", False),
+        (np.float64(0.5), 0.5, True),
+        (True, 1, False),
+        ({"W1": np.ones(2)}, {"W1": np.ones(2)}, True),
+        ({"W1": np.ones(2)}, {"W2": np.ones(2)}, False),
+        (None, None, True),
+        (np.array([np.nan]), np.array([np.nan]), True),
+    ],
+    ids=[
+        "close-arrays",
+        "different-arrays",
+        "different-shapes",
+        "tuples",
+        "list-for-tuple",
+        "strings",
+        "numpy-scalar",
+        "bool-for-int",
+        "dicts",
+        "dict-keys",
+        "none",
+        "nan",
+    ],
+)
+def test_argument_matching(got: Any, recorded: Any, same: bool) -> None:
+    assert same_argument(got, recorded) is same
+
+
+# --- determinism ----------------------------------------------------------------------------
+
+RANDOM = """
+import numpy as np, random
+
+def draw():
+    return np.random.randn(3), random.random(), list({"alpha", "beta", "gamma", "delta"})
+"""
+
+
+def test_runs_are_deterministic(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(tmp_path, RANDOM)
+    calls = [Call("a", "draw", ()), Call("b", "draw", ())]
+    first = run(sandbox, submission, *calls)
+    with Sandbox(LIMITS) as other:  # another zygote: another interpreter start
+        second = run(other, submission, *calls)
+    values = [c.value for c in (*first.calls, *second.calls)]
+    for value in values[1:]:
+        assert np.array_equal(value[0], values[0][0])
+        assert value[1:] == values[0][1:]
+    np.random.seed(CALL_SEED)
+    assert np.array_equal(values[0][0], np.random.randn(3))
+
+
+def test_workdir_file_names_must_be_plain(sandbox: Sandbox, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="plain file name"):
+        sandbox.run(notebook(tmp_path, "x = 1"), [], {"../escape.py": b""})
