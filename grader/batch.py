@@ -9,16 +9,17 @@ Entry points: :func:`expand_inputs` turns the command line's notebooks, folders 
     out/gradebook.csv            one row per student (see grader.gradebook)
     out/summary.json             class statistics (see grader.gradebook)
 
-Student ids (:data:`ID_RULES`): a notebook named on the command line (or matched by a glob) is
+Student ids: a notebook named on the command line (or matched by a glob) is
 the student named by its file stem (``alice.ipynb`` -> ``alice``). Inside a folder given as
 INPUT, a notebook directly in that folder is named by its stem, and one inside a subfolder
 ``INPUT/<name>/...`` is named ``<name>`` when that subfolder holds exactly one notebook (at any
 depth: the Gradescope / LMS export layout ``submissions/<student>/anything.ipynb``), otherwise
 by its stem. A folder given as INPUT that holds exactly one notebook in all names it by the
 folder's name (so ``grader grade submissions/*`` works on that layout too). Hidden files and
-folders (``.ipynb_checkpoints``, macOS ``._x.ipynb``) are ignored. Two different files with
-the same id are an error (:class:`~grader.errors.UsageError`) naming both: results are never
-silently attached to the wrong student.
+folders (``.ipynb_checkpoints``, macOS ``._x.ipynb``) are ignored. A file matched twice is
+graded once, under the id of its first match. Two different files with the same id are an
+error (:class:`~grader.errors.UsageError`) naming both: results are never silently attached
+to the wrong student.
 
 Isolation and speed: every submission runs in its own confined worker process, forked from a
 clean zygote, with its own time and memory limits (:mod:`grader.sandbox`). ``jobs`` threads of
@@ -74,9 +75,6 @@ SUMMARY = "summary.json"
 RESERVED = frozenset({GRADEBOOK, SUMMARY})
 #: Bumped when the meaning of grading.json changes (old records are then ignored).
 RECORD_VERSION = 1
-
-ID_RULES = __doc__.split("Student ids (:data:`ID_RULES`): ", 1)[1].split("\n\n", 1)[0] \
-    if __doc__ else ""
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -281,15 +279,21 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Path | None
 
 
 def _unique(entries: Sequence[Entry]) -> list[Entry]:
+    """One entry per file (the id of its first match) and one file per id."""
     by_id: dict[str, Entry] = {}
+    paths: set[Path] = set()
     for entry in entries:
         if entry.student in RESERVED or entry.student in ("", ".", ".."):
             raise UsageError(f"{entry.path}: {entry.student!r} cannot be a student id "
                              "(rename the file)")
+        resolved = entry.path.resolve()
+        if resolved in paths:
+            continue
         seen = by_id.get(entry.student)
         if seen is None:
             by_id[entry.student] = entry
-        elif seen.path.resolve() != entry.path.resolve():
+            paths.add(resolved)
+        else:
             raise UsageError(
                 f"two submissions have the student id {entry.student!r}: {seen.path} and "
                 f"{entry.path}. Give each student's notebook its own name, or put each in its "
@@ -417,7 +421,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _default_grader(options: CheckOptions) -> tuple[Callable[[], GraderLike], str]:
+def default_grader(options: CheckOptions) -> tuple[Callable[[], GraderLike], str]:
+    """The real grader's factory and the fingerprint of what it grades with.
+
+    The factory loads the case bundles only when called (a re-run with nothing to grade
+    reads no cases and starts no sandbox)."""
     from grader.bundle import default_paths
     from grader.check import Grader, load_student_files
 
@@ -452,10 +460,10 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
     out_dir.mkdir(parents=True, exist_ok=True)
     total = len(entries)
     if make_grader is None:
-        make_grader, fp = _default_grader(options.check)
+        make_grader, fp = default_grader(options.check)
     else:
-        fp = grader_fingerprint or hashlib.sha256(
-            json.dumps(asdict(options.check), sort_keys=True).encode()).hexdigest()
+        fp = hashlib.sha256(json.dumps(asdict(options.check), sort_keys=True).encode()
+                            ).hexdigest()
     if grader_fingerprint is not None:
         fp = grader_fingerprint
 

@@ -1,0 +1,490 @@
+"""`grader grade`: a whole class in one run, one row per student whatever each notebook does.
+
+One real batch (correct, buggy, hanging, crashing and invalid notebooks, all made from
+``reference/solution.ipynb`` by editing cell sources) serves most tests; input expansion,
+resume, errors and interrupts are also checked with a fake grader, which is instant.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grader.batch import (
+    BatchOptions,
+    Entry,
+    StudentRow,
+    default_grader,
+    expand_inputs,
+    fingerprint,
+    grade_batch,
+)
+from grader.check import CheckOptions
+from grader.cli import main
+from grader.comparison import GRADED_FUNCTIONS
+from grader.errors import InvalidSubmission, UsageError
+from grader.progress import Progress
+from grader.report import FunctionReport, GradeReport
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTION = ROOT / "reference" / "solution.ipynb"
+TIMEOUT = 1.0
+OPTIONS = CheckOptions(cases="public", timeout=TIMEOUT, memory_mb=600)
+
+# Edits of the solution: (function, old text, new text) on that function's cell source.
+EDITS = {
+    "correct": [],
+    "buggy": [
+        ("linear_forward", "Z = np.dot(W, A) + b", "Z = np.dot(W, A) - b"),
+        ("linear_backward", "db = np.sum(dZ, axis=1, keepdims=True) / m",
+         "db = np.sum(dZ, axis=1) / m"),
+    ],
+    "hanging": [("compute_cost", "m = Y.shape[1]\n", "m = Y.shape[1]\n    while True:\n"
+                 "        pass\n")],
+    "crashing": [("update_parameters", "L = len(parameters) // 2",
+                  "L = len(parameters) // 2\n    import os\n    os._exit(1)")],
+}
+INVALID = {"not_json": b"{this is not json", "empty": b""}
+EXPECTED_ZEROS = {
+    "correct": set(),
+    "buggy": {"linear_forward", "linear_backward"},
+    "hanging": {"compute_cost"},
+    "crashing": {"update_parameters"},
+}
+
+
+def edited_solution(edits):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    for function, old, new in edits:
+        cells = [c for c in nb.cells if c.cell_type == "code"
+                 and f"def {function}(" in c.source]
+        assert len(cells) == 1 and old in cells[0].source, (function, old)
+        cells[0].source = cells[0].source.replace(old, new)
+    return nb
+
+
+def write_class(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for student, edits in EDITS.items():
+        nbformat.write(edited_solution(edits), str(folder / f"{student}.ipynb"))
+    for student, data in INVALID.items():
+        (folder / f"{student}.ipynb").write_bytes(data)
+    return folder
+
+
+def read_gradebook(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return {row["student"]: row for row in csv.DictReader(f)}
+
+
+@pytest.fixture(scope="module")
+def real_grader():
+    return default_grader(OPTIONS)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, real_grader):
+    base = tmp_path_factory.mktemp("class")
+    submissions = write_class(base / "submissions")
+    out = base / "out"
+    make, fp = real_grader
+    seen = []
+    result = grade_batch(expand_inputs([submissions]), out, BatchOptions(OPTIONS, jobs=2),
+                         make_grader=make, grader_fingerprint=fp,
+                         on_row=lambda row, done, total: seen.append((row.student, done, total)))
+    return result, submissions, out, seen
+
+
+# --- the real batch ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("student", sorted(EDITS), ids=str)
+def test_graded_rows_have_the_right_zero_columns(batch, student):
+    result, _, out, _ = batch
+    row = read_gradebook(out / "gradebook.csv")[student]
+    assert row["status"] == "graded"
+    zeros = {f for f in GRADED_FUNCTIONS if float(row[f]) == 0}
+    assert zeros == EXPECTED_ZEROS[student]
+    assert float(row["total"]) == 10 * (len(GRADED_FUNCTIONS) - len(zeros))
+    assert float(row["max"]) == 10 * len(GRADED_FUNCTIONS)
+
+
+@pytest.mark.parametrize("student, reason", [("not_json", "not valid JSON"),
+                                             ("empty", "is empty")], ids=["not-json", "empty"])
+def test_invalid_submissions_get_a_row_with_the_reason(batch, student, reason):
+    _, _, out, _ = batch
+    row = read_gradebook(out / "gradebook.csv")[student]
+    assert row["status"] == "invalid"
+    assert reason in row["error"] and "\n" not in row["error"]
+    assert row["total"] == "0" and all(row[f] == "0" for f in GRADED_FUNCTIONS)
+    results = json.loads((out / student / "results.json").read_text())
+    assert results["score"] == 0 and reason in results["output"]
+
+
+def test_gradebook_has_one_row_per_submission_in_csv(batch):
+    result, submissions, out, seen = batch
+    with (out / "gradebook.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["student", "total", "max", *GRADED_FUNCTIONS, "status", "error"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(p.stem for p in submissions.iterdir())
+    assert len(result.rows) == result.total == len(rows) - 1
+    assert sorted(done for _, done, _ in seen) == list(range(1, result.total + 1))
+    assert not result.interrupted and not result.complete  # two invalid submissions
+
+
+def test_each_student_gets_gradescope_json_and_plain_feedback(batch):
+    _, submissions, out, _ = batch
+    results = json.loads((out / "correct" / "results.json").read_text())
+    assert results["score"] == 10 * len(GRADED_FUNCTIONS)
+    assert {t["status"] for t in results["tests"]} == {"passed"}
+    hanging = json.loads((out / "hanging" / "results.json").read_text())
+    failed = {t["name"].split(":")[0] for t in hanging["tests"] if t["status"] == "failed"}
+    assert failed == {"compute_cost"}
+    feedback = (out / "buggy" / "feedback.txt").read_text()
+    assert "\033" not in feedback and "Total: 80 / 100" in feedback
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_json_matches_grader_check(batch, capsys):
+    _, submissions, out, _ = batch
+    status = main(["check", str(submissions / "buggy.ipynb"), "--format", "json",
+                   "--cases", "public", "--timeout", str(TIMEOUT), "--memory", "600"])
+    single = json.loads(capsys.readouterr().out)
+    batched = json.loads((out / "buggy" / "results.json").read_text())
+    assert status == 1
+    for data in (single, batched):
+        data.pop("execution_time")
+    assert single == batched
+
+
+def test_summary_has_pass_rates_and_the_score_distribution(batch):
+    _, _, out, _ = batch
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["submissions"], summary["graded"], summary["invalid"],
+            summary["error"], summary["full_marks"]) == (6, 4, 2, 0, 1)
+    rates = {name: f["pass_rate"] for name, f in summary["functions"].items()}
+    assert rates["initialize_parameters"] == 1.0
+    for name in ("linear_forward", "compute_cost", "update_parameters", "linear_backward"):
+        assert rates[name] == 0.75, name
+    # 100 (correct), 80 (buggy), 90 (hanging, crashing)
+    assert summary["score"]["median"] == 90 and summary["score"]["mean"] == 90
+    assert summary["distribution"]["90"] == 2 and summary["distribution"]["0"] == 0
+    assert len(summary["distribution"]) == len(GRADED_FUNCTIONS) + 1
+
+
+def test_rerun_skips_unchanged_submissions(batch, real_grader):
+    result, submissions, out, _ = batch
+    stamps = {p.parent.name: p.read_text() for p in out.glob("*/grading.json")}
+    make, fp = real_grader
+    again = grade_batch(expand_inputs([submissions]), out, BatchOptions(OPTIONS, jobs=2),
+                        make_grader=make, grader_fingerprint=fp)
+    assert again.graded_now == 0 and again.reused == result.total
+    assert stamps == {p.parent.name: p.read_text() for p in out.glob("*/grading.json")}
+    assert read_gradebook(out / "gradebook.csv") == read_gradebook(result.gradebook)
+    assert [r.score for r in again.rows] == [r.score for r in result.rows]
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("students, status", [(["correct"], 0), (["correct", "empty"], 1)],
+                         ids=["all-graded", "some-invalid"])
+def test_cli_exit_status(batch, tmp_path, capsys, students, status):
+    _, submissions, _, _ = batch
+    inputs = [str(submissions / f"{s}.ipynb") for s in students]
+    code = main(["grade", *inputs, "--out", str(tmp_path / "out"), "--cases", "public",
+                 "--timeout", str(TIMEOUT), "--memory", "600", "--jobs", "2"])
+    assert code == status
+    assert f"{len(students)} of {len(students)} submissions" in capsys.readouterr().out
+
+
+def test_cli_refuses_duplicate_student_ids(tmp_path, capsys):
+    for section in ("a", "b"):
+        (tmp_path / section).mkdir()
+        (tmp_path / section / "alice.ipynb").write_text("{}")
+        (tmp_path / section / "bob.ipynb").write_text("{}")
+    code = main(["grade", str(tmp_path / "a"), str(tmp_path / "b"), "--out",
+                 str(tmp_path / "out")])
+    assert code == UsageError.exit_code
+    assert "two submissions have the student id" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path):
+    _, submissions, _, _ = batch
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "grader", "grade", str(submissions / "correct.ipynb"),
+               str(submissions / "hanging.ipynb"), "--out", str(out), "--jobs", "1",
+               "--cases", "public", "--timeout", "20", "--memory", "600"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    try:
+        assert proc.stderr is not None
+        first = proc.stderr.readline()  # correct.ipynb finishes first; hanging.ipynb hangs
+        assert first.startswith("[1/2] correct: 100/100"), first
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        _, err = proc.communicate(timeout=15)
+        assert time.monotonic() - start < 5
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130, err
+    assert list(read_gradebook(out / "gradebook.csv")) == ["correct"]
+    assert json.loads((out / "correct" / "results.json").read_text())["score"] == 100
+    assert json.loads((out / "summary.json").read_text())["interrupted"] is True
+    assert not (out / "hanging").exists()
+
+
+# --- a fake grader: resume, force, errors, interrupts ---------------------------------------
+
+
+class FakeGrader:
+    """Scores a notebook by its text: each graded function named in it earns its points."""
+
+    def __init__(self, calls):
+        self.calls = calls
+
+    def grade(self, path):
+        self.calls.append(Path(path).stem)
+        text = Path(path).read_text()
+        if not text:
+            raise InvalidSubmission(f"{path} is empty.")
+        if "boom" in text:
+            raise RuntimeError("the grader broke\non two lines")
+        functions = tuple(
+            FunctionReport(name, 10.0 if name in text else 0.0, 10.0,
+                           "passed" if name in text else "failed", (), "")
+            for name in GRADED_FUNCTIONS)
+        return GradeReport(str(path), functions)
+
+    def close(self):
+        pass
+
+
+def fake_batch(folder, out, calls, *, force=False, fp="v1", on_row=None):
+    return grade_batch(expand_inputs([folder]), out, BatchOptions(OPTIONS, jobs=3, force=force),
+                       make_grader=lambda: FakeGrader(calls), grader_fingerprint=fp,
+                       on_row=on_row)
+
+
+@pytest.fixture
+def fake_class(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    (folder / "ann.ipynb").write_text(" ".join(GRADED_FUNCTIONS))
+    (folder / "ben.ipynb").write_text("linear_forward compute_cost")
+    (folder / "cat.ipynb").write_text("")
+    (folder / "dan.ipynb").write_text("boom")
+    return folder
+
+
+def test_fake_batch_rows(fake_class, tmp_path):
+    calls = []
+    result = fake_batch(fake_class, tmp_path / "out", calls)
+    rows = {r.student: r for r in result.rows}
+    assert sorted(calls) == ["ann", "ben", "cat", "dan"]
+    assert (rows["ann"].score, rows["ben"].score, rows["cat"].score) == (100, 20, 0)
+    assert rows["cat"].status == "invalid" and rows["dan"].status == "error"
+    assert rows["dan"].message == "RuntimeError: the grader broke on two lines"
+    book = read_gradebook(result.gradebook)
+    assert book["dan"]["total"] == "" and book["dan"]["linear_forward"] == ""
+    assert not (tmp_path / "out" / "dan" / "results.json").exists()
+    assert "the grader broke" in (tmp_path / "out" / "dan" / "feedback.txt").read_text()
+
+
+def test_resume_force_and_changes(fake_class, tmp_path):
+    out = tmp_path / "out"
+    calls = []
+    fake_batch(fake_class, out, calls)
+    calls.clear()
+    again = fake_batch(fake_class, out, calls)
+    assert calls == ["dan"]  # errors are retried, everything else is up to date
+    assert again.reused == 3 and again.graded_now == 1
+    (fake_class / "ben.ipynb").write_text("linear_forward")
+    calls.clear()
+    fake_batch(fake_class, out, calls)
+    assert sorted(calls) == ["ben", "dan"]
+    assert read_gradebook(out / "gradebook.csv")["ben"]["total"] == "10"
+    calls.clear()
+    fake_batch(fake_class, out, calls, fp="v2")  # other options or cases: all regraded
+    assert sorted(calls) == ["ann", "ben", "cat", "dan"]
+    calls.clear()
+    forced = fake_batch(fake_class, out, calls, fp="v2", force=True)
+    assert sorted(calls) == ["ann", "ben", "cat", "dan"] and forced.reused == 0
+
+
+def test_missing_results_file_regrades(fake_class, tmp_path):
+    out = tmp_path / "out"
+    calls = []
+    fake_batch(fake_class, out, calls)
+    (out / "ann" / "feedback.txt").unlink()
+    calls.clear()
+    fake_batch(fake_class, out, calls)
+    assert sorted(calls) == ["ann", "dan"]
+
+
+def test_interrupt_keeps_what_finished(fake_class, tmp_path):
+    out = tmp_path / "out"
+
+    def interrupt(row, done, total):
+        if done == 2:
+            raise KeyboardInterrupt
+
+    result = fake_batch(fake_class, out, [], on_row=interrupt)
+    assert result.interrupted and len(result.rows) == 2 and result.total == 4
+    assert len(read_gradebook(out / "gradebook.csv")) == 2
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["interrupted"] and summary["finished"] == 2 and summary["submissions"] == 4
+    for row in result.rows:
+        record = json.loads((out / row.student / "grading.json").read_text())
+        assert StudentRow.from_dict(record["row"]).score == row.score
+
+
+def test_fingerprint_changes_with_options_cases_and_helpers(tmp_path):
+    bundle = tmp_path / "public.h5"
+    bundle.write_bytes(b"cases v1")
+    files = {"dnn_utils.py": b"x = 1"}
+    base = fingerprint(OPTIONS, [bundle], files)
+    assert fingerprint(OPTIONS, [bundle], files) == base
+    assert fingerprint(CheckOptions(cases="public", timeout=2.0), [bundle], files) != base
+    assert fingerprint(OPTIONS, [bundle], {"dnn_utils.py": b"x = 2"}) != base
+    bundle.write_bytes(b"cases v2")
+    assert fingerprint(OPTIONS, [bundle], files) != base
+
+
+# --- student ids --------------------------------------------------------------------------------
+
+
+def touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{}")
+    return path
+
+
+@pytest.mark.parametrize("layout, inputs, expected", [
+    (["subs/alice.ipynb", "subs/bob.ipynb"], ["subs"], {"alice", "bob"}),
+    (["subs/alice/Assignment.ipynb", "subs/bob/work/Assignment.ipynb"], ["subs"],
+     {"alice", "bob"}),
+    (["subs/alice/Assignment.ipynb", "subs/bob/Assignment.ipynb"],
+     ["subs/alice", "subs/bob"], {"alice", "bob"}),
+    (["subs/sec1/alice.ipynb", "subs/sec1/bob.ipynb", "subs/carol.ipynb"], ["subs"],
+     {"alice", "bob", "carol"}),
+    (["subs/alice.ipynb", "subs/bob.ipynb", "subs/notes.txt"], ["subs/*.ipynb"],
+     {"alice", "bob"}),
+    (["subs/alice.ipynb", "subs/.ipynb_checkpoints/alice-checkpoint.ipynb",
+      "subs/._alice.ipynb", "subs/bob.ipynb"], ["subs"], {"alice", "bob"}),
+    (["a/alice.ipynb"], ["a"], {"a"}),
+    (["a/alice.ipynb"], ["a/alice.ipynb"], {"alice"}),
+    (["a/alice.ipynb"], ["a/alice.ipynb", "a"], {"alice"}),
+], ids=["flat-folder", "one-per-subfolder", "shell-expanded-folders", "sections", "glob",
+        "hidden-ignored", "lone-notebook-folder", "explicit-file-is-stem", "first-match-wins"])
+def test_student_ids(tmp_path, monkeypatch, layout, inputs, expected):
+    monkeypatch.chdir(tmp_path)
+    for name in layout:
+        touch(tmp_path / name)
+    assert {e.student for e in expand_inputs(inputs)} == expected
+
+
+@pytest.mark.parametrize("inputs, message", [
+    (["missing.ipynb"], "no such file"),
+    (["nothing*.ipynb"], "no file or folder matches"),
+    (["emptydir"], "holds no .ipynb"),
+    (["x/Assignment.ipynb", "y/Assignment.ipynb"], "two submissions have the student id"),
+    (["summary.json.ipynb"], "cannot be a student id"),
+], ids=["missing", "glob-no-match", "empty-folder", "duplicate", "reserved"])
+def test_bad_inputs(tmp_path, monkeypatch, inputs, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "emptydir").mkdir()
+    touch(tmp_path / "x" / "Assignment.ipynb")
+    touch(tmp_path / "y" / "Assignment.ipynb")
+    touch(tmp_path / "summary.json.ipynb")
+    with pytest.raises(UsageError, match=message):
+        expand_inputs(inputs)
+
+
+def test_same_file_twice_is_one_submission(tmp_path):
+    path = touch(tmp_path / "subs" / "alice.ipynb")
+    touch(tmp_path / "subs" / "bob.ipynb")
+    entries = expand_inputs([path, tmp_path / "subs", str(path)])
+    assert entries == [Entry("alice", path), Entry("bob", tmp_path / "subs" / "bob.ipynb")]
+
+
+def test_output_folder_is_not_searched(tmp_path):
+    touch(tmp_path / "alice.ipynb")
+    touch(tmp_path / "bob.ipynb")
+    touch(tmp_path / "out" / "alice" / "copy.ipynb")
+    entries = expand_inputs([tmp_path], exclude=tmp_path / "out")
+    assert [e.student for e in entries] == ["alice", "bob"]
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def row(student, score, status="graded", reused=False):
+    return StudentRow(student, f"{student}.ipynb", status, score, 100.0, (),
+                      "" if status == "graded" else "is empty.", 0.5, reused)
+
+
+def test_progress_plain_lines():
+    stream = io.StringIO()
+    progress = Progress(3, stream, live=False, clock=Clock())
+    progress(row("ann", 100.0), 1, 3)
+    progress(row("ben", 80.0, reused=True), 2, 3)
+    progress(row("cat", 0.0, "invalid"), 3, 3)
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        "[1/3] ann: 100/100 (0.50 s)",
+        "[2/3] ben: 80/100 (reused)",
+        "[3/3] cat: invalid: is empty. (0.50 s)",
+    ]
+    assert (progress.passed, progress.failed, progress.errors, progress.reused) == (1, 1, 1, 1)
+
+
+def test_progress_live_bar_counts_and_rate():
+    clock = Clock()
+    stream = io.StringIO()
+    progress = Progress(4, stream, live=True, clock=clock)
+    clock.now += 0.5
+    progress(row("ann", 100.0), 1, 4)
+    clock.now += 1.0
+    progress(row("ben", 50.0), 2, 4)
+    assert progress.rate() == pytest.approx(2 / 1.5)  # from the first one's start
+    bar = progress.bar()
+    assert bar.startswith("[" + "#" * 12 + "." * 12 + "] 2/4")
+    assert "passed 1  failed 1  errors 0" in bar and "1.3/s" in bar and "eta 2 s" in bar
+    progress(row("cat", 0.0, "invalid"), 3, 4)
+    progress.close()
+    text = stream.getvalue()
+    assert "\r" in text and "cat: invalid: is empty.\n" in text and text.endswith("\n")
+
+
+def test_environment_has_no_stray_workers_after_batch(batch):
+    """The batch closed its sandbox: no zygote of ours is left running."""
+    me = str(os.getpid())
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
+                          if ":\t" in line)
+        except OSError:
+            continue
+        assert fields.get("PPid", "").strip() != me or "zygote" not in (
+            status.parent / "cmdline").read_bytes().decode(errors="replace")
