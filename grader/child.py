@@ -179,8 +179,8 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
         "type": name,
         "message": _safe_str(exc),
         "cell": None,
+        "lineno": None,
         "line": None,
-        "text": None,
         "function": None,
     }
     if isinstance(exc, SystemExit):
@@ -189,12 +189,12 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         cell = _cell_of(frame.f_code.co_filename)
         if cell is not None:
-            info.update(cell=cell, line=lineno, function=frame.f_code.co_name)
+            info.update(cell=cell, lineno=lineno, function=frame.f_code.co_name)
     if isinstance(exc, SyntaxError) and exc.filename and _cell_of(exc.filename) is not None:
-        info.update(cell=_cell_of(exc.filename), line=exc.lineno, function=None)
-    if info["cell"] is not None and isinstance(info["line"], int):
-        text = linecache.getline(f"{_CELL_PREFIX}{info['cell']}>", info["line"]).strip()
-        info["text"] = text[:500] or None
+        info.update(cell=_cell_of(exc.filename), lineno=exc.lineno, function=None)
+    if info["cell"] is not None and isinstance(info["lineno"], int):
+        text = linecache.getline(f"{_CELL_PREFIX}{info['cell']}>", info["lineno"]).strip()
+        info["line"] = text[:500] or None
     return info
 
 

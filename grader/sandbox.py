@@ -80,14 +80,16 @@ class Call:
 
 @dataclass(frozen=True)
 class ExceptionInfo:
-    """An exception raised by student code; ``cell``/``line``/``text`` locate the innermost
-    line of the student's own cells involved (None when no cell was involved)."""
+    """An exception raised by student code. ``cell`` (notebook index), ``lineno`` and ``line``
+    (its text) locate the innermost line of the student's own cells involved, in the
+    function named ``function``; all None when no cell was involved. ``lineno``/``line``
+    are named as in :class:`traceback.FrameSummary`."""
 
     type: str
     message: str
     cell: int | None = None
-    line: int | None = None
-    text: str | None = None
+    lineno: int | None = None
+    line: str | None = None
     function: str | None = None
 
 
@@ -427,8 +429,8 @@ def _exception(value: Any) -> ExceptionInfo | None:
         type=_text(value.get("type"), 200),
         message=_text(value.get("message"), 2000),
         cell=opt_int(value.get("cell")),
-        line=opt_int(value.get("line")),
-        text=opt_str(value.get("text")),
+        lineno=opt_int(value.get("lineno")),
+        line=opt_str(value.get("line")),
         function=opt_str(value.get("function")),
     )
 
