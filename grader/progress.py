@@ -20,6 +20,8 @@ from grader.gradebook import GRADED
 BAR_WIDTH = 24
 #: Seconds between two redraws of the live bar (the last one is always drawn).
 REDRAW = 0.1
+#: The rate is shown once this many seconds of grading have passed (before, it is noise).
+RATE_AFTER = 0.5
 
 
 class Progress:
@@ -65,11 +67,11 @@ class Progress:
             self.stream.flush()
 
     def rate(self, now: float | None = None) -> float:
-        """Submissions graded by this run per second (0 before the first)."""
+        """Submissions graded by this run per second (0 until RATE_AFTER seconds)."""
         if self._start is None or not self._graded_now:
             return 0.0
         elapsed = (self.clock() if now is None else now) - self._start
-        return self._graded_now / elapsed if elapsed > 0 else 0.0
+        return self._graded_now / elapsed if elapsed >= RATE_AFTER else 0.0
 
     def counts(self) -> str:
         text = f"passed {self.passed}  failed {self.failed}  errors {self.errors}"
