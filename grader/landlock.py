@@ -101,6 +101,10 @@ def _libc() -> ctypes.CDLL | None:
     except OSError:
         return None
     libc.syscall.restype = ctypes.c_long
+    # Look every symbol up now, in the zygote: in a freshly forked worker the first lookup
+    # (dlsym across numpy's many libraries, on copied-on-write pages) costs milliseconds.
+    for name in ("syscall", "prctl", "unshare"):
+        getattr(libc, name)
     return libc
 
 

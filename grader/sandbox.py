@@ -21,9 +21,11 @@ untrusted, so it never runs in this process:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import importlib.util
 import json
 import os
+import py_compile
 import shutil
 import signal
 import socket
@@ -39,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.child import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame
+from grader.child import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame, send_frames
 from grader.errors import SetupError
 from grader.submission import Submission
 from grader.values import Opaque, decode_message, encode_message, flatten, unflatten
@@ -132,6 +134,7 @@ class ExecutionResult:
 
 _WORKER_STATUSES = {"ok", "error", "missing", "memory", "output"}
 _START_TIMEOUT = 30.0
+_ARGS_CACHE_BYTES = 64 * 1024 * 1024
 _BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _ZYGOTE_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); from grader.child import zygote_main; "
@@ -258,6 +261,16 @@ class _Zygote:
             raise _WorkerGone("died", "zygote could not fork")
         return pid
 
+    def release(self, pid: int) -> None:
+        """Tell the zygote to reap a killed worker whenever it has died (no reply)."""
+        payload = json.dumps({"op": "release", "pid": pid}).encode()
+        with self.lock:
+            try:
+                self.sock.settimeout(_START_TIMEOUT)
+                send_frame(self.sock, payload)
+            except OSError as exc:
+                raise _WorkerGone("died", f"zygote: {exc}") from None
+
     def reap(self, pid: int) -> int | None:
         status = self._request({"op": "reap", "pid": pid}).get("status")
         return status if isinstance(status, int) else None
@@ -310,19 +323,21 @@ class _Worker:
         self.sock = ours
         self.dead = False
         self.wait_status: int | None = None
-        header, _ = self.exchange(None, _START_TIMEOUT)
+        header, _ = self.exchange((), _START_TIMEOUT)
         protections = header.get("protections")
         if header.get("op") != "ready" or not isinstance(protections, dict):
             raise _WorkerGone("malformed", "the worker did not start properly")
         self.protections = {str(k): bool(v) for k, v in protections.items()}
 
-    def exchange(self, request: bytes | None, timeout: float) -> tuple[dict[str, Any], list[Any]]:
-        """Send ``request`` (if any) and read one reply within ``timeout`` seconds."""
+    def exchange(
+        self, requests: Sequence[bytes], timeout: float
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """Send ``requests`` (frames, maybe none) and read one reply within ``timeout`` s."""
         deadline = time.monotonic() + max(timeout, 0.001)
         try:
-            if request is not None:
+            if requests:
                 self.sock.settimeout(max(timeout, 0.001))
-                send_frame(self.sock, request)
+                send_frames(self.sock, *requests)
             self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
             size = int.from_bytes(recv_exact(self.sock, 8), "big")
             if size > MAX_MESSAGE_BYTES:
@@ -344,8 +359,9 @@ class _Worker:
             raise _WorkerGone("malformed", "the worker sent an unreadable reply") from None
         return header, arrays
 
-    def kill(self) -> None:
-        """SIGKILL the worker's process group, and reap it (to learn how it ended)."""
+    def kill(self, learn_status: bool = True) -> None:
+        """SIGKILL the worker's process group; with ``learn_status``, wait to learn how it
+        ended (``wait_status``), else let the zygote reap it in the background."""
         if self.dead:
             return
         self.dead = True
@@ -357,7 +373,10 @@ class _Worker:
             except (ProcessLookupError, PermissionError):
                 continue
         try:
-            self.wait_status = self.zygote.reap(self.pid)
+            if learn_status:
+                self.wait_status = self.zygote.reap(self.pid)
+            else:
+                self.zygote.release(self.pid)
         except _WorkerGone:
             self.wait_status = None
         _remove_tree(self.workdir)
@@ -552,6 +571,9 @@ class Sandbox:
         self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden)
         self._base = tempfile.mkdtemp(prefix="dnn-grader-")
         self._protections: dict[str, bool] = {}
+        self._args_cache: dict[Any, bytes] = {}
+        self._bytecode_cache: dict[tuple[str, str], bytes | None] = {}
+        self._args_cache_bytes = 0
 
     def __enter__(self) -> Sandbox:
         return self
@@ -576,20 +598,80 @@ class Sandbox:
                 self._zygote = _Zygote(self._preload, self._forbidden)
             return self._zygote
 
+    def _encode_args(self, args: tuple[Any, ...]) -> bytes:
+        """The message carrying ``args``, reused when the same values are sent again.
+
+        Batch grading sends the same case inputs to every submission, and numpy's ``.npy``
+        writer costs tens of microseconds per array; the cache key is the values themselves
+        (tree and array bytes), so an input changed in place is never sent stale.
+        """
+        tree, arrays = flatten(tuple(args), strict=True)
+        key = (
+            json.dumps(tree, sort_keys=True),
+            tuple((a.dtype.str, a.shape, a.tobytes()) for a in arrays),
+        )
+        cached = self._args_cache.get(key)
+        if cached is None:
+            cached = encode_message({"tree": tree}, arrays)
+            with self._lock:
+                if self._args_cache_bytes > _ARGS_CACHE_BYTES:
+                    self._args_cache.clear()
+                    self._args_cache_bytes = 0
+                self._args_cache[key] = cached
+                self._args_cache_bytes += 2 * len(cached)
+        return cached
+
     def protections(self) -> dict[str, bool]:
         """Which protections the workers actually got (runs an empty submission if needed)."""
         if not self._protections:
             self.run(Submission(Path("<empty>"), ()), [])
         return dict(self._protections)
 
+    def _bytecode(self, name: str, source: bytes) -> bytes | None:
+        """Compiled bytecode (an unchecked-hash ``.pyc``) of a helper module, made once.
+
+        Without it every worker compiles ``public_tests.py`` & co. from source, the largest
+        single cost of starting a notebook. The sources are the instructor's, not students'.
+        """
+        key = (name, hashlib.sha256(source).hexdigest())
+        if key not in self._bytecode_cache:
+            folder = tempfile.mkdtemp(prefix="pyc", dir=self._base)
+            try:
+                path = os.path.join(folder, name)
+                with open(path, "wb") as f:
+                    f.write(source)
+                py_compile.compile(
+                    path,
+                    cfile=path + "c",
+                    doraise=True,
+                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+                )
+                with open(path + "c", "rb") as f:
+                    self._bytecode_cache[key] = f.read()
+            except (py_compile.PyCompileError, OSError, ValueError):
+                self._bytecode_cache[key] = None
+            finally:
+                _remove_tree(folder)
+        return self._bytecode_cache[key]
+
+    def _write_files(self, workdir: str, files: Mapping[str, bytes]) -> None:
+        cache = os.path.join(workdir, "__pycache__")
+        for name, data in files.items():
+            if os.path.basename(name) != name or name in ("", ".", "..", "__pycache__"):
+                raise ValueError(f"workdir file name {name!r} must be a plain file name")
+            with open(os.path.join(workdir, name), "wb") as f:
+                f.write(data)
+            code = self._bytecode(name, data) if name.endswith(".py") else None
+            if code is not None:
+                os.makedirs(cache, exist_ok=True)
+                pyc = f"{name[:-3]}.{sys.implementation.cache_tag}.pyc"
+                with open(os.path.join(cache, pyc), "wb") as f:
+                    f.write(code)
+
     def _start_worker(self, files: Mapping[str, bytes]) -> _Worker:
         for attempt in range(2):
             workdir = tempfile.mkdtemp(prefix="w", dir=self._base)
-            for name, data in files.items():
-                if os.path.basename(name) != name or name in ("", ".", ".."):
-                    raise ValueError(f"workdir file name {name!r} must be a plain file name")
-                with open(os.path.join(workdir, name), "wb") as f:
-                    f.write(data)
+            self._write_files(workdir, files)
             zygote = self._current_zygote(restart=attempt > 0)
             try:
                 worker = _Worker(zygote, self.limits, workdir)
@@ -650,7 +732,7 @@ class _Run:
                     self.worker = None
         finally:
             if self.worker is not None:
-                self.worker.kill()
+                self.worker.kill(learn_status=False)
         return self.result()
 
     def result(self) -> ExecutionResult:
@@ -693,7 +775,7 @@ class _Run:
                 [],
             )
             try:
-                header, _ = worker.exchange(request, timeout)
+                header, _ = worker.exchange((request,), timeout)
                 _check_reply(header, "cell", worker.seq)
                 outcome = CellOutcome(
                     cell.index,
@@ -716,25 +798,26 @@ class _Run:
         worker.seq += 1
         names = call.parameter_names or {}
         helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
-        tree, arrays = flatten(tuple(call.args), strict=True)
         header = {
             "op": "call",
             "seq": worker.seq,
             "function": call.function,
             "cap": self.limits.output_bytes,
             "helpers": helpers,
-            "tree": tree,
         }
-        request = encode_message(header, arrays)
+        requests = (encode_message(header, []), self.sandbox._encode_args(call.args))
         started = time.monotonic()
         try:
-            reply, reply_arrays = worker.exchange(request, timeout)
+            reply, reply_arrays = worker.exchange(requests, timeout)
             while reply.get("op") == "oracle" and reply.get("seq") == worker.seq:
                 answer = answer_oracle(call, reply, reply_arrays)
-                reply, reply_arrays = worker.exchange(answer, deadline - time.monotonic())
+                reply, reply_arrays = worker.exchange((answer,), deadline - time.monotonic())
             duration = time.monotonic() - started
             _check_reply(reply, "call", worker.seq)
-            outcome = self.call_outcome(call, reply, unflatten(reply["tree"], reply_arrays))
+            pair = unflatten(reply["tree"], reply_arrays)
+            if reply.get("args_unchanged") is True and type(pair) is tuple and len(pair) == 2:
+                pair = (tuple(call.args), pair[1])
+            outcome = self.call_outcome(call, reply, pair)
         except (_WorkerGone, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
             status, detail = self.failure(worker, exc, timeout)
             duration = time.monotonic() - started

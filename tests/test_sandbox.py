@@ -100,6 +100,8 @@ def test_values_round_trip_exactly(sandbox: Sandbox, tmp_path: Path) -> None:
     Z, cache = outcomes["lf"].value
     assert np.array_equal(Z, np.dot(W, A) + b) and Z.dtype == np.float64
     assert type(cache) is tuple and all(np.array_equal(x, y) for x, y in zip(cache, (A, W, b)))
+    after = outcomes["lf"].args_after
+    assert after is not None and all(np.array_equal(x, y) for x, y in zip(after, (A, W, b)))
     kinds = outcomes["kinds"].value
     assert kinds["l"] == [1, (2.0,)] and kinds["n"] is None and kinds["b"] is True
     assert type(kinds["np"]) is np.float32 and kinds["np"] == np.float32(0.25)
