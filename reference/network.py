@@ -274,6 +274,9 @@ def update_parameters(parameters, grads, learning_rate):
     L = len(parameters) // 2  # each layer has one W and one b
 
     ### START CODE HERE ###
+    #| for l in range(1, L + 1):
+    #|     parameters["W" + str(l)] = None
+    #|     parameters["b" + str(l)] = None
     for l in range(1, L + 1):
         parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
         parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]

@@ -10,9 +10,9 @@ import subprocess
 import sys
 import time
 
+import crafted
 import pytest
 
-import crafted
 from grader.check import CheckOptions, Grader
 from grader.comparison import GRADED_FUNCTIONS
 
