@@ -125,7 +125,8 @@ def _split_regions(name: str, block: list[str], path: Path) -> GradedFunction:
             head = f"{indent}{START} (≈ {_count_lines(lines)} of code)"
             student += [head, *stubs, line]
             solution += [head, *lines, line]
-            answers += lines
+            # A line the stub itself hands out (a loop header, say) is no secret.
+            answers += [a for a in lines if a not in stubs]
             region = None
         elif region is not None:
             stub = _STUB.match(line)
