@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import SetupError
-from grader.values import Tree, flatten, unflatten
+from grader.values import Tree, flatten, pool_arrays, unflatten, unpool_arrays
 
 FORMAT = "dnn-autograder-cases"
 VERSION = 1
@@ -102,28 +102,15 @@ def write_bundle(path: Path, visibility: str, cases: Sequence[BundleCase]) -> No
 
 def _write_pool(f: Any, arrays: list[np.ndarray[Any, Any]]) -> None:
     pool = _group(f, "pool")
-    chunks: dict[str, list[np.ndarray[Any, Any]]] = {}
-    sizes: dict[str, int] = {}
-    index = []
-    for arr in arrays:
-        dtype = arr.dtype.str  # e.g. "<f8": byte order included, exact round trip
-        index.append([dtype, sizes.get(dtype, 0), list(arr.shape)])
-        sizes[dtype] = sizes.get(dtype, 0) + arr.size
-        chunks.setdefault(dtype, []).append(arr.reshape(-1))
-    for dtype in sorted(chunks):
-        data = np.concatenate(chunks[dtype]) if chunks[dtype] else np.zeros(0, dtype)
+    layout, pools = pool_arrays(arrays)
+    for dtype, data in pools.items():
         pool.create_dataset(dtype, data=data, track_times=False)
-    f.attrs["arrays"] = json.dumps(index, separators=(",", ":"))
+    f.attrs["arrays"] = json.dumps(layout, separators=(",", ":"))
 
 
 def _read_pool(f: Any) -> list[np.ndarray[Any, Any]]:
     pools = {name: f["pool"][name][()] for name in f["pool"]}
-    arrays = []
-    for dtype, offset, shape in json.loads(f.attrs["arrays"]):
-        size = int(np.prod(shape, dtype=np.int64))
-        flat = pools[dtype][offset : offset + size]
-        arrays.append(np.array(flat.reshape(shape), dtype=np.dtype(dtype), copy=True))
-    return arrays
+    return unpool_arrays(json.loads(f.attrs["arrays"]), pools)
 
 
 def _group(parent: Any, name: str) -> Any:

@@ -157,21 +157,75 @@ class Opaque:
         return hash((self.type_name, self.why))
 
 
+# --- pooling: many small arrays as a few flat ones --------------------------------------------
+#
+# Both the bundles and the wire store arrays pooled by dtype: all arrays of one dtype are
+# concatenated (C order) into one flat array, and a layout list ``[[dtype, offset, shape], ...]``
+# says where each original array lies. Reading many tiny .npy headers or HDF5 datasets costs far
+# more than the data; a few pools cost almost nothing.
+
+Layout = list[list[Any]]
+
+
+def pool_arrays(
+    arrays: list[np.ndarray[Any, Any]],
+) -> tuple[Layout, dict[str, np.ndarray[Any, Any]]]:
+    """Group ``arrays`` into one flat array per dtype; returns (layout, pools by dtype str)."""
+    chunks: dict[str, list[np.ndarray[Any, Any]]] = {}
+    sizes: dict[str, int] = {}
+    layout: Layout = []
+    for arr in arrays:
+        dtype = arr.dtype.str  # e.g. "<f8": byte order included, exact round trip
+        layout.append([dtype, sizes.get(dtype, 0), list(arr.shape)])
+        sizes[dtype] = sizes.get(dtype, 0) + arr.size
+        chunks.setdefault(dtype, []).append(arr.reshape(-1))
+    pools = {
+        dtype: np.concatenate(parts) if parts else np.zeros(0, np.dtype(dtype))
+        for dtype, parts in sorted(chunks.items())
+    }
+    return layout, pools
+
+
+def unpool_arrays(
+    layout: Any, pools: dict[str, np.ndarray[Any, Any]]
+) -> list[np.ndarray[Any, Any]]:
+    """Inverse of :func:`pool_arrays`; raises ``ValueError`` on an inconsistent layout."""
+    if not isinstance(layout, list):
+        raise ValueError("array layout is not a list")
+    arrays = []
+    for entry in layout:
+        if not (isinstance(entry, list) and len(entry) == 3):
+            raise ValueError("bad array layout entry")
+        dtype, offset, shape = entry
+        pool = pools.get(dtype) if isinstance(dtype, str) else None
+        if pool is None or not isinstance(offset, int) or not isinstance(shape, list):
+            raise ValueError("array layout refers to no pool")
+        if not all(isinstance(n, int) and n >= 0 for n in shape):
+            raise ValueError("bad array shape")
+        size = int(np.prod(shape, dtype=np.int64))
+        if offset < 0 or offset + size > pool.size:
+            raise ValueError("array layout runs past its pool")
+        flat = pool[offset : offset + size]
+        arrays.append(np.array(flat.reshape(shape), dtype=pool.dtype, copy=True))
+    return arrays
+
+
 # --- bytes on a wire -----------------------------------------------------------------------
 #
 # A message is: 8-byte big-endian length of the JSON header, the header (UTF-8 JSON holding
-# the tree under "tree" plus any caller fields), then each array in numpy's .npy format, each
-# preceded by its own 8-byte length.
+# the tree under "tree" plus any caller fields, and the pool layout), then one flat array per
+# dtype in numpy's .npy format (``allow_pickle=False``), each preceded by its 8-byte length.
 
 
 def encode_message(header: dict[str, Any], arrays: list[np.ndarray[Any, Any]]) -> bytes:
+    layout, pools = pool_arrays(arrays)
     out = io.BytesIO()
-    head = json.dumps({**header, "n_arrays": len(arrays)}).encode("utf-8")
+    head = json.dumps({**header, "layout": layout, "pools": list(pools)}).encode("utf-8")
     out.write(len(head).to_bytes(8, "big"))
     out.write(head)
-    for arr in arrays:
+    for pool in pools.values():
         buf = io.BytesIO()
-        np.lib.format.write_array(buf, arr, allow_pickle=False)
+        np.lib.format.write_array(buf, pool, allow_pickle=False)
         payload = buf.getvalue()
         out.write(len(payload).to_bytes(8, "big"))
         out.write(payload)
@@ -195,17 +249,20 @@ def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, An
     header = json.loads(bytes(take(head_len)).decode("utf-8"))
     if not isinstance(header, dict):
         raise ValueError("message header is not an object")
-    n_arrays = header.pop("n_arrays", 0)
-    if not isinstance(n_arrays, int) or n_arrays < 0:
-        raise ValueError("bad array count")
-    arrays = []
-    for _ in range(n_arrays):
+    names = header.pop("pools", [])
+    layout = header.pop("layout", [])
+    if not isinstance(names, list):
+        raise ValueError("bad pool list")
+    pools = {}
+    for name in names:
         size = int.from_bytes(take(8), "big")
-        arr = np.lib.format.read_array(io.BytesIO(take(size)), allow_pickle=False)
-        arrays.append(arr)
+        pool = np.lib.format.read_array(io.BytesIO(take(size)), allow_pickle=False)
+        if pool.ndim != 1 or pool.dtype.str != name:
+            raise ValueError("pool does not match its name")
+        pools[name] = pool
     if pos != len(view):
         raise ValueError("trailing bytes after message")
-    return header, arrays
+    return header, unpool_arrays(layout, pools)
 
 
 def dumps_tree(tree: Tree) -> str:
