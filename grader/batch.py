@@ -491,7 +491,7 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
         jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
         if todo:
             max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
-            _grade_all(todo, out_dir, jobs, make_grader, max_score, finished)
+            _grade_all(todo, out_dir, jobs, make_grader, max_score, fp, finished)
     except KeyboardInterrupt:
         interrupted = True
     grading_time = time.perf_counter() - grading_started
@@ -512,7 +512,7 @@ def _write_class_files(out_dir: Path, rows: Sequence[StudentRow], total: int,
 
 
 def _grade_all(todo: Sequence[tuple[Entry, str | None]], out_dir: Path, jobs: int,
-               make_grader: Callable[[], GraderLike], max_score: float,
+               make_grader: Callable[[], GraderLike], max_score: float, fp: str,
                finished: Callable[[StudentRow], None]) -> None:
     """Grade in ``jobs`` threads; write each student's files here, in the calling thread.
 
@@ -549,6 +549,8 @@ def _grade_all(todo: Sequence[tuple[Entry, str | None]], out_dir: Path, jobs: in
                 row = StudentRow(entry.student, str(entry.path), ERROR,
                                  message=_one_line(f"{type(exc).__name__}: {exc}"),
                                  seconds=time.perf_counter() - begin)
+            if key is not None and _key(entry.path, fp) != key:
+                key = None  # the file changed while it was graded: grade it again next time
             done.put((entry, key, report, row))
 
     threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)

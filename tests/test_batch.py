@@ -334,6 +334,25 @@ def test_missing_results_file_regrades(fake_class, tmp_path):
     assert sorted(calls) == ["ann", "dan"]
 
 
+def test_a_file_changed_while_graded_is_graded_again(fake_class, tmp_path):
+    out = tmp_path / "out"
+    calls = []
+
+    class Editing(FakeGrader):
+        def grade(self, path):
+            report = super().grade(path)
+            if Path(path).stem == "ann":
+                Path(path).write_text("linear_forward")  # the student saved again meanwhile
+            return report
+
+    grade_batch(expand_inputs([fake_class]), out, BatchOptions(OPTIONS, jobs=1),
+                make_grader=lambda: Editing(calls), grader_fingerprint="v1")
+    calls.clear()
+    again = fake_batch(fake_class, out, calls)
+    assert sorted(calls) == ["ann", "dan"]
+    assert {r.student: r.score for r in again.rows}["ann"] == 10
+
+
 def test_interrupt_keeps_what_finished(fake_class, tmp_path):
     out = tmp_path / "out"
 
