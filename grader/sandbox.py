@@ -20,12 +20,13 @@ untrusted, so it never runs in this process:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import py_compile
+import select
 import shutil
 import signal
 import socket
@@ -34,16 +35,21 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from grader.child import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame, send_frames
+from grader.child import (
+    MAX_MESSAGE_BYTES,
+    describe_arguments,
+    find_recorded,
+    recv_frame,
+    send_frame,
+)
 from grader.errors import SetupError
-from grader.submission import Submission
+from grader.submission import CodeCell, Submission
 from grader.values import Opaque, decode_message, encode_message, flatten, unflatten
 
 
@@ -134,7 +140,7 @@ class ExecutionResult:
 
 _WORKER_STATUSES = {"ok", "error", "missing", "memory", "output"}
 _START_TIMEOUT = 30.0
-_ARGS_CACHE_BYTES = 64 * 1024 * 1024
+_MESSAGE_CACHE_BYTES = 64 * 1024 * 1024
 _BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 _ZYGOTE_CODE = (
     "import sys; sys.path.insert(0, sys.argv[1]); from grader.child import zygote_main; "
@@ -292,6 +298,102 @@ class _Zygote:
 # --- one worker --------------------------------------------------------------------------
 
 
+class _Channel:
+    """The grader's end of a worker's socket: frames queued out, whole messages in.
+
+    Non-blocking, so requests can be pipelined: while waiting for one reply the grader keeps
+    sending the next requests, and the worker never idles waiting for the grader to decode.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        sock.setblocking(False)
+        self.sock = sock
+        self.poller = select.poll()
+        self.outgoing: deque[list[memoryview]] = deque()  # frames not started yet
+        self.sending: list[memoryview] = []  # the rest of the frame being sent
+        self.incoming = bytearray()
+
+    def queue(self, *payloads: bytes, urgent: bool = False) -> None:
+        """Queue frames, in order; ``urgent`` ones go before those not yet started."""
+        frames = [[memoryview(len(p).to_bytes(8, "big")), memoryview(p)] for p in payloads]
+        if urgent:
+            self.outgoing.extendleft(reversed(frames))
+        else:
+            self.outgoing.extend(frames)
+
+    def _send_some(self) -> None:
+        """Send as much as the socket takes now, several frames per system call."""
+        while self.sending or self.outgoing:
+            if not self.sending:
+                self.sending = self.outgoing.popleft()
+            batch = [self.sending, *itertools.islice(self.outgoing, 31)]
+            try:
+                sent = self.sock.sendmsg([b for frame in batch for b in frame])
+            except BlockingIOError:
+                return
+            for index, frame in enumerate(batch):
+                if index:
+                    self.outgoing.popleft()
+                size = sum(len(b) for b in frame)
+                if sent < size:  # this frame is now the one being sent
+                    while sent >= len(frame[0]):
+                        sent -= len(frame[0])
+                        frame = frame[1:]
+                    self.sending = [frame[0][sent:], *frame[1:]]
+                    return
+                sent -= size
+            self.sending = []
+
+    def _message(self) -> tuple[dict[str, Any], list[Any]] | None:
+        if len(self.incoming) < 8:
+            return None
+        size = int.from_bytes(self.incoming[:8], "big")
+        if size > MAX_MESSAGE_BYTES:
+            raise _WorkerGone("malformed", f"the worker announced a {size}-byte message")
+        if len(self.incoming) < 8 + size:
+            return None
+        payload = bytes(self.incoming[8 : 8 + size])
+        del self.incoming[: 8 + size]
+        try:
+            return decode_message(payload)
+        except Exception:
+            raise _WorkerGone("malformed", "the worker sent an unreadable message") from None
+
+    def receive(self, deadline: float) -> tuple[dict[str, Any], list[Any]]:
+        """The next message, sending queued frames meanwhile; ``_WorkerGone`` on timeout or
+        death."""
+        fd = self.sock.fileno()
+        while True:
+            message = self._message()
+            if message is not None:
+                return message
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise _WorkerGone("timeout")
+            wants = select.POLLIN | (select.POLLOUT if self.sending or self.outgoing else 0)
+            self.poller.register(fd, wants)
+            try:
+                events = self.poller.poll(max(1, int(left * 1000) + 1))
+            except InterruptedError:
+                continue
+            for _fd, event in events:
+                if event & select.POLLOUT:
+                    try:
+                        self._send_some()
+                    except OSError:
+                        raise _WorkerGone("died") from None
+                if event & (select.POLLIN | select.POLLHUP | select.POLLERR):
+                    try:
+                        chunk = self.sock.recv(1 << 20)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        raise _WorkerGone("died") from None
+                    if not chunk:
+                        raise _WorkerGone("died")
+                    self.incoming += chunk
+
+
 class _Worker:
     """A forked worker serving one submission, seen from the grader."""
 
@@ -321,43 +423,18 @@ class _Worker:
         finally:
             theirs.close()
         self.sock = ours
+        self.channel = _Channel(ours)
         self.dead = False
         self.wait_status: int | None = None
-        header, _ = self.exchange((), _START_TIMEOUT)
+        header, _ = self.channel.receive(time.monotonic() + _START_TIMEOUT)
         protections = header.get("protections")
         if header.get("op") != "ready" or not isinstance(protections, dict):
             raise _WorkerGone("malformed", "the worker did not start properly")
         self.protections = {str(k): bool(v) for k, v in protections.items()}
 
-    def exchange(
-        self, requests: Sequence[bytes], timeout: float
-    ) -> tuple[dict[str, Any], list[Any]]:
-        """Send ``requests`` (frames, maybe none) and read one reply within ``timeout`` s."""
-        deadline = time.monotonic() + max(timeout, 0.001)
-        try:
-            if requests:
-                self.sock.settimeout(max(timeout, 0.001))
-                send_frames(self.sock, *requests)
-            self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            size = int.from_bytes(recv_exact(self.sock, 8), "big")
-            if size > MAX_MESSAGE_BYTES:
-                raise _WorkerGone("malformed", f"the worker sent a {size}-byte reply")
-            payload = bytearray()
-            while len(payload) < size:
-                self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
-                chunk = self.sock.recv(min(size - len(payload), 1 << 22))
-                if not chunk:
-                    raise EOFError
-                payload += chunk
-        except TimeoutError:
-            raise _WorkerGone("timeout") from None
-        except (EOFError, OSError):
-            raise _WorkerGone("died") from None
-        try:
-            header, arrays = decode_message(bytes(payload))
-        except Exception:
-            raise _WorkerGone("malformed", "the worker sent an unreadable reply") from None
-        return header, arrays
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
 
     def kill(self, learn_status: bool = True) -> None:
         """SIGKILL the worker's process group; with ``learn_status``, wait to learn how it
@@ -454,95 +531,28 @@ def _exception(value: Any) -> ExceptionInfo | None:
     )
 
 
-def _check_reply(header: dict[str, Any], op: str, seq: int) -> None:
-    if header.get("op") != op or header.get("seq") != seq:
-        raise ValueError("reply out of sequence")
-    if header.get("status") not in _WORKER_STATUSES:
-        raise ValueError("unknown status")
-
-
 # --- answering substituted helpers --------------------------------------------------------
 
 
-def _numbers_close(got: Any, recorded: Any) -> bool:
-    a, b = np.asarray(got), np.asarray(recorded)
-    if a.dtype.kind not in "iufc" or b.dtype.kind not in "iufc":
-        return a.dtype.kind == b.dtype.kind and bool(np.array_equal(a, b))
-    return bool(np.allclose(a, b, rtol=1e-7, atol=1e-9, equal_nan=True))
-
-
-def same_argument(got: Any, recorded: Any) -> bool:
-    """Whether a helper argument matches the recorded one: same structure and types, arrays
-    of the same shape and close (rtol 1e-7, atol 1e-9), strings equal.
-
-    Python numbers and numpy scalars compare by value; bools only match bools; a tuple
-    never matches a list.
-    """
-    if type(recorded) is np.ndarray:
-        return (
-            type(got) is np.ndarray
-            and got.shape == recorded.shape
-            and _numbers_close(got, recorded)
-        )
-    if isinstance(recorded, bool | np.bool_) or isinstance(got, bool | np.bool_):
-        return type(got) is type(recorded) and bool(got == recorded)
-    numeric = (int, float, complex, np.number)
-    if isinstance(recorded, numeric):
-        return isinstance(got, numeric) and _numbers_close(got, recorded)
-    if type(recorded) in (tuple, list):
-        return (
-            type(got) is type(recorded)
-            and len(got) == len(recorded)
-            and all(same_argument(g, r) for g, r in zip(got, recorded, strict=True))
-        )
-    if type(recorded) is dict:
-        return (
-            type(got) is dict
-            and set(got) == set(recorded)
-            and all(same_argument(got[k], v) for k, v in recorded.items())
-        )
-    if recorded is None:
-        return got is None
-    return type(got) is type(recorded) and bool(got == recorded)
-
-
-def describe_arguments(args: Sequence[Any]) -> str:
-    """Short, value-free description of call arguments (shapes, keys), for messages."""
-
-    def one(value: Any) -> str:
-        if type(value) is np.ndarray:
-            return f"array{value.shape}"
-        if type(value) in (tuple, list):
-            inner = ", ".join(one(v) for v in value[:4]) + (", ..." if len(value) > 4 else "")
-            return f"({inner})" if type(value) is tuple else f"[{inner}]"
-        if type(value) is dict:
-            return "{" + ", ".join(repr(k)[:30] for k in list(value)[:6]) + "}"
-        if type(value) in (int, float, str, bool) or value is None:
-            return repr(value)[:40]
-        return type(value).__name__
-
-    return ", ".join(one(a) for a in args)
-
-
-def answer_oracle(call: Call, request: dict[str, Any], arrays: list[Any]) -> bytes:
+def answer_oracle(sandbox: Sandbox, call: Call, question: dict[str, Any], args_frame: Any) -> bytes:
     """The grader's answer to a substituted helper's call: the recorded result if the
-    arguments match one the reference used, else a refusal saying what was unexpected."""
-    helper = str(request.get("helper"))
-    recorded = (call.substitutes or {}).get(helper, ())
-    args = unflatten(request["tree"], arrays)
-    if type(args) is tuple:
-        for recorded_args, result in recorded:
-            if len(recorded_args) == len(args) and all(
-                same_argument(g, r) for g, r in zip(args, recorded_args, strict=True)
-            ):
-                tree, result_arrays = flatten(result, strict=True)
-                return encode_message({"op": "answer", "found": True, "tree": tree}, result_arrays)
-        shown = describe_arguments(args)
-    else:
-        shown = "?"
+    arguments match one the reference used, else a refusal saying what was unexpected.
+
+    The matching runs here, not in the worker, so the recorded results never sit in memory
+    that student code can read (see :data:`grader.child.Consult`).
+    """
+    helper = str(question.get("helper"))
+    recorded = list((call.substitutes or {}).get(helper, ()))
+    header, arrays = args_frame
+    args = unflatten(header["tree"], arrays)
+    if type(args) is not tuple:
+        raise ValueError("bad oracle question")
+    index = find_recorded(recorded, args)
+    if index is not None:
+        return sandbox._encode({"op": "answer", "found": True}, recorded[index][1])
     message = (
-        f"{helper}({shown}) is not a call the reference solution makes here "
-        f"(it made {len(recorded)} call(s) to {helper}, with other arguments)"
+        f"{helper}({describe_arguments(args)}) is not a call the reference solution makes "
+        f"here (it made {len(recorded)} call(s) to {helper}, with other arguments)"
     )
     return encode_message({"op": "answer", "found": False, "message": message}, [])
 
@@ -571,9 +581,9 @@ class Sandbox:
         self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden)
         self._base = tempfile.mkdtemp(prefix="dnn-grader-")
         self._protections: dict[str, bool] = {}
-        self._args_cache: dict[Any, bytes] = {}
+        self._message_cache: dict[Any, bytes] = {}
         self._bytecode_cache: dict[tuple[str, str], bytes | None] = {}
-        self._args_cache_bytes = 0
+        self._message_cache_bytes = 0
 
     def __enter__(self) -> Sandbox:
         return self
@@ -598,33 +608,31 @@ class Sandbox:
                 self._zygote = _Zygote(self._preload, self._forbidden)
             return self._zygote
 
-    def _encode_args(self, args: tuple[Any, ...]) -> bytes:
-        """The message carrying ``args``, reused when the same values are sent again.
-
-        Batch grading sends the same case inputs to every submission, and numpy's ``.npy``
-        writer costs tens of microseconds per array; the cache key is the values themselves
-        (tree and array bytes), so an input changed in place is never sent stale.
-        """
-        tree, arrays = flatten(tuple(args), strict=True)
+    def _encode(self, header: dict[str, Any], value: Any) -> bytes:
+        """``encode_message(header + tree of value)``, reused when the same value is sent
+        again: batch grading sends the same case inputs (and oracle answers) to every
+        submission, and numpy's ``.npy`` writer costs tens of microseconds per array. The
+        cache key is the value itself (tree and array bytes), so it is never stale."""
+        tree, arrays = flatten(value, strict=True)
         key = (
-            json.dumps(tree, sort_keys=True),
+            json.dumps([header, tree], sort_keys=True),
             tuple((a.dtype.str, a.shape, a.tobytes()) for a in arrays),
         )
-        cached = self._args_cache.get(key)
+        cached = self._message_cache.get(key)
         if cached is None:
-            cached = encode_message({"tree": tree}, arrays)
+            cached = encode_message({**header, "tree": tree}, arrays)
             with self._lock:
-                if self._args_cache_bytes > _ARGS_CACHE_BYTES:
-                    self._args_cache.clear()
-                    self._args_cache_bytes = 0
-                self._args_cache[key] = cached
-                self._args_cache_bytes += 2 * len(cached)
+                if self._message_cache_bytes > _MESSAGE_CACHE_BYTES:
+                    self._message_cache.clear()
+                    self._message_cache_bytes = 0
+                self._message_cache[key] = cached
+                self._message_cache_bytes += 2 * len(cached)
         return cached
 
     def protections(self) -> dict[str, bool]:
         """Which protections the workers actually got (runs an empty submission if needed)."""
         if not self._protections:
-            self.run(Submission(Path("<empty>"), ()), [])
+            self._start_worker({}).kill(learn_status=False)
         return dict(self._protections)
 
     def _bytecode(self, name: str, source: bytes) -> bytes | None:
@@ -694,7 +702,12 @@ class Sandbox:
 
 
 class _Run:
-    """The bookkeeping of one :meth:`Sandbox.run`: which cells and calls are done."""
+    """The bookkeeping of one :meth:`Sandbox.run`: which cells and calls are done.
+
+    Each worker gets every runnable cell and every remaining call queued at once; replies
+    come back in order, each with its own deadline (``call_timeout`` from the previous
+    reply). The first failure kills the worker; the next worker starts again from there.
+    """
 
     def __init__(
         self,
@@ -713,144 +726,134 @@ class _Run:
         self.outcomes: list[CallOutcome] = []
         self.start = time.monotonic()
         self.deadline = self.start + self.limits.submission_timeout
-        self.worker: _Worker | None = None
 
     def left(self) -> float:
         return self.deadline - time.monotonic()
 
     def execute(self) -> ExecutionResult:
-        try:
-            while self.left() > 0:
-                if self.worker is None:
-                    self.worker = self.sandbox._start_worker(self.files)
-                    if not self.run_cells(self.worker):
-                        self.worker = None
-                        continue
-                if len(self.outcomes) == len(self.calls):
-                    break
-                if not self.run_call(self.worker, self.calls[len(self.outcomes)]):
-                    self.worker = None
-        finally:
-            if self.worker is not None:
-                self.worker.kill(learn_status=False)
+        while self.left() > 0:
+            cells = [c for c in self.submission.cells if c.skipped_reason is None]
+            cells = [c for c in cells if c.index not in self.banned]
+            calls = self.calls[len(self.outcomes) :]
+            if not calls and all(c.index in self.cells for c in cells):
+                break
+            worker = self.sandbox._start_worker(self.files)
+            try:
+                finished = self.serve(worker, cells, calls)
+            finally:
+                worker.kill(learn_status=False)
+            if finished:
+                break
         return self.result()
 
-    def result(self) -> ExecutionResult:
-        budget = f"not run: the submission used up its {self.limits.submission_timeout:g} s budget"
-        cells = []
-        for cell in self.submission.cells:
-            if cell.skipped_reason is not None:
-                cells.append(CellOutcome(cell.index, "skipped", detail=cell.skipped_reason))
-            else:
-                cells.append(
-                    self.cells.get(cell.index, CellOutcome(cell.index, "skipped", detail=budget))
-                )
-        calls = list(self.outcomes)
-        calls += [CallOutcome(c.key, "not_run", detail=budget) for c in self.calls[len(calls) :]]
-        return ExecutionResult(
-            cells=tuple(cells),
-            calls=tuple(calls),
-            wall_time=time.monotonic() - self.start,
-            protections=dict(self.sandbox._protections),
-        )
-
-    def run_cells(self, worker: _Worker) -> bool:
-        """Run every runnable cell in order; False if the worker had to be killed."""
-        for cell in self.submission.cells:
-            if cell.skipped_reason is not None or cell.index in self.banned:
-                continue
+    def serve(self, worker: _Worker, cells: list[CodeCell], calls: list[Call]) -> bool:
+        """Queue every request, then collect replies; False if the worker had to go."""
+        cap = self.limits.output_bytes
+        seqs: list[int] = []
+        for cell in cells:
+            seqs.append(worker.next_seq())
+            header = {"op": "cell", "seq": seqs[-1], "index": cell.index, "source": cell.source}
+            worker.channel.queue(encode_message({**header, "cap": cap}, []))
+        for call in calls:
+            seqs.append(worker.next_seq())
+            names = call.parameter_names or {}
+            helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
+            header = {"op": "call", "seq": seqs[-1], "function": call.function, "cap": cap}
+            worker.channel.queue(
+                encode_message({**header, "helpers": helpers}, []),
+                self.sandbox._encode({}, tuple(call.args)),
+            )
+        steps: list[CodeCell | Call] = [*cells, *calls]
+        for seq, step in zip(seqs, steps, strict=True):
             timeout = min(self.limits.call_timeout, self.left())
             if timeout <= 0:
-                worker.kill()
                 return False
-            worker.seq += 1
-            request = encode_message(
-                {
-                    "op": "cell",
-                    "seq": worker.seq,
-                    "index": cell.index,
-                    "source": cell.source,
-                    "cap": self.limits.output_bytes,
-                },
-                [],
-            )
+            started = time.monotonic()
             try:
-                header, _ = worker.exchange((request,), timeout)
-                _check_reply(header, "cell", worker.seq)
-                outcome = CellOutcome(
-                    cell.index,
-                    header["status"],
-                    _exception(header.get("exception")),
-                    _text(header.get("output"), self.limits.output_bytes),
-                )
-            except (_WorkerGone, ValueError, TypeError) as exc:
+                if isinstance(step, CodeCell):
+                    self.cell_done(step, self.await_reply(worker, seq, "cell", None, timeout))
+                else:
+                    reply = self.await_reply(worker, seq, "call", step, timeout)
+                    self.call_done(step, reply, time.monotonic() - started)
+            except (
+                _WorkerGone,
+                ValueError,
+                TypeError,
+                KeyError,
+                IndexError,
+                RecursionError,
+            ) as exc:
+                worker.kill(learn_status=isinstance(exc, _WorkerGone) and exc.reason == "died")
                 status, detail = self.failure(worker, exc, timeout)
-                self.banned.add(cell.index)
-                self.cells[cell.index] = CellOutcome(cell.index, status, detail=detail)
+                if isinstance(step, CodeCell):
+                    self.banned.add(step.index)
+                    self.cells[step.index] = CellOutcome(step.index, status, detail=detail)
+                else:
+                    duration = time.monotonic() - started
+                    self.outcomes.append(CallOutcome(step.key, status, duration=duration,
+                                                     detail=detail))  # fmt: skip
                 return False
-            self.cells.setdefault(cell.index, outcome)
         return True
 
-    def run_call(self, worker: _Worker, call: Call) -> bool:
-        """Make one call and record its outcome; False if the worker had to be killed."""
-        timeout = min(self.limits.call_timeout, self.left())
+    def await_reply(
+        self, worker: _Worker, seq: int, op: str, call: Call | None, timeout: float
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """The reply to request ``seq``, answering the substituted helpers it consults."""
         deadline = time.monotonic() + timeout
-        worker.seq += 1
-        names = call.parameter_names or {}
-        helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
-        header = {
-            "op": "call",
-            "seq": worker.seq,
-            "function": call.function,
-            "cap": self.limits.output_bytes,
-            "helpers": helpers,
-        }
-        requests = (encode_message(header, []), self.sandbox._encode_args(call.args))
-        started = time.monotonic()
-        try:
-            reply, reply_arrays = worker.exchange(requests, timeout)
-            while reply.get("op") == "oracle" and reply.get("seq") == worker.seq:
-                answer = answer_oracle(call, reply, reply_arrays)
-                reply, reply_arrays = worker.exchange((answer,), deadline - time.monotonic())
-            duration = time.monotonic() - started
-            _check_reply(reply, "call", worker.seq)
-            pair = unflatten(reply["tree"], reply_arrays)
-            if reply.get("args_unchanged") is True and type(pair) is tuple and len(pair) == 2:
-                pair = (tuple(call.args), pair[1])
-            outcome = self.call_outcome(call, reply, pair)
-        except (_WorkerGone, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
-            status, detail = self.failure(worker, exc, timeout)
-            duration = time.monotonic() - started
-            self.outcomes.append(CallOutcome(call.key, status, duration=duration, detail=detail))
-            return False
-        self.outcomes.append(dataclasses.replace(outcome, duration=duration))
-        return True
+        while True:
+            header, arrays = worker.channel.receive(deadline)
+            if header.get("op") != "oracle" or call is None:
+                break
+            if header.get("seq") != seq:
+                raise ValueError("oracle question out of sequence")
+            question = worker.channel.receive(deadline)
+            answer = answer_oracle(self.sandbox, call, header, question)
+            worker.channel.queue(answer, urgent=True)
+        if header.get("op") != op or header.get("seq") != seq:
+            raise ValueError("reply out of sequence")
+        if header.get("status") not in _WORKER_STATUSES:
+            raise ValueError("unknown status")
+        return header, arrays
 
-    def call_outcome(self, call: Call, reply: dict[str, Any], pair: Any) -> CallOutcome:
+    def cell_done(self, cell: CodeCell, reply: tuple[dict[str, Any], list[Any]]) -> None:
+        header, _ = reply
+        outcome = CellOutcome(
+            cell.index,
+            header["status"],
+            _exception(header.get("exception")),
+            _text(header.get("output"), self.limits.output_bytes),
+        )
+        self.cells.setdefault(cell.index, outcome)
+
+    def call_done(self, call: Call, reply: tuple[dict[str, Any], list[Any]], took: float) -> None:
+        header, arrays = reply
+        pair = unflatten(header["tree"], arrays)
         if type(pair) is not tuple or len(pair) != 2:
             raise ValueError("bad reply tree")
         args_after, value = pair
-        status = reply["status"]
-        detail = ""
-        if status == "missing":
-            detail = f"no function named {call.function!r} is defined in the notebook"
-        elif status == "memory":
-            detail = f"ran out of memory (limit {self.limits.memory_mb} MB)"
-        elif status == "output":
-            detail = f"a file grew past the {self.limits.file_mb} MB limit"
-        return CallOutcome(
-            key=call.key,
-            status=status,
-            value=value if status == "ok" else None,
-            args_after=args_after if type(args_after) is tuple else None,
-            exception=_exception(reply.get("exception")),
-            output=_text(reply.get("output"), self.limits.output_bytes),
-            detail=detail,
+        if header.get("args_unchanged") is True:
+            args_after = tuple(call.args)
+        status = header["status"]
+        detail = {
+            "missing": f"no function named {call.function!r} is defined in the notebook",
+            "memory": f"ran out of memory (limit {self.limits.memory_mb} MB)",
+            "output": f"a file grew past the {self.limits.file_mb} MB limit",
+        }.get(status, "")
+        self.outcomes.append(
+            CallOutcome(
+                key=call.key,
+                status=status,
+                value=value if status == "ok" else None,
+                args_after=args_after if type(args_after) is tuple else None,
+                exception=_exception(header.get("exception")),
+                output=_text(header.get("output"), self.limits.output_bytes),
+                duration=took,
+                detail=detail,
+            )
         )
 
     def failure(self, worker: _Worker, exc: Exception, timeout: float) -> tuple[str, str]:
-        """Kill the worker after a failed request; status and detail of that request."""
-        worker.kill()
+        """Status and detail of the request during which the worker had to be killed."""
         reason = exc.reason if isinstance(exc, _WorkerGone) else "malformed"
         if reason == "timeout":
             if timeout < self.limits.call_timeout:
@@ -862,6 +865,24 @@ class _Run:
         if reason == "malformed":
             return "crashed", "the worker sent a malformed reply"
         return _death(worker.wait_status, self.limits)
+
+    def result(self) -> ExecutionResult:
+        budget = f"not run: the submission used up its {self.limits.submission_timeout:g} s budget"
+        cells = []
+        for cell in self.submission.cells:
+            if cell.skipped_reason is not None:
+                cells.append(CellOutcome(cell.index, "skipped", detail=cell.skipped_reason))
+            else:
+                missing = CellOutcome(cell.index, "skipped", detail=budget)
+                cells.append(self.cells.get(cell.index, missing))
+        calls = list(self.outcomes)
+        calls += [CallOutcome(c.key, "not_run", detail=budget) for c in self.calls[len(calls) :]]
+        return ExecutionResult(
+            cells=tuple(cells),
+            calls=tuple(calls),
+            wall_time=time.monotonic() - self.start,
+            protections=dict(self.sandbox._protections),
+        )
 
 
 def run_submission(

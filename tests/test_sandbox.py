@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from grader import landlock
-from grader.child import CALL_SEED
+from grader.child import CALL_SEED, same_argument
 from grader.sandbox import (
     Call,
     CallOutcome,
@@ -27,7 +27,6 @@ from grader.sandbox import (
     Sandbox,
     project_root,
     run_submission,
-    same_argument,
 )
 from grader.submission import Submission, load_submission
 from grader.values import Opaque
