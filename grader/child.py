@@ -610,7 +610,7 @@ def zygote_main(control_fd: int, config_text: str) -> None:
     try:
         while True:
             if released:
-                released -= {pid for pid in released if _reap(pid, wait=False) is not None}
+                released -= {pid for pid in released if _reap(pid, None)[0] is not None}
             ready, _, _ = select.select([control], [], [], 0.2 if released else None)
             if not ready:
                 continue
@@ -636,9 +636,11 @@ def zygote_main(control_fd: int, config_text: str) -> None:
                 os.close(fd)
             pid = int(request.get("pid", 0))
             if op == "reap":  # the grader wants to know how the worker ended
-                status = _reap(pid, wait=True) if pid in children else None
+                grace = min(float(request.get("grace", 0.5)), 5.0)
+                status, killed = _reap(pid, grace) if pid in children else (None, False)
                 children.discard(pid)
-                send_frame(control, json.dumps({"status": status}).encode())
+                reply = {"status": status, "killed": killed}
+                send_frame(control, json.dumps(reply).encode())
             elif op == "release" and pid in children:  # already killed; reap it later
                 children.discard(pid)
                 released.add(pid)
@@ -648,23 +650,25 @@ def zygote_main(control_fd: int, config_text: str) -> None:
                 os.killpg(pid, 9)
 
 
-def _reap(pid: int, wait: bool) -> int | None:
-    """A worker's wait status; with ``wait``, block for it (killing it if it lingers),
-    else None while it is still alive (a worker the grader killed dies in milliseconds)."""
-    deadline = time.monotonic() + 2.0
+def _reap(pid: int, grace: float | None) -> tuple[int | None, bool]:
+    """``(wait status, killed here)`` of a worker. With ``grace=None`` only look (status
+    None while it lives); else wait that long for it to end by itself, then SIGKILL it."""
+    deadline = time.monotonic() + (grace or 0.0)
     try:
         while True:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
-                return status
-            if not wait:
-                return None
+                return status, False
+            if grace is None:
+                return None, False
             if time.monotonic() > deadline:
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, 9)
                 os.kill(pid, 9)
-                return os.waitpid(pid, 0)[1]
+                return os.waitpid(pid, 0)[1], True
             time.sleep(0.0005)
     except ChildProcessError:
-        return -1 if not wait else None
+        return -1, False
 
 
 def _become_worker(

@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -120,8 +121,9 @@ class CallOutcome:
 
 @dataclass(frozen=True)
 class CellOutcome:
-    """What running a code cell did: ``ok``, ``error``, ``timeout``, ``crashed``, ``memory``,
-    ``output`` or ``skipped`` (with the reason in ``detail``)."""
+    """What running a code cell did: ``ok``, ``error`` (an exception, MemoryError included),
+    ``timeout``, ``crashed`` (the worker died, ``detail`` says how) or ``skipped`` (a cell
+    magic, or the time budget ran out; the reason is in ``detail``)."""
 
     index: int
     status: str
@@ -225,6 +227,7 @@ class _Zygote:
         self.sock = ours
         self.owner_pid = os.getpid()
         self.lock = threading.Lock()
+        self.broken = False
         self._facts: dict[str, Any] | None = None
 
     def facts(self) -> dict[str, Any]:
@@ -254,8 +257,10 @@ class _Zygote:
                 self.sock.sendall(payload)
                 reply = json.loads(recv_frame(self.sock, 1 << 20))
             except (OSError, EOFError, ValueError) as exc:
+                self.broken = True  # out of step with us: replaced on next use
                 raise _WorkerGone("died", f"zygote: {exc}") from None
         if not isinstance(reply, dict):
+            self.broken = True
             raise _WorkerGone("died", "zygote sent a malformed reply")
         return reply
 
@@ -275,14 +280,18 @@ class _Zygote:
                 self.sock.settimeout(_START_TIMEOUT)
                 send_frame(self.sock, payload)
             except OSError as exc:
+                self.broken = True
                 raise _WorkerGone("died", f"zygote: {exc}") from None
 
-    def reap(self, pid: int) -> int | None:
-        status = self._request({"op": "reap", "pid": pid}).get("status")
-        return status if isinstance(status, int) else None
+    def reap(self, pid: int, grace: float) -> tuple[int | None, bool]:
+        """How a worker ended: ``(wait status, whether the zygote had to kill it)``, after
+        waiting up to ``grace`` seconds for it to end by itself."""
+        reply = self._request({"op": "reap", "pid": pid, "grace": grace})
+        status = reply.get("status")
+        return (status if isinstance(status, int) else None), reply.get("killed") is True
 
     def alive(self) -> bool:
-        return self.process.poll() is None and self.owner_pid == os.getpid()
+        return not self.broken and self.process.poll() is None and self.owner_pid == os.getpid()
 
     def close(self) -> None:
         try:
@@ -426,40 +435,60 @@ class _Worker:
         self.channel = _Channel(ours)
         self.dead = False
         self.wait_status: int | None = None
-        header, _ = self.channel.receive(time.monotonic() + _START_TIMEOUT)
-        protections = header.get("protections")
-        if header.get("op") != "ready" or not isinstance(protections, dict):
-            raise _WorkerGone("malformed", "the worker did not start properly")
+        self.lingered = False
+        try:
+            header, _ = self.channel.receive(time.monotonic() + _START_TIMEOUT)
+            protections = header.get("protections")
+            if header.get("op") != "ready" or not isinstance(protections, dict):
+                raise _WorkerGone("malformed", "the worker did not start properly")
+        except _WorkerGone:
+            self.kill()
+            raise
         self.protections = {str(k): bool(v) for k, v in protections.items()}
 
     def next_seq(self) -> int:
         self.seq += 1
         return self.seq
 
-    def kill(self, learn_status: bool = True) -> None:
-        """SIGKILL the worker's process group; with ``learn_status``, wait to learn how it
-        ended (``wait_status``), else let the zygote reap it in the background."""
+    def kill(self, learn_status: bool = False) -> None:
+        """End the worker. Normally: SIGKILL its process group and let the zygote reap it
+        in the background. With ``learn_status`` (it stopped answering on its own): give it
+        a moment to end by itself first, so ``wait_status`` tells how it died (a SIGKILL
+        from us would hide a segfault); ``lingered`` says whether it had to be killed."""
         if self.dead:
             return
         self.dead = True
         self.sock.close()
+        try:
+            if learn_status:
+                self.wait_status, self.lingered = self.zygote.reap(self.pid, 0.5)
+            self._kill_group()
+            if not learn_status:
+                self.zygote.release(self.pid)
+        except _WorkerGone:
+            self._kill_group()
+        _remove_tree(self.workdir)
+
+    def _kill_group(self) -> None:
         for kill in (os.killpg, os.kill):
             try:
                 kill(self.pid, signal.SIGKILL)
-                break
+                return
             except (ProcessLookupError, PermissionError):
                 continue
-        try:
-            if learn_status:
-                self.wait_status = self.zygote.reap(self.pid)
-            else:
-                self.zygote.release(self.pid)
-        except _WorkerGone:
-            self.wait_status = None
-        _remove_tree(self.workdir)
+
+
+def _shut_down(zygotes: list[_Zygote | None], base: str) -> None:
+    for zygote in zygotes:
+        if zygote is not None and zygote.owner_pid == os.getpid():
+            zygote.close()
+    _remove_tree(base)
 
 
 def _remove_tree(path: str) -> None:
+    if not os.path.lexists(path):
+        return
+
     def make_writable(_func: Any, target: str, _exc: Any) -> None:
         try:
             os.chmod(os.path.dirname(target), 0o700)
@@ -580,10 +609,13 @@ class Sandbox:
         self._lock = threading.Lock()
         self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden)
         self._base = tempfile.mkdtemp(prefix="dnn-grader-")
+        self._closed = False
         self._protections: dict[str, bool] = {}
         self._message_cache: dict[Any, bytes] = {}
-        self._bytecode_cache: dict[tuple[str, str], bytes | None] = {}
         self._message_cache_bytes = 0
+        self._bytecode_cache: dict[tuple[str, str], bytes | None] = {}
+        # A Sandbox nobody closed still stops its zygote and removes its folder at exit.
+        self._finalizer = weakref.finalize(self, _shut_down, [self._zygote], self._base)
 
     def __enter__(self) -> Sandbox:
         return self
@@ -592,20 +624,25 @@ class Sandbox:
         self.close()
 
     def close(self) -> None:
+        """Stop the zygote (and any worker still running) and remove the temporary files."""
         with self._lock:
+            self._closed = True
             zygote, self._zygote = self._zygote, None
-        if zygote is not None:
-            zygote.close()
-        _remove_tree(self._base)
+        self._finalizer.detach()
+        _shut_down([zygote], self._base)
 
-    def _current_zygote(self, restart: bool = False) -> _Zygote:
+    def _current_zygote(self) -> _Zygote:
+        """The zygote, replaced first if it died, misbehaved, or belongs to another process."""
         with self._lock:
-            if self._zygote is None and not os.path.isdir(self._base):
+            if self._closed:
                 raise RuntimeError("this Sandbox is closed")
-            if restart or self._zygote is None or not self._zygote.alive():
-                if self._zygote is not None and self._zygote.owner_pid == os.getpid():
-                    self._zygote.close()
+            if self._zygote is None or not self._zygote.alive():
+                old = self._zygote
                 self._zygote = _Zygote(self._preload, self._forbidden)
+                self._finalizer.detach()
+                self._finalizer = weakref.finalize(self, _shut_down, [self._zygote], self._base)
+                if old is not None and old.owner_pid == os.getpid():
+                    old.close()
             return self._zygote
 
     def _encode(self, header: dict[str, Any], value: Any) -> bytes:
@@ -632,7 +669,7 @@ class Sandbox:
     def protections(self) -> dict[str, bool]:
         """Which protections the workers actually got (runs an empty submission if needed)."""
         if not self._protections:
-            self._start_worker({}).kill(learn_status=False)
+            self._start_worker({}).kill()
         return dict(self._protections)
 
     def _bytecode(self, name: str, source: bytes) -> bytes | None:
@@ -677,10 +714,10 @@ class Sandbox:
                     f.write(code)
 
     def _start_worker(self, files: Mapping[str, bytes]) -> _Worker:
-        for attempt in range(2):
+        for _attempt in range(2):
             workdir = tempfile.mkdtemp(prefix="w", dir=self._base)
             self._write_files(workdir, files)
-            zygote = self._current_zygote(restart=attempt > 0)
+            zygote = self._current_zygote()
             try:
                 worker = _Worker(zygote, self.limits, workdir)
             except _WorkerGone as exc:
@@ -741,7 +778,7 @@ class _Run:
             try:
                 finished = self.serve(worker, cells, calls)
             finally:
-                worker.kill(learn_status=False)
+                worker.kill()
             if finished:
                 break
         return self.result()
@@ -787,6 +824,7 @@ class _Run:
                 status, detail = self.failure(worker, exc, timeout)
                 if isinstance(step, CodeCell):
                     self.banned.add(step.index)
+                    status = status if status == "timeout" else "crashed"
                     self.cells[step.index] = CellOutcome(step.index, status, detail=detail)
                 else:
                     duration = time.monotonic() - started
@@ -817,9 +855,10 @@ class _Run:
 
     def cell_done(self, cell: CodeCell, reply: tuple[dict[str, Any], list[Any]]) -> None:
         header, _ = reply
+        status = "ok" if header["status"] == "ok" else "error"
         outcome = CellOutcome(
             cell.index,
-            header["status"],
+            status,
             _exception(header.get("exception")),
             _text(header.get("output"), self.limits.output_bytes),
         )
@@ -864,6 +903,8 @@ class _Run:
             return "timeout", f"did not finish within {self.limits.call_timeout:g} s"
         if reason == "malformed":
             return "crashed", "the worker sent a malformed reply"
+        if worker.lingered:
+            return "crashed", "the code closed the worker's connection to the grader"
         return _death(worker.wait_status, self.limits)
 
     def result(self) -> ExecutionResult:

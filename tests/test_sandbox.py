@@ -7,6 +7,7 @@ the grader reads real submissions.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -623,6 +624,88 @@ def test_runs_are_deterministic(sandbox: Sandbox, tmp_path: Path) -> None:
         assert value[1:] == values[0][1:]
     np.random.seed(CALL_SEED)
     assert np.array_equal(values[0][0], np.random.randn(3))
+
+
+def test_stdin_is_empty_and_closing_the_channel_is_a_crash(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    submission = notebook(
+        tmp_path,
+        "import os\ndef ask():\n    return input('name? ')\n"
+        "def cut():\n    os.close(3)\n    return 1\ndef fine():\n    return 2",
+    )
+    result = run(
+        sandbox,
+        submission,
+        Call("ask", "ask", ()),
+        Call("cut", "cut", ()),
+        Call("fine", "fine", ()),
+    )
+    ask, cut, fine = result.calls
+    assert ask.exception is not None and ask.exception.type == "EOFError"
+    assert cut.status == "crashed" and fine.value == 2
+
+
+def test_a_cell_running_out_of_memory_is_an_error(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(tmp_path, "import numpy as np\nbig = np.ones((100000, 100000))", "x = 1")
+    result = run(sandbox, submission)
+    assert [c.status for c in result.cells] == ["error", "ok"]
+    assert result.cells[0].exception is not None
+    assert "MemoryError" in result.cells[0].exception.type
+
+
+def test_keyword_arguments_to_a_helper_the_student_never_wrote(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    source = "def twice(x):\n    return helper(x=x, scale=2) + helper(x, 3)"
+    recorded = [((1.5, 2), 3.0), ((1.5, 3), 4.5)]
+    without_names = Call("plain", "twice", (1.5,), substitutes={"helper": recorded})
+    with_names = Call(
+        "named",
+        "twice",
+        (1.5,),
+        substitutes={"helper": recorded},
+        parameter_names={"helper": ["x", "scale"]},
+    )
+    outcomes = by_key(run(sandbox, notebook(tmp_path, source), without_names, with_names))
+    assert outcomes["plain"].exception is not None
+    assert "could not be matched" in outcomes["plain"].exception.message
+    assert outcomes["named"].value == 7.5
+
+
+def test_a_dead_zygote_is_replaced(tmp_path: Path) -> None:
+    with Sandbox(LIMITS) as sb:
+        submission = notebook(tmp_path, "def f():\n    return 1")
+        assert run(sb, submission, Call("f", "f", ())).calls[0].value == 1
+        zygote = sb._zygote
+        assert zygote is not None
+        zygote.process.kill()
+        zygote.process.wait()
+        assert run(sb, submission, Call("f", "f", ())).calls[0].value == 1
+        base = Path(sb._base)
+        assert [p.name for p in base.iterdir()] == []  # every worker folder was removed
+    assert not base.exists()
+
+
+def test_readable_paths_carve_forbidden_folders_out(tmp_path: Path) -> None:
+    for folder in ("lib/site/numpy", "lib/site/grader", "lib/site/other", "lib/std", "repo/.venv"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "lib" / "site" / "six.py").write_text("")
+    roots = [str(tmp_path / "lib"), str(tmp_path / "repo" / ".venv"), str(tmp_path / "gone")]
+    forbidden = [str(tmp_path / "lib" / "site" / "grader"), str(tmp_path / "repo")]
+    got = landlock.readable_paths(roots, forbidden)
+    expected = ["lib/site/numpy", "lib/site/other", "lib/site/six.py", "lib/std", "repo/.venv"]
+    assert got == [os.path.realpath(tmp_path / p) for p in expected]
+
+
+@pytest.mark.parametrize("arch", ["x86_64", "aarch64"], ids=str)
+def test_the_seccomp_program_is_well_formed(arch: str) -> None:
+    program = landlock.seccomp_program(arch, own_pid=1234)
+    assert len(program) < 255
+    for at, (code, jt, jf, _k) in enumerate(program):
+        if code in (0x15, 0x35, 0x45):  # jumps stay inside the program
+            assert 0 <= at + 1 + jt < len(program) and 0 <= at + 1 + jf < len(program)
+    assert program[-1][0] == 0x06  # ends with a return
 
 
 def test_workdir_file_names_must_be_plain(sandbox: Sandbox, tmp_path: Path) -> None:
