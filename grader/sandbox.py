@@ -9,8 +9,8 @@ untrusted, so it never runs in this process:
   submission. The zygote never sees case data or expected values; this process does, which
   is why workers are not forked from here.
 * The worker confines itself before running anything (Landlock, seccomp, no capabilities,
-  resource limits; see :mod:`grader.landlock`) and runs the cells, then the calls, one
-  request at a time. Each request has a deadline enforced *here*: a call or cell that hangs
+  resource limits; see :mod:`grader.landlock`) and runs the cells, then the calls. Requests
+  are pipelined, and each has its own deadline enforced *here*: a call or cell that hangs
   gets its worker's process group SIGKILLed, and costs only itself. After a worker dies (hang,
   segfault, ``os._exit``, memory), a fresh one re-runs the cells (minus any cell that killed
   a worker) and continues with the next call.
@@ -213,17 +213,22 @@ class _Zygote:
             str(theirs.fileno()),
             json.dumps(config),
         ]
-        self.process = subprocess.Popen(
-            argv,
-            pass_fds=(theirs.fileno(),),
-            env=env,
-            cwd="/",
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        theirs.close()
+        try:
+            self.process = subprocess.Popen(
+                argv,
+                pass_fds=(theirs.fileno(),),
+                env=env,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            ours.close()
+            raise SetupError(f"the sandbox could not start {sys.executable} ({exc}).") from None
+        finally:
+            theirs.close()
         self.sock = ours
         self.owner_pid = os.getpid()
         self.lock = threading.Lock()
@@ -667,7 +672,9 @@ class Sandbox:
         return cached
 
     def protections(self) -> dict[str, bool]:
-        """Which protections the workers actually got (runs an empty submission if needed)."""
+        """Which protections the workers actually got, by name (``landlock_filesystem``,
+        ``landlock_network``, ``landlock_scope``, ``seccomp``, ``no_capabilities``,
+        ``network_namespace``, ``rlimits``, ``own_session``). Starts a worker if none ran."""
         if not self._protections:
             self._start_worker({}).kill()
         return dict(self._protections)

@@ -708,6 +708,30 @@ def test_the_seccomp_program_is_well_formed(arch: str) -> None:
     assert program[-1][0] == 0x06  # ends with a return
 
 
+def test_awkward_values_and_sabotage_stay_within_the_call(sandbox: Sandbox, tmp_path: Path) -> None:
+    submission = notebook(
+        tmp_path,
+        "import random, sys\n"
+        "def huge():\n    sys.set_int_max_str_digits(0)\n    return 10 ** 100_000\n"
+        "def sabotage():\n    random.seed = lambda *a: 1 / 0\n    return 1\n"
+        "def fine():\n    return 2",
+    )
+    outcomes = by_key(
+        run(
+            sandbox,
+            submission,
+            Call("huge", "huge", ()),
+            Call("sabotage", "sabotage", ()),
+            Call("after", "fine", ()),
+        )
+    )
+    assert outcomes["huge"].status == "ok" and isinstance(outcomes["huge"].value, Opaque)
+    assert outcomes["sabotage"].value == 1
+    after = outcomes["after"]
+    assert after.status == "error" and after.exception is not None
+    assert after.exception.type == "ZeroDivisionError"
+
+
 def test_workdir_file_names_must_be_plain(sandbox: Sandbox, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="plain file name"):
         sandbox.run(notebook(tmp_path, "x = 1"), [], {"../escape.py": b""})
