@@ -567,11 +567,22 @@ def serve(sock: socket.socket, runner: Runner) -> None:
 # --- zygote ------------------------------------------------------------------------------
 
 
+#: What a worker may read in ``/etc``: what the dynamic loader, time zones, user lookups,
+#: fonts and MIME guessing need. Not all of ``/etc``: run as root, the worker could otherwise
+#: read ``/etc/shadow`` and private keys (Landlock cannot subtract from a granted folder).
+ETC_ENTRIES = (
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "zoneinfo",
+    "passwd", "group", "nsswitch.conf", "host.conf", "fonts", "mime.types", "os-release",
+    "locale.alias", "matplotlibrc", "alternatives",
+)  # fmt: skip
+
+
 def _system_roots() -> list[str]:
     """Folders a Python program (and the libraries it loads) needs to read."""
     import sysconfig
 
-    roots = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin", "/etc"]
+    roots = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin"]
+    roots += [os.path.join("/etc", name) for name in ETC_ENTRIES]
     roots += [p for p in sys.path if p and os.path.isabs(p)]
     wanted = ("stdlib", "platstdlib", "purelib", "platlib")
     roots += [v for k, v in sysconfig.get_paths().items() if k in wanted]

@@ -378,12 +378,15 @@ def test_the_worker_cannot_read_outside_its_folder(sandbox: Sandbox, tmp_path: P
         Call("tmp", "listdir", (str(tmp_path),)),
         Call("repo", "listdir", (str(root),)),
         Call("own", "write_and_read", ("scratch.txt",)),
-        Call("system", "read", ("/etc/hostname",)),
+        Call("system", "read", ("/etc/passwd",)),
+        Call("etc", "listdir", ("/etc",)),
     ]
+    if os.path.exists("/etc/shadow"):
+        calls.append(Call("shadow", "read", ("/etc/shadow",)))
     if (root / "testcases" / "hidden.h5").exists():
         calls.append(Call("hidden", "read", (str(root / "testcases" / "hidden.h5"),)))
     outcomes = by_key(run(sandbox, notebook(tmp_path, READER), *calls))
-    for key in ("other", "reference", "grader", "tmp", "repo", "hidden"):
+    for key in ("other", "reference", "grader", "tmp", "repo", "hidden", "etc", "shadow"):
         if key in outcomes:
             exc = outcomes[key].exception
             assert outcomes[key].status == "error" and exc is not None, key
