@@ -545,8 +545,8 @@ def serve(sock: socket.socket, runner: Runner) -> None:
                 payload = encode_message({**reply, "op": "cell", "seq": seq}, [])
             elif op == "call":  # the next message carries the arguments
                 args_header, args_arrays = inbox.next()
-                args = tuple(unflatten(args_header["tree"], args_arrays))
-                before = flatten(args)
+                args = tuple(unflatten(args_header["tree"], args_arrays))  # copies the arrays
+                before = (args_header["tree"], args_arrays)
                 reply, value, after = runner.run_call(
                     str(header["function"]),
                     args,
