@@ -469,7 +469,7 @@ def test_student_monkeypatching_stays_in_the_worker(sandbox: Sandbox, tmp_path: 
         "def draw():\n    return np.random.randn(2)",
     )
     first = run(sandbox, submission, Call("d", "draw", ()))
-    assert np.allclose(1.0, 2.0) is False or not np.allclose(1.0, 2.0)
+    assert not np.allclose(1.0, 2.0)  # the grader's numpy is its own
     np.random.seed(CALL_SEED)
     assert np.array_equal(first.calls[0].value, np.random.randn(2))  # seeded despite the patch
 
