@@ -38,11 +38,13 @@ are all present is not graded again (its row is read back from ``grading.json``)
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -382,26 +384,52 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _write_student(folder: Path, row: StudentRow, key: str | None,
-                   report: GradeReport | None) -> None:
-    """The student's files; grading.json goes last and marks them complete."""
+def _grade_one(grader: GraderLike, entry: Entry, max_score: float
+               ) -> tuple[StudentRow, GradeReport | None]:
+    """Grade one notebook; whatever happens, a row (and the report when there is one)."""
+    begin = time.perf_counter()
+    try:
+        report = grader.grade(entry.path)
+        return _row_from_report(entry, report, time.perf_counter() - begin), report
+    except InvalidSubmission as exc:
+        return StudentRow(entry.student, str(entry.path), INVALID, 0.0, max_score, (),
+                          _one_line(exc.message), time.perf_counter() - begin), None
+    except GraderError as exc:
+        message = exc.message
+    except Exception as exc:  # a grader bug must cost one row, not the batch
+        message = f"{type(exc).__name__}: {exc}"
+    return StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(message),
+                      seconds=round(time.perf_counter() - begin, 3)), None
+
+
+def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, str]:
+    """The texts of results.json (None: the grader failed, nothing to upload) and
+    feedback.txt."""
     from grader.render_gradescope import render_gradescope
     from grader.render_text import render_text
 
-    (folder / RECORD).unlink(missing_ok=True)
     if report is not None:
-        write_atomic(folder / RESULTS, json.dumps(render_gradescope(report), indent=2) + "\n")
-        write_atomic(folder / FEEDBACK, render_text(report, colour=False))
-    elif row.status == INVALID:
+        return (json.dumps(render_gradescope(report), indent=2) + "\n",
+                render_text(report, colour=False))
+    if row.status == INVALID:
         results = {"score": 0.0, "output": f"This submission could not be graded: "
                    f"{row.message}", "stdout_visibility": "hidden", "tests": []}
-        write_atomic(folder / RESULTS, json.dumps(results, indent=2) + "\n")
-        write_atomic(folder / FEEDBACK, f"Grading {row.path}\n\nThis submission could not be "
-                     f"graded: {row.message}\n\nTotal: 0\n")
-    else:  # the grader failed: no results to upload by mistake
+        return (json.dumps(results, indent=2) + "\n",
+                f"Grading {row.path}\n\nThis submission could not be graded: {row.message}"
+                "\n\nTotal: 0\n")
+    return None, (f"Grading {row.path}\n\nThe grader failed on this submission: "
+                  f"{row.message}\nRun the batch again to retry it.\n")
+
+
+def _write_student(folder: Path, row: StudentRow, key: str | None, results: str | None,
+                   feedback: str) -> None:
+    """The student's files; grading.json goes last and marks them complete."""
+    (folder / RECORD).unlink(missing_ok=True)
+    if results is None:
         (folder / RESULTS).unlink(missing_ok=True)
-        write_atomic(folder / FEEDBACK, f"Grading {row.path}\n\nThe grader failed on this "
-                     f"submission: {row.message}\nRun the batch again to retry it.\n")
+    else:
+        write_atomic(folder / RESULTS, results)
+    write_atomic(folder / FEEDBACK, feedback)
     record = {
         "version": RECORD_VERSION,
         "key": key,
@@ -421,23 +449,28 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def default_fingerprint(options: CheckOptions) -> str:
+    """The fingerprint of the installed cases, student helper files and grader."""
+    from grader.bundle import default_paths
+    from grader.check import load_student_files
+
+    paths = default_paths()
+    bundles = [paths["public"]] + ([paths["hidden"]] if options.cases == "all" else [])
+    return fingerprint(options, bundles, load_student_files())
+
+
 def default_grader(options: CheckOptions) -> tuple[Callable[[], GraderLike], str]:
     """The real grader's factory and the fingerprint of what it grades with.
 
     The factory loads the case bundles only when called (a re-run with nothing to grade
     reads no cases and starts no sandbox)."""
-    from grader.bundle import default_paths
     from grader.check import Grader, load_student_files
 
-    paths = default_paths()
-    bundles = [paths["public"]] + ([paths["hidden"]] if options.cases == "all" else [])
-    files = load_student_files()
-    fp = fingerprint(options, bundles, files)
+    fp = default_fingerprint(options)
 
     def make() -> GraderLike:
-        # Grader starts its zygote first, then reads the bundles (once per batch) while the
-        # zygote warms up.
-        return Grader(options, student_files=files)
+        # Grader starts its zygote first, then reads the bundles while the zygote warms up.
+        return Grader(options, student_files=load_student_files())
 
     return make, fp
 
@@ -450,26 +483,35 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
     """Grade ``entries`` into ``out`` (see the module's docstring); returns every row.
 
     ``make_grader`` replaces the real grader (tests inject fakes): it is called once, and the
-    grader it returns serves all ``jobs`` threads. ``grader_fingerprint`` then stands for
-    the options, cases and helper files in the content keys. Raises :class:`GraderError` only
-    for a problem of the whole batch (set-up); a problem of one submission is its row.
+    grader it returns serves ``jobs`` threads of this process. ``grader_fingerprint`` stands
+    for the options, cases, helper files and grader in the content keys (default: the real
+    ones, or the options alone with ``make_grader``). Raises :class:`GraderError` only for a
+    problem of the whole batch (set-up); a problem of one submission is its row.
     """
     options = options or BatchOptions()
     started = time.perf_counter()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     total = len(entries)
-    if make_grader is None:
-        make_grader, fp = default_grader(options.check)
+    if grader_fingerprint is not None:
+        fp = grader_fingerprint
+    elif make_grader is None:
+        fp = default_fingerprint(options.check)
     else:
         fp = hashlib.sha256(json.dumps(asdict(options.check), sort_keys=True).encode()
                             ).hexdigest()
-    if grader_fingerprint is not None:
-        fp = grader_fingerprint
-
+    max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
     rows: dict[str, StudentRow] = {}
 
-    def finished(row: StudentRow) -> None:
+    def finished(entry: Entry, key: str | None, row: StudentRow, results: str | None,
+                 feedback: str) -> None:
+        """Called in this thread only, so nothing is written once Ctrl-C has reached it."""
+        if key is not None and _key(entry.path, fp) != key:
+            key = None  # the file changed while it was graded: grade it again next time
+        _write_student(out_dir / entry.student, row, key, results, feedback)
+        reuse(row)
+
+    def reuse(row: StudentRow) -> None:
         rows[row.student] = row
         if on_row is not None:
             on_row(row, len(rows), total)
@@ -484,14 +526,17 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
             cached = None if options.force else _reusable(out_dir / entry.student, key,
                                                           entry.student)
             if cached is not None:
-                finished(cached)
+                reuse(cached)
             else:
                 todo.append((entry, key))
         grading_started = time.perf_counter()
         jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
-        if todo:
-            max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
-            _grade_all(todo, out_dir, jobs, make_grader, max_score, fp, finished)
+        if todo and (make_grader is not None or jobs == 1):
+            if make_grader is None:
+                make_grader = default_grader(options.check)[0]
+            _grade_in_threads(todo, jobs, make_grader, max_score, finished)
+        elif todo:
+            _grade_in_processes(todo, jobs, options.check, max_score, finished)
     except KeyboardInterrupt:
         interrupted = True
     grading_time = time.perf_counter() - grading_started
@@ -511,19 +556,27 @@ def _write_class_files(out_dir: Path, rows: Sequence[StudentRow], total: int,
     write_atomic(out_dir / SUMMARY, summary_json(summary))
 
 
-def _grade_all(todo: Sequence[tuple[Entry, str | None]], out_dir: Path, jobs: int,
-               make_grader: Callable[[], GraderLike], max_score: float, fp: str,
-               finished: Callable[[StudentRow], None]) -> None:
-    """Grade in ``jobs`` threads; write each student's files here, in the calling thread.
+#: (entry, key, row, results.json text, feedback.txt text), in the batch's thread.
+_Finished = Callable[[Entry, "str | None", StudentRow, "str | None", str], None]
 
-    Writing here, not in the threads, means that once Ctrl-C has reached this thread nothing
-    more is written: a report that finishes after the interrupt is dropped, never half-saved.
+
+# --- engine 1: threads of this process sharing one grader -------------------------------------
+
+
+def _grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
+                      make_grader: Callable[[], GraderLike], max_score: float,
+                      finished: _Finished) -> None:
+    """Grade in ``jobs`` threads sharing one grader (the sandbox is thread-safe).
+
+    The threads grade and render; the files are written here, in the calling thread, so once
+    Ctrl-C has reached it nothing more is written: a report that finishes after the interrupt
+    is dropped, never half-saved.
     """
     grader = make_grader()
     work: queue.SimpleQueue[tuple[Entry, str | None]] = queue.SimpleQueue()
     for item in todo:
         work.put(item)
-    done: queue.SimpleQueue[tuple[Entry, str | None, GradeReport | None, StudentRow]] = \
+    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, str | None, str]] = \
         queue.SimpleQueue()
     stop = threading.Event()
 
@@ -533,25 +586,14 @@ def _grade_all(todo: Sequence[tuple[Entry, str | None]], out_dir: Path, jobs: in
                 entry, key = work.get_nowait()
             except queue.Empty:
                 return
-            begin = time.perf_counter()
-            report: GradeReport | None = None
+            row, report = _grade_one(grader, entry, max_score)
             try:
-                report = grader.grade(entry.path)
-                row = _row_from_report(entry, report, time.perf_counter() - begin)
-            except InvalidSubmission as exc:
-                row = StudentRow(entry.student, str(entry.path), INVALID, 0.0, max_score, (),
-                                 _one_line(exc.message), time.perf_counter() - begin)
-            except GraderError as exc:
-                row = StudentRow(entry.student, str(entry.path), ERROR,
-                                 message=_one_line(exc.message),
-                                 seconds=time.perf_counter() - begin)
-            except Exception as exc:  # a grader bug must cost one row, not the batch
-                row = StudentRow(entry.student, str(entry.path), ERROR,
-                                 message=_one_line(f"{type(exc).__name__}: {exc}"),
-                                 seconds=time.perf_counter() - begin)
-            if key is not None and _key(entry.path, fp) != key:
-                key = None  # the file changed while it was graded: grade it again next time
-            done.put((entry, key, report, row))
+                results, feedback = _render(row, report)
+            except Exception as exc:
+                row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
+                    f"rendering the report failed: {type(exc).__name__}: {exc}"))
+                results, feedback = _render(row, None)
+            done.put((entry, key, row, results, feedback))
 
     threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)
                for i in range(jobs)]
@@ -561,14 +603,189 @@ def _grade_all(todo: Sequence[tuple[Entry, str | None]], out_dir: Path, jobs: in
         remaining = len(todo)
         while remaining:
             try:
-                entry, key, report, row = done.get(timeout=0.2)
+                graded = done.get(timeout=0.2)
             except queue.Empty:
                 if not any(t.is_alive() for t in threads) and done.empty():
                     raise RuntimeError("grading threads stopped early") from None
                 continue
-            _write_student(out_dir / entry.student, row, key, report)
-            finished(row)
+            finished(*graded)
             remaining -= 1
     finally:
         stop.set()
+        grader.close()
+
+
+# --- engine 2: processes, each with its own grader ------------------------------------------
+
+
+#: A grading process that dies this many times in a row (no submission finished in between)
+#: means the grader cannot run here: the batch stops with a set-up error.
+MAX_CONSECUTIVE_DEATHS = 3
+
+
+class _Child:
+    """A grading process (:func:`serve`): JSON lines in on stdin, JSON lines out on stdout."""
+
+    def __init__(self, slot: int, options: CheckOptions, max_score: float,
+                 done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
+        import subprocess
+        import tempfile
+
+        root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        config = json.dumps({"options": asdict(options), "max_score": max_score})
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from grader.batch import serve; serve()", config],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
+            env=env, start_new_session=True,  # Ctrl-C reaches the batch, which stops us
+        )
+        self.slot = slot
+        self.reader = threading.Thread(target=self._read, args=(done,), daemon=True,
+                                       name=f"grade-reader-{slot}")
+        self.reader.start()
+
+    def _read(self, done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            done.put((self.slot, line))
+        done.put((self.slot, None))
+
+    def send(self, entry: Entry) -> None:
+        assert self.process.stdin is not None
+        line = json.dumps({"student": entry.student, "path": str(entry.path)}) + "\n"
+        try:
+            self.process.stdin.write(line.encode())
+            self.process.stdin.flush()
+        except OSError:
+            pass  # it died: its reader reports the end of its output
+
+    def why_dead(self) -> str:
+        status = self.process.wait()
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
+        last = f": {lines[-1].strip()}" if lines else ""
+        return f"the grading process stopped unexpectedly (exit status {status}){last}"
+
+    def close(self, now: bool) -> None:
+        """End the process: at once (SIGTERM, which it turns into a clean exit), or by
+        closing its input and letting it finish."""
+        import signal
+        import subprocess
+
+        try:
+            if now:
+                self.process.send_signal(signal.SIGTERM)
+            elif self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)  # its output ends with the process
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def _grade_in_processes(todo: Sequence[tuple[Entry, str | None]], jobs: int,
+                        options: CheckOptions, max_score: float, finished: _Finished) -> None:
+    """Grade in ``jobs`` processes, each with its own grader (own zygote and cases), so the
+    judging of one submission never waits for another's (no shared interpreter lock).
+
+    Each process takes one submission at a time, grades and renders it, and sends back the
+    row and the texts; the files are written here, as with threads.
+    """
+    import collections
+
+    from grader.errors import SetupError
+
+    pending = collections.deque(todo)
+    done: queue.SimpleQueue[tuple[int, bytes | None]] = queue.SimpleQueue()
+    children: list[_Child] = []
+    in_flight: dict[int, tuple[Entry, str | None]] = {}
+    deaths = 0
+
+    def dispatch(slot: int) -> None:
+        if pending:
+            entry, key = pending.popleft()
+            in_flight[slot] = (entry, key)
+            children[slot].send(entry)
+
+    abort = True  # until the loop ends normally: stop the processes at once
+    try:
+        for slot in range(jobs):
+            children.append(_Child(slot, options, max_score, done))
+            dispatch(slot)
+        while in_flight:
+            try:
+                slot, line = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if slot not in in_flight:
+                continue
+            entry, key = in_flight.pop(slot)
+            if line is None:  # the process died with this submission
+                deaths += 1
+                reason = children[slot].why_dead()
+                if deaths >= MAX_CONSECUTIVE_DEATHS:
+                    raise SetupError(reason)
+                row = StudentRow(entry.student, str(entry.path), ERROR, message=reason)
+                finished(entry, key, row, *_render(row, None))
+                children[slot].close(now=True)
+                children[slot] = _Child(slot, options, max_score, done)
+            else:
+                message = json.loads(line)
+                if "fatal" in message:
+                    raise SetupError(str(message["fatal"]))
+                deaths = 0
+                row = StudentRow.from_dict(message["row"])
+                finished(entry, key, row, message["results"], message["feedback"])
+            dispatch(slot)
+        abort = False
+    finally:
+        for child in children:
+            child.close(now=abort)
+
+
+def serve() -> None:
+    """A grading process of :func:`_grade_in_processes` (``sys.argv[1]``: its config)."""
+    import signal
+
+    from grader.check import Grader, load_student_files
+
+    config = json.loads(sys.argv[1])
+    options = CheckOptions(**config["options"])
+    max_score = float(config["max_score"])
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # nothing printed by accident can corrupt the channel
+    sys.stdout = sys.stderr
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        grader = Grader(options, student_files=load_student_files())
+    except GraderError as exc:
+        channel.write(json.dumps({"fatal": exc.message}) + "\n")
+        channel.flush()
+        return
+    try:
+        for line in sys.stdin:
+            task = json.loads(line)
+            entry = Entry(task["student"], Path(task["path"]))
+            row, report = _grade_one(grader, entry, max_score)
+            try:
+                results, feedback = _render(row, report)
+            except Exception as exc:
+                row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
+                    f"rendering the report failed: {type(exc).__name__}: {exc}"))
+                results, feedback = _render(row, None)
+            reply = {"row": row.to_dict(), "results": results, "feedback": feedback}
+            channel.write(json.dumps(reply) + "\n")
+            channel.flush()
+    finally:
         grader.close()

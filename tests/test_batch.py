@@ -24,7 +24,7 @@ from grader.batch import (
     BatchOptions,
     Entry,
     StudentRow,
-    default_grader,
+    default_fingerprint,
     expand_inputs,
     fingerprint,
     grade_batch,
@@ -32,7 +32,7 @@ from grader.batch import (
 from grader.check import CheckOptions
 from grader.cli import main
 from grader.comparison import GRADED_FUNCTIONS
-from grader.errors import InvalidSubmission, UsageError
+from grader.errors import InvalidSubmission, SetupError, UsageError
 from grader.progress import Progress
 from grader.report import FunctionReport, GradeReport
 
@@ -88,19 +88,20 @@ def read_gradebook(path: Path) -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def real_grader():
-    return default_grader(OPTIONS)
+def real_fingerprint():
+    """Computed once: another edit of the grader's sources mid-module must not regrade."""
+    return default_fingerprint(OPTIONS)
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory, real_grader):
+def batch(tmp_path_factory, real_fingerprint):
+    """The real grader, two grading processes."""
     base = tmp_path_factory.mktemp("class")
     submissions = write_class(base / "submissions")
     out = base / "out"
-    make, fp = real_grader
     seen = []
     result = grade_batch(expand_inputs([submissions]), out, BatchOptions(OPTIONS, jobs=2),
-                         make_grader=make, grader_fingerprint=fp,
+                         grader_fingerprint=real_fingerprint,
                          on_row=lambda row, done, total: seen.append((row.student, done, total)))
     return result, submissions, out, seen
 
@@ -182,12 +183,11 @@ def test_summary_has_pass_rates_and_the_score_distribution(batch):
     assert len(summary["distribution"]) == len(GRADED_FUNCTIONS) + 1
 
 
-def test_rerun_skips_unchanged_submissions(batch, real_grader):
+def test_rerun_skips_unchanged_submissions(batch, real_fingerprint):
     result, submissions, out, _ = batch
     stamps = {p.parent.name: p.read_text() for p in out.glob("*/grading.json")}
-    make, fp = real_grader
     again = grade_batch(expand_inputs([submissions]), out, BatchOptions(OPTIONS, jobs=2),
-                        make_grader=make, grader_fingerprint=fp)
+                        grader_fingerprint=real_fingerprint)
     assert again.graded_now == 0 and again.reused == result.total
     assert stamps == {p.parent.name: p.read_text() for p in out.glob("*/grading.json")}
     assert read_gradebook(out / "gradebook.csv") == read_gradebook(result.gradebook)
@@ -220,11 +220,12 @@ def test_cli_refuses_duplicate_student_ids(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2], ids=["threads", "processes"])
+def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path, jobs):
     _, submissions, _, _ = batch
     out = tmp_path / "out"
     command = [sys.executable, "-m", "grader", "grade", str(submissions / "correct.ipynb"),
-               str(submissions / "hanging.ipynb"), "--out", str(out), "--jobs", "1",
+               str(submissions / "hanging.ipynb"), "--out", str(out), "--jobs", str(jobs),
                "--cases", "public", "--timeout", "20", "--memory", "600"]
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, cwd=ROOT)
@@ -232,6 +233,8 @@ def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path):
         assert proc.stderr is not None
         first = proc.stderr.readline()  # correct.ipynb finishes first; hanging.ipynb hangs
         assert first.startswith("[1/2] correct: 100/100"), first
+        tree = descendants(proc.pid)  # grading processes, zygotes, the hanging worker
+        assert len(tree) >= (2 if jobs == 1 else 4), tree  # zygotes, workers, processes
         proc.send_signal(signal.SIGINT)
         start = time.monotonic()
         _, err = proc.communicate(timeout=15)
@@ -244,6 +247,59 @@ def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path):
     assert json.loads((out / "correct" / "results.json").read_text())["score"] == 100
     assert json.loads((out / "summary.json").read_text())["interrupted"] is True
     assert not (out / "hanging").exists()
+    deadline = time.monotonic() + 5
+    while alive(tree) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(tree)
+
+
+def descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = {int(c) for c in (task / "children").read_text().split()}
+            except OSError:
+                continue
+            todo += children - found
+            found |= children
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    running = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            running.add(pid)
+    return running
+
+
+@pytest.mark.parametrize("submissions, outcome", [(2, "rows"), (4, "set-up error")],
+                         ids=["each-death-is-a-row", "repeated-deaths-stop"])
+def test_a_dying_grading_process(batch, tmp_path, monkeypatch, submissions, outcome):
+    """A grading process that dies costs its submission a row; one that always dies means
+    the grader cannot run here."""
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\nread line\necho 'out of cheese' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    folder = tmp_path / "subs"
+    for i in range(submissions):
+        touch(folder / f"s{i}.ipynb")
+    entries = expand_inputs([folder])
+    if outcome == "rows":
+        result = grade_batch(entries, tmp_path / "out", BatchOptions(OPTIONS, jobs=2),
+                             grader_fingerprint="x")
+        assert [r.status for r in result.rows] == ["error"] * submissions
+        assert all("exit status 3): out of cheese" in r.message for r in result.rows)
+    else:
+        with pytest.raises(SetupError, match="out of cheese"):
+            grade_batch(entries, tmp_path / "out", BatchOptions(OPTIONS, jobs=2),
+                        grader_fingerprint="x")
 
 
 # --- a fake grader: resume, force, errors, interrupts ---------------------------------------
