@@ -22,12 +22,17 @@ error (:class:`~grader.errors.UsageError`) naming both: results are never silent
 to the wrong student.
 
 Isolation and speed: every submission runs in its own confined worker process, forked from a
-clean zygote, with its own time and memory limits (:mod:`grader.sandbox`). ``jobs`` threads of
-this process each take the next submission, run it and judge it; the sandbox is thread-safe,
-so they share one :class:`~grader.check.Grader` (one zygote, the case bundles and student
-helper files read once). Workers sit in their own session, so Ctrl-C reaches only this
-process: the batch stops, keeps every finished student's files (each written atomically),
-writes the gradebook and summary for what finished, and reports ``interrupted``.
+clean zygote, with its own time and memory limits (:mod:`grader.sandbox`). With ``jobs`` > 1
+the batch starts ``jobs`` grading processes (:func:`serve`), each with its own
+:class:`~grader.check.Grader` (its own zygote; the case bundles read once per process), so
+the judging, which is Python, runs in parallel instead of queueing for one interpreter lock.
+Each takes one submission at a time, so a hanging one holds up only its own process, for its
+own limit. With ``jobs`` == 1, or a grader injected by the caller, threads of this process
+share one grader. Either way this process writes every file, and only from its main thread.
+Grading processes and workers sit in their own sessions, so Ctrl-C reaches only this
+process: the batch stops them, keeps every finished student's files (each written
+atomically), writes the gradebook and summary for what finished, and reports
+``interrupted``.
 
 Re-runs: each student's key is the sha256 of the notebook's bytes and of a fingerprint of
 everything else that decides the grade (the grading options, the case bundles, the student
