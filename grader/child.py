@@ -593,7 +593,8 @@ def zygote_main(control_fd: int, config_text: str) -> None:
     """Serve fork requests from the grader until it closes the control socket.
 
     ``config_text`` is JSON: ``forbidden`` (paths no worker may read), ``preload`` (modules to
-    import once here), ``project_root`` (removed from ``sys.path``).
+    import once here), ``project_root`` (removed from ``sys.path``), ``isolate_network``, and
+    ``base`` (the folder holding the workers' folders, removed when the zygote exits).
     """
     from grader import landlock
 
@@ -664,6 +665,10 @@ def zygote_main(control_fd: int, config_text: str) -> None:
         for pid in children | released:
             with contextlib.suppress(OSError):
                 os.killpg(pid, 9)
+        if config.get("base"):  # the workers' folders: gone even if the grader was killed
+            import shutil
+
+            shutil.rmtree(str(config["base"]), ignore_errors=True)
 
 
 def _reap(pid: int, grace: float | None) -> tuple[int | None, bool]:

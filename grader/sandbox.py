@@ -192,12 +192,16 @@ class _Zygote:
     """The zygote process and its control socket (requests are serialized by a lock)."""
 
     def __init__(self, preload: Sequence[str], forbidden: Sequence[str]) -> None:
+        #: Where this zygote's workers get their folders; the zygote removes it when it
+        #: exits, so it goes even if the grader process is killed.
+        self.base = tempfile.mkdtemp(prefix="dnn-grader-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         config = {
             "forbidden": list(forbidden),
             "preload": list(preload),
             "project_root": str(project_root()),
             "isolate_network": True,
+            "base": self.base,
         }
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
         env.update(_BLAS_ENV)
@@ -226,6 +230,7 @@ class _Zygote:
             )
         except OSError as exc:
             ours.close()
+            _remove_tree(self.base)
             raise SetupError(f"the sandbox could not start {sys.executable} ({exc}).") from None
         finally:
             theirs.close()
@@ -307,6 +312,7 @@ class _Zygote:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            _remove_tree(self.base)
 
 
 # --- one worker --------------------------------------------------------------------------
@@ -483,11 +489,9 @@ class _Worker:
                 continue
 
 
-def _shut_down(zygotes: list[_Zygote | None], base: str) -> None:
-    for zygote in zygotes:
-        if zygote is not None and zygote.owner_pid == os.getpid():
-            zygote.close()
-    _remove_tree(base)
+def _shut_down(zygote: _Zygote | None) -> None:
+    if zygote is not None and zygote.owner_pid == os.getpid():
+        zygote.close()
 
 
 def _remove_tree(path: str) -> None:
@@ -613,14 +617,13 @@ class Sandbox:
         self._forbidden = forbidden_paths(forbidden)
         self._lock = threading.Lock()
         self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden)
-        self._base = tempfile.mkdtemp(prefix="dnn-grader-")
         self._closed = False
         self._protections: dict[str, bool] = {}
         self._message_cache: dict[Any, bytes] = {}
         self._message_cache_bytes = 0
         self._bytecode_cache: dict[tuple[str, str], bytes | None] = {}
         # A Sandbox nobody closed still stops its zygote and removes its folder at exit.
-        self._finalizer = weakref.finalize(self, _shut_down, [self._zygote], self._base)
+        self._finalizer = weakref.finalize(self, _shut_down, self._zygote)
 
     def __enter__(self) -> Sandbox:
         return self
@@ -634,7 +637,7 @@ class Sandbox:
             self._closed = True
             zygote, self._zygote = self._zygote, None
         self._finalizer.detach()
-        _shut_down([zygote], self._base)
+        _shut_down(zygote)
 
     def _current_zygote(self) -> _Zygote:
         """The zygote, replaced first if it died, misbehaved, or belongs to another process."""
@@ -645,7 +648,7 @@ class Sandbox:
                 old = self._zygote
                 self._zygote = _Zygote(self._preload, self._forbidden)
                 self._finalizer.detach()
-                self._finalizer = weakref.finalize(self, _shut_down, [self._zygote], self._base)
+                self._finalizer = weakref.finalize(self, _shut_down, self._zygote)
                 if old is not None and old.owner_pid == os.getpid():
                     old.close()
             return self._zygote
@@ -687,7 +690,7 @@ class Sandbox:
         """
         key = (name, hashlib.sha256(source).hexdigest())
         if key not in self._bytecode_cache:
-            folder = tempfile.mkdtemp(prefix="pyc", dir=self._base)
+            folder = tempfile.mkdtemp(prefix="dnn-grader-pyc-")
             try:
                 path = os.path.join(folder, name)
                 with open(path, "wb") as f:
@@ -722,9 +725,9 @@ class Sandbox:
 
     def _start_worker(self, files: Mapping[str, bytes]) -> _Worker:
         for _attempt in range(2):
-            workdir = tempfile.mkdtemp(prefix="w", dir=self._base)
-            self._write_files(workdir, files)
             zygote = self._current_zygote()
+            workdir = tempfile.mkdtemp(prefix="w", dir=zygote.base)
+            self._write_files(workdir, files)
             try:
                 worker = _Worker(zygote, self.limits, workdir)
             except _WorkerGone as exc:

@@ -8,6 +8,7 @@ the grader reads real submissions.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -685,9 +686,44 @@ def test_a_dead_zygote_is_replaced(tmp_path: Path) -> None:
         zygote.process.kill()
         zygote.process.wait()
         assert run(sb, submission, Call("f", "f", ())).calls[0].value == 1
-        base = Path(sb._base)
+        assert not os.path.exists(zygote.base)  # the dead zygote's folder went with it
+        assert sb._zygote is not None and sb._zygote is not zygote
+        base = Path(sb._zygote.base)
         assert [p.name for p in base.iterdir()] == []  # every worker folder was removed
     assert not base.exists()
+
+
+def test_a_killed_grader_leaves_no_folders_or_processes(tmp_path: Path) -> None:
+    script = (
+        "import os, sys, time\n"
+        "from grader.sandbox import Sandbox\n"
+        "sb = Sandbox()\n"
+        "sb.protections()\n"
+        "print(sb._zygote.base, sb._zygote.process.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=project_root()
+    )
+    assert proc.stdout is not None
+    with proc.stdout:
+        base, zygote = proc.stdout.readline().split()
+    assert os.path.isdir(base)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while (os.path.exists(base) or _running(int(zygote))) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not os.path.exists(base) and not _running(int(zygote))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie is not running
+        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_readable_paths_carve_forbidden_folders_out(tmp_path: Path) -> None:
