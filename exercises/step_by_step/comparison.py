@@ -341,6 +341,8 @@ def _compare_array(expected: np.ndarray[Any, Any], actual: Any, here: str) -> li
 
 def _compare_values(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any],
                     here: str) -> list[Mismatch]:
+    if expected.dtype == actual.dtype and expected.tobytes() == actual.tobytes():
+        return []  # bit-for-bit equal: the common case for right answers, and the cheapest
     e = expected.astype(np.float64)
     a = actual.astype(np.float64)
     with np.errstate(all="ignore"):
