@@ -20,7 +20,7 @@ all-together rule (it must pass with the student's own helpers too).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,12 +44,18 @@ from grader.report import (
     GradeReport,
     Problem,
 )
+from grader.sandbox import Call, CallOutcome, Limits, Sandbox
 from grader.submission import Submission, defined_functions, load_submission
 
 #: The student helper modules the notebook imports, copied into the sandbox's working folder.
 STUDENT_FILES = ("dnn_utils.py", "testCases.py", "public_tests.py", "comparison.py")
 
 ORACLE_SUFFIX = "#with-correct-helpers"
+
+#: Time limit of a re-run with correct helpers substituted. The helpers then answer at once,
+#: so a function whose own logic is right finishes in milliseconds; a short limit keeps a
+#: submission where everything hangs at about one time limit per function.
+ORACLE_TIMEOUT = 1.0
 
 
 @dataclass(frozen=True)
@@ -95,19 +101,16 @@ class Grader:
     def __init__(self, options: CheckOptions | None = None,
                  cases: Sequence[BundleCase] | None = None,
                  student_files: Mapping[str, bytes] | None = None) -> None:
-        from grader.sandbox import Limits, Sandbox
-
         self.options = options or CheckOptions()
+        self.student_files = dict(student_files or load_student_files())
         self._limits = Limits(
             call_timeout=self.options.timeout,
             submission_timeout=self.options.submission_timeout,
             memory_mb=self.options.memory_mb,
         )
         # Start the clean zygote first: it warms up while we read the bundles.
-        self._sandbox = Sandbox(self._limits)
-        self._sandbox.__enter__()
+        self._sandbox = Sandbox(self._limits, modules=self.student_files)
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
-        self.student_files = dict(student_files or load_student_files())
 
     def close(self) -> None:
         self._sandbox.__exit__(None, None, None)
@@ -122,30 +125,32 @@ class Grader:
         """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
         start = time.perf_counter()
         submission = load_submission(path)
-        calls = list(_calls(self.cases))
-        result = self._sandbox.run(submission, calls, self.student_files)
+        calls = [Call(key=case.key, function=case.function, args=case.args)
+                 for case in self.cases]
+        result = self._sandbox.run(submission, calls, self.student_files,
+                                   followups=self._with_correct_helpers)
         outcomes = {o.key: o for o in result.calls}
         report = judge(submission, self.cases, outcomes, result.cells, self.options)
         return _with_time(report, time.perf_counter() - start, self._sandbox.protections())
+
+
+    def _with_correct_helpers(self, outcomes: Sequence[CallOutcome]) -> list[Call]:
+        """The second round of calls: each failed case of a function that calls other graded
+        functions, again, with those helpers answering as the reference would. A right
+        submission needs none; a wrong one tells us whose bug each failure is."""
+        by_key = {o.key: o for o in outcomes}
+        return [
+            Call(key=case.key + ORACLE_SUFFIX, function=case.function, args=case.args,
+                 substitutes=case.substitutes, timeout=ORACLE_TIMEOUT)
+            for case in self.cases
+            if case.substitutes and not _passes(case, by_key.get(case.key))
+        ]
 
 
 def check_notebook(path: str | Path, options: CheckOptions | None = None) -> GradeReport:
     """Grade one notebook (the engine of ``grader check``)."""
     with Grader(options) as grader:
         return grader.grade(path)
-
-
-# --- building the calls ----------------------------------------------------------------------
-
-
-def _calls(cases: Iterable[BundleCase]) -> Iterable[Any]:
-    from grader.sandbox import Call
-
-    for case in cases:
-        yield Call(key=case.key, function=case.function, args=case.args)
-        if case.substitutes:
-            yield Call(key=case.key + ORACLE_SUFFIX, function=case.function, args=case.args,
-                       substitutes=case.substitutes)
 
 
 # --- judging -----------------------------------------------------------------------------------
@@ -196,7 +201,8 @@ def _judge_case(case: BundleCase, outcome: Any, oracle: Any) -> CaseResult:
                           passed_with_correct_helpers=_oracle_passed(case, oracle),
                           output=outcome.output, note=note)
     mismatches = compare_output(case.function, case.expected, outcome.value)
-    mismatches += compare_inputs(case.function, case.args, outcome.args_after)
+    if outcome.args_after is not None:  # None: the inputs came back unchanged
+        mismatches += compare_inputs(case.function, case.args, outcome.args_after)
     if hidden:
         mismatches = [_redact(m) for m in mismatches]
     passed = not mismatches
@@ -207,14 +213,17 @@ def _judge_case(case: BundleCase, outcome: Any, oracle: Any) -> CaseResult:
     )
 
 
-def _oracle_passed(case: BundleCase, oracle: Any) -> bool | None:
-    if oracle is None:
-        return None
-    if oracle.status != "ok":
+def _passes(case: BundleCase, outcome: CallOutcome | None) -> bool:
+    if outcome is None or outcome.status != "ok" or outcome.value is None:
         return False
-    problems = compare_output(case.function, case.expected, oracle.value)
-    problems += compare_inputs(case.function, case.args, oracle.args_after)
-    return not problems
+    return not compare_output(case.function, case.expected, outcome.value) and (
+        outcome.args_after is None
+        or not compare_inputs(case.function, case.args, outcome.args_after)
+    )
+
+
+def _oracle_passed(case: BundleCase, oracle: CallOutcome | None) -> bool | None:
+    return None if oracle is None else _passes(case, oracle)
 
 
 def _problem(function: str, outcome: Any) -> Problem | None:

@@ -608,6 +608,7 @@ def zygote_main(control_fd: int, config_text: str) -> None:
             __import__(module)
         except Exception:
             failed.append(module)
+    failed += _import_helper_modules(config.get("modules", {}), config.get("base"))
     abi = landlock.landlock_abi()
     readable = landlock.readable_paths(_system_roots(), config.get("forbidden", []))
     paths = [(p, landlock.READ) for p in readable]
@@ -669,6 +670,35 @@ def zygote_main(control_fd: int, config_text: str) -> None:
             import shutil
 
             shutil.rmtree(str(config["base"]), ignore_errors=True)
+
+
+def _import_helper_modules(modules: dict[str, str], base: str | None) -> list[str]:
+    """Import the student helper modules (``dnn_utils.py`` ...) once, here in the zygote.
+
+    Workers inherit them in ``sys.modules``, so a notebook's ``from public_tests import *``
+    costs nothing; the files are also in each worker's folder. The folder they are imported
+    from is taken off ``sys.path`` again and is not readable by workers.
+    """
+    if not modules or not base:
+        return []
+    folder = os.path.join(base, "helpers")
+    os.makedirs(folder, exist_ok=True)
+    for name, source in modules.items():
+        with open(os.path.join(folder, os.path.basename(name)), "w", encoding="utf-8") as f:
+            f.write(source)
+    sys.path.insert(0, folder)
+    failed = []
+    try:
+        for name in modules:
+            stem = os.path.basename(name)[:-3]
+            try:
+                __import__(stem)
+            except Exception:
+                failed.append(stem)
+                sys.modules.pop(stem, None)
+    finally:
+        sys.path.remove(folder)
+    return failed
 
 
 def _reap(pid: int, grace: float | None) -> tuple[int | None, bool]:

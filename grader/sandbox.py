@@ -37,7 +37,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,8 @@ class Call:
     args: tuple[Any, ...]
     substitutes: Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]] | None = None
     parameter_names: Mapping[str, Sequence[str]] | None = None
+    #: A tighter wall-clock limit for this call than ``Limits.call_timeout`` (None: that one).
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ class CallOutcome:
     """What a :class:`Call` did. ``status`` is one of ``ok``, ``error`` (an exception,
     ``sys.exit`` included), ``missing`` (no such callable), ``timeout``, ``crashed`` (the
     worker died), ``memory``, ``output`` (file-size limit), ``not_run`` (time budget used up).
-    ``args_after`` are the arguments as the function left them (None if unknown)."""
+    ``args_after`` are the arguments as the function left them when it changed them; None
+    when they came back unchanged (or nothing came back)."""
 
     key: str
     status: str
@@ -191,7 +194,8 @@ def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
 class _Zygote:
     """The zygote process and its control socket (requests are serialized by a lock)."""
 
-    def __init__(self, preload: Sequence[str], forbidden: Sequence[str]) -> None:
+    def __init__(self, preload: Sequence[str], forbidden: Sequence[str],
+                 modules: Mapping[str, bytes]) -> None:
         #: Where this zygote's workers get their folders; the zygote removes it when it
         #: exits, so it goes even if the grader process is killed.
         self.base = tempfile.mkdtemp(prefix="dnn-grader-")
@@ -199,6 +203,7 @@ class _Zygote:
         config = {
             "forbidden": list(forbidden),
             "preload": list(preload),
+            "modules": {name: data.decode("utf-8") for name, data in modules.items()},
             "project_root": str(project_root()),
             "isolate_network": True,
             "base": self.base,
@@ -611,15 +616,20 @@ class Sandbox:
         *,
         preload: Sequence[str] = (),
         forbidden: Sequence[str | os.PathLike[str]] = (),
+        modules: Mapping[str, bytes] | None = None,
     ) -> None:
+        """``preload`` names installed modules, ``modules`` gives helper modules by file name
+        (``dnn_utils.py``: source); the zygote imports both once so that no worker pays for
+        importing them. ``modules`` must be the instructor's files, never a student's."""
         self.limits = limits or Limits()
         self._preload = tuple(preload)
+        self._modules = {n: m for n, m in (modules or {}).items() if n.endswith(".py")}
         self._forbidden = forbidden_paths(forbidden)
         self._lock = threading.Lock()
-        self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden)
+        self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden, self._modules)
         self._closed = False
         self._protections: dict[str, bool] = {}
-        self._message_cache: dict[Any, bytes] = {}
+        self._message_cache: dict[Any, tuple[Any, bytes]] = {}
         self._message_cache_bytes = 0
         self._bytecode_cache: dict[tuple[str, str], bytes | None] = {}
         # A Sandbox nobody closed still stops its zygote and removes its folder at exit.
@@ -646,7 +656,7 @@ class Sandbox:
                 raise RuntimeError("this Sandbox is closed")
             if self._zygote is None or not self._zygote.alive():
                 old = self._zygote
-                self._zygote = _Zygote(self._preload, self._forbidden)
+                self._zygote = _Zygote(self._preload, self._forbidden, self._modules)
                 self._finalizer.detach()
                 self._finalizer = weakref.finalize(self, _shut_down, self._zygote)
                 if old is not None and old.owner_pid == os.getpid():
@@ -654,25 +664,23 @@ class Sandbox:
             return self._zygote
 
     def _encode(self, header: dict[str, Any], value: Any) -> bytes:
-        """``encode_message(header + tree of value)``, reused when the same value is sent
-        again: batch grading sends the same case inputs (and oracle answers) to every
-        submission, and numpy's ``.npy`` writer costs tens of microseconds per array. The
-        cache key is the value itself (tree and array bytes), so it is never stale."""
+        """``encode_message(header + tree of value)``, reused when the very same object is
+        sent again: batch grading sends the same case inputs (and oracle answers) to every
+        submission. The cache holds the object itself, so an ``id`` is never reused while
+        its entry lives; values handed to the sandbox must not be changed afterwards."""
+        key = (json.dumps(header, sort_keys=True), id(value))
+        entry = self._message_cache.get(key)
+        if entry is not None and entry[0] is value:
+            return entry[1]
         tree, arrays = flatten(value, strict=True)
-        key = (
-            json.dumps([header, tree], sort_keys=True),
-            tuple((a.dtype.str, a.shape, a.tobytes()) for a in arrays),
-        )
-        cached = self._message_cache.get(key)
-        if cached is None:
-            cached = encode_message({**header, "tree": tree}, arrays)
-            with self._lock:
-                if self._message_cache_bytes > _MESSAGE_CACHE_BYTES:
-                    self._message_cache.clear()
-                    self._message_cache_bytes = 0
-                self._message_cache[key] = cached
-                self._message_cache_bytes += 2 * len(cached)
-        return cached
+        encoded = encode_message({**header, "tree": tree}, arrays)
+        with self._lock:
+            if self._message_cache_bytes > _MESSAGE_CACHE_BYTES:
+                self._message_cache.clear()
+                self._message_cache_bytes = 0
+            self._message_cache[key] = (value, encoded)
+            self._message_cache_bytes += len(encoded)
+        return encoded
 
     def protections(self) -> dict[str, bool]:
         """Which protections the workers actually got, by name (``landlock_filesystem``,
@@ -743,9 +751,18 @@ class Sandbox:
         submission: Submission,
         calls: Sequence[Call],
         workdir_files: Mapping[str, bytes] | None = None,
+        followups: Followups | None = None,
     ) -> ExecutionResult:
-        """Run all cells of ``submission``, then each call, in a fresh confined worker."""
-        return _Run(self, submission, calls, workdir_files or {}).execute()
+        """Run all cells of ``submission``, then each call, in a fresh confined worker.
+
+        ``followups``, when given, is asked once, after every call has its outcome, for more
+        calls to make in the same worker (the grading engine uses it to re-run only the
+        failing cases of a function with correct helpers substituted).
+        """
+        return _Run(self, submission, calls, workdir_files or {}, followups).execute()
+
+
+Followups = Callable[[Sequence["CallOutcome"]], Sequence[Call]]
 
 
 class _Run:
@@ -762,8 +779,10 @@ class _Run:
         submission: Submission,
         calls: Sequence[Call],
         files: Mapping[str, bytes],
+        followups: Followups | None = None,
     ) -> None:
         self.sandbox = sandbox
+        self.followups = followups
         self.limits = sandbox.limits
         self.submission = submission
         self.calls = list(calls)
@@ -777,21 +796,47 @@ class _Run:
     def left(self) -> float:
         return self.deadline - time.monotonic()
 
+    def remaining(self) -> list[Call]:
+        done = {o.key for o in self.outcomes}
+        return [c for c in self.calls if c.key not in done]
+
+    def more_calls(self) -> list[Call]:
+        """Ask for follow-up calls (once); they join the list of calls to make."""
+        followups, self.followups = self.followups, None
+        extra = list(followups(tuple(self.outcomes))) if followups is not None else []
+        self.calls += extra
+        return extra
+
     def execute(self) -> ExecutionResult:
         while self.left() > 0:
             cells = [c for c in self.submission.cells if c.skipped_reason is None]
             cells = [c for c in cells if c.index not in self.banned]
-            calls = self.calls[len(self.outcomes) :]
+            calls = self.remaining()
             if not calls and all(c.index in self.cells for c in cells):
+                if self.followups is not None and self.more_calls():
+                    continue
                 break
             worker = self.sandbox._start_worker(self.files)
             try:
                 finished = self.serve(worker, cells, calls)
+                while finished and self.followups is not None:
+                    extra = self.more_calls()
+                    finished = self.serve(worker, [], extra) if extra else True
             finally:
                 worker.kill()
             if finished:
                 break
         return self.result()
+
+    def give_up_on(self, call: Call, detail: str) -> None:
+        """After a time-out, the function's other calls are not made: an endless loop costs
+        one time limit per function, not one per case."""
+        for other in self.remaining():
+            if other.function == call.function:
+                self.outcomes.append(CallOutcome(
+                    other.key, "not_run",
+                    detail=f"not run: {call.function} already {detail} on an earlier case",
+                ))
 
     def serve(self, worker: _Worker, cells: list[CodeCell], calls: list[Call]) -> bool:
         """Queue every request, then collect replies; False if the worker had to go."""
@@ -812,7 +857,10 @@ class _Run:
             )
         steps: list[CodeCell | Call] = [*cells, *calls]
         for seq, step in zip(seqs, steps, strict=True):
-            timeout = min(self.limits.call_timeout, self.left())
+            limit = self.limits.call_timeout
+            if isinstance(step, Call) and step.timeout is not None:
+                limit = min(limit, step.timeout)
+            timeout = min(limit, self.left())
             if timeout <= 0:
                 return False
             started = time.monotonic()
@@ -831,7 +879,7 @@ class _Run:
                 RecursionError,
             ) as exc:
                 worker.kill(learn_status=isinstance(exc, _WorkerGone) and exc.reason == "died")
-                status, detail = self.failure(worker, exc, timeout)
+                status, detail = self.failure(worker, exc, timeout, limit)
                 if isinstance(step, CodeCell):
                     self.banned.add(step.index)
                     status = status if status == "timeout" else "crashed"
@@ -840,6 +888,8 @@ class _Run:
                     duration = time.monotonic() - started
                     self.outcomes.append(CallOutcome(step.key, status, duration=duration,
                                                      detail=detail))  # fmt: skip
+                    if status == "timeout" and timeout >= limit:
+                        self.give_up_on(step, detail)
                 return False
         return True
 
@@ -881,7 +931,7 @@ class _Run:
             raise ValueError("bad reply tree")
         args_after, value = pair
         if header.get("args_unchanged") is True:
-            args_after = tuple(call.args)
+            args_after = None  # the usual case: nothing to compare
         status = header["status"]
         detail = {
             "missing": f"no function named {call.function!r} is defined in the notebook",
@@ -901,16 +951,18 @@ class _Run:
             )
         )
 
-    def failure(self, worker: _Worker, exc: Exception, timeout: float) -> tuple[str, str]:
+    def failure(
+        self, worker: _Worker, exc: Exception, timeout: float, limit: float
+    ) -> tuple[str, str]:
         """Status and detail of the request during which the worker had to be killed."""
         reason = exc.reason if isinstance(exc, _WorkerGone) else "malformed"
         if reason == "timeout":
-            if timeout < self.limits.call_timeout:
+            if timeout < limit:
                 return "timeout", (
                     f"stopped when the submission's {self.limits.submission_timeout:g} s "
                     "budget ran out"
                 )
-            return "timeout", f"did not finish within {self.limits.call_timeout:g} s"
+            return "timeout", f"did not finish within {limit:g} s"
         if reason == "malformed":
             return "crashed", "the worker sent a malformed reply"
         if worker.lingered:
@@ -926,8 +978,9 @@ class _Run:
             else:
                 missing = CellOutcome(cell.index, "skipped", detail=budget)
                 cells.append(self.cells.get(cell.index, missing))
-        calls = list(self.outcomes)
-        calls += [CallOutcome(c.key, "not_run", detail=budget) for c in self.calls[len(calls) :]]
+        by_key = {o.key: o for o in self.outcomes}
+        calls = [by_key.get(c.key) or CallOutcome(c.key, "not_run", detail=budget)
+                 for c in self.calls]
         return ExecutionResult(
             cells=tuple(cells),
             calls=tuple(calls),

@@ -218,8 +218,7 @@ def test_hostile_code_costs_only_its_own_function(grader, tmp_path, body):
     elapsed = time.perf_counter() - start
     assert failed(report) == {"compute_cost"}
     assert report.score == report.max_score - 10
-    n_cases = len(report.function("compute_cost").cases)
-    assert elapsed < n_cases * TIMEOUT + 10
+    assert elapsed < TIMEOUT + 5  # one time limit at most, not one per case
 
 
 def test_every_function_hanging_finishes_within_the_limits(tmp_path):
@@ -231,8 +230,9 @@ def test_every_function_hanging_finishes_within_the_limits(tmp_path):
         report = g.grade(path)
     elapsed = time.perf_counter() - start
     assert report.score == 0
-    calls = sum(len(f.cases) for f in report.functions)
-    assert elapsed < calls * 0.5 * 2 + 5  # every call (and its oracle re-run) at most once
+    # One time limit per function, plus the short re-runs of the four functions that call
+    # other graded functions, plus a few seconds.
+    assert elapsed < len(GRADED_FUNCTIONS) * 0.5 + 4 * 0.5 + 4
 
 
 def test_monkeypatching_numpy_gains_nothing(grader, tmp_path):
