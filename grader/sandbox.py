@@ -21,16 +21,13 @@ untrusted, so it never runs in this process:
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import itertools
 import json
 import os
 import py_compile
 import select
-import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,19 +36,21 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from grader.child import (
-    MAX_MESSAGE_BYTES,
-    describe_arguments,
-    find_recorded,
-    recv_frame,
-    send_frame,
-)
+from grader.child import describe_arguments, find_recorded
 from grader.errors import SetupError
+from grader.frames import MAX_MESSAGE_BYTES
 from grader.submission import CodeCell, Submission
 from grader.values import Opaque, decode_message, encode_message, flatten, unflatten
+from grader.zygote import (
+    BLAS_ENV,
+    START_TIMEOUT,
+    WorkerGone,
+    Zygote,
+    forbidden_paths,
+    remove_tree,
+)
 
 
 @dataclass(frozen=True)
@@ -144,180 +143,7 @@ class ExecutionResult:
 
 
 _WORKER_STATUSES = {"ok", "error", "missing", "memory", "output"}
-_START_TIMEOUT = 30.0
 _MESSAGE_CACHE_BYTES = 64 * 1024 * 1024
-_BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-_ZYGOTE_CODE = (
-    "import sys; sys.path.insert(0, sys.argv[1]); from grader.child import zygote_main; "
-    "zygote_main(int(sys.argv[2]), sys.argv[3])"
-)
-PROJECT_PACKAGES = ("grader", "reference", "testcases")
-
-
-class _WorkerGone(Exception):
-    """The worker stopped answering: ``reason`` is ``timeout``, ``died`` or ``malformed``."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
-
-
-# --- the zygote --------------------------------------------------------------------------
-
-
-def project_root() -> Path:
-    """The folder holding the ``grader`` package (the repository, when installed editable)."""
-    return Path(__file__).resolve().parent.parent
-
-
-def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
-    """What a worker must not read: the project's packages and, for a source checkout or an
-    editable install, the whole repository (case bundles, reference code, instructor files)."""
-    paths = {os.path.realpath(p) for p in extra}
-    for name in PROJECT_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.submodule_search_locations:
-            paths.update(os.path.realpath(p) for p in spec.submodule_search_locations)
-    root = project_root()
-    if root.name in ("site-packages", "dist-packages"):
-        paths.update(str(p) for p in root.glob("dnn_autograder*"))
-        paths.update(str(p) for p in root.glob("__editable__*dnn_autograder*"))
-    else:
-        paths.add(str(root))
-    return sorted(paths)
-
-
-class _Zygote:
-    """The zygote process and its control socket (requests are serialized by a lock)."""
-
-    def __init__(self, preload: Sequence[str], forbidden: Sequence[str],
-                 modules: Mapping[str, bytes]) -> None:
-        #: Where this zygote's workers get their folders; the zygote removes it when it
-        #: exits, so it goes even if the grader process is killed.
-        self.base = tempfile.mkdtemp(prefix="dnn-grader-")
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        config = {
-            "forbidden": list(forbidden),
-            "preload": list(preload),
-            "modules": {name: data.decode("utf-8") for name, data in modules.items()},
-            "project_root": str(project_root()),
-            "isolate_network": True,
-            "base": self.base,
-        }
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
-        env.update(_BLAS_ENV)
-        for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
-            if name in os.environ:
-                env[name] = os.environ[name]
-        argv = [
-            sys.executable,
-            "-s",
-            "-c",
-            _ZYGOTE_CODE,
-            str(project_root()),
-            str(theirs.fileno()),
-            json.dumps(config),
-        ]
-        try:
-            self.process = subprocess.Popen(
-                argv,
-                pass_fds=(theirs.fileno(),),
-                env=env,
-                cwd="/",
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            ours.close()
-            _remove_tree(self.base)
-            raise SetupError(f"the sandbox could not start {sys.executable} ({exc}).") from None
-        finally:
-            theirs.close()
-        self.sock = ours
-        self.owner_pid = os.getpid()
-        self.lock = threading.Lock()
-        self.broken = False
-        self._facts: dict[str, Any] | None = None
-
-    def facts(self) -> dict[str, Any]:
-        """The zygote's start-up report (waits for it the first time)."""
-        with self.lock:
-            if self._facts is None:
-                self.sock.settimeout(_START_TIMEOUT)
-                try:
-                    facts = json.loads(recv_frame(self.sock, 1 << 24))
-                except (OSError, EOFError, ValueError) as exc:
-                    raise SetupError(
-                        f"the sandbox could not start its worker process ({exc})."
-                    ) from None
-                self.sock.settimeout(None)
-                if not isinstance(facts, dict) or not facts.get("ready"):
-                    raise SetupError("the sandbox's worker process failed to start.")
-                self._facts = facts
-            return self._facts
-
-    def _request(self, request: dict[str, Any], fds: Sequence[int] = ()) -> dict[str, Any]:
-        payload = json.dumps(request).encode()
-        with self.lock:
-            try:
-                self.sock.settimeout(_START_TIMEOUT)
-                size = len(payload).to_bytes(8, "big")
-                socket.send_fds(self.sock, [size], list(fds))
-                self.sock.sendall(payload)
-                reply = json.loads(recv_frame(self.sock, 1 << 20))
-            except (OSError, EOFError, ValueError) as exc:
-                self.broken = True  # out of step with us: replaced on next use
-                raise _WorkerGone("died", f"zygote: {exc}") from None
-        if not isinstance(reply, dict):
-            self.broken = True
-            raise _WorkerGone("died", "zygote sent a malformed reply")
-        return reply
-
-    def fork(self, request: dict[str, Any], sock: socket.socket) -> int:
-        self.facts()
-        reply = self._request({"op": "fork", **request}, [sock.fileno()])
-        pid = reply.get("pid")
-        if not isinstance(pid, int) or pid <= 0:
-            raise _WorkerGone("died", "zygote could not fork")
-        return pid
-
-    def release(self, pid: int) -> None:
-        """Tell the zygote to reap a killed worker whenever it has died (no reply)."""
-        payload = json.dumps({"op": "release", "pid": pid}).encode()
-        with self.lock:
-            try:
-                self.sock.settimeout(_START_TIMEOUT)
-                send_frame(self.sock, payload)
-            except OSError as exc:
-                self.broken = True
-                raise _WorkerGone("died", f"zygote: {exc}") from None
-
-    def reap(self, pid: int, grace: float) -> tuple[int | None, bool]:
-        """How a worker ended: ``(wait status, whether the zygote had to kill it)``, after
-        waiting up to ``grace`` seconds for it to end by itself."""
-        reply = self._request({"op": "reap", "pid": pid, "grace": grace})
-        status = reply.get("status")
-        return (status if isinstance(status, int) else None), reply.get("killed") is True
-
-    def alive(self) -> bool:
-        return not self.broken and self.process.poll() is None and self.owner_pid == os.getpid()
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        finally:
-            try:
-                self.process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            _remove_tree(self.base)
 
 
 # --- one worker --------------------------------------------------------------------------
@@ -374,7 +200,7 @@ class _Channel:
             return None
         size = int.from_bytes(self.incoming[:8], "big")
         if size > MAX_MESSAGE_BYTES:
-            raise _WorkerGone("malformed", f"the worker announced a {size}-byte message")
+            raise WorkerGone("malformed", f"the worker announced a {size}-byte message")
         if len(self.incoming) < 8 + size:
             return None
         payload = bytes(self.incoming[8 : 8 + size])
@@ -382,10 +208,10 @@ class _Channel:
         try:
             return decode_message(payload)
         except Exception:
-            raise _WorkerGone("malformed", "the worker sent an unreadable message") from None
+            raise WorkerGone("malformed", "the worker sent an unreadable message") from None
 
     def receive(self, deadline: float) -> tuple[dict[str, Any], list[Any]]:
-        """The next message, sending queued frames meanwhile; ``_WorkerGone`` on timeout or
+        """The next message, sending queued frames meanwhile; ``WorkerGone`` on timeout or
         death."""
         fd = self.sock.fileno()
         while True:
@@ -394,7 +220,7 @@ class _Channel:
                 return message
             left = deadline - time.monotonic()
             if left <= 0:
-                raise _WorkerGone("timeout")
+                raise WorkerGone("timeout")
             wants = select.POLLIN | (select.POLLOUT if self.sending or self.outgoing else 0)
             self.poller.register(fd, wants)
             try:
@@ -406,23 +232,23 @@ class _Channel:
                     try:
                         self._send_some()
                     except OSError:
-                        raise _WorkerGone("died") from None
+                        raise WorkerGone("died") from None
                 if event & (select.POLLIN | select.POLLHUP | select.POLLERR):
                     try:
                         chunk = self.sock.recv(1 << 20)
                     except BlockingIOError:
                         continue
                     except OSError:
-                        raise _WorkerGone("died") from None
+                        raise WorkerGone("died") from None
                     if not chunk:
-                        raise _WorkerGone("died")
+                        raise WorkerGone("died")
                     self.incoming += chunk
 
 
 class _Worker:
     """A forked worker serving one submission, seen from the grader."""
 
-    def __init__(self, zygote: _Zygote, limits: Limits, workdir: str) -> None:
+    def __init__(self, zygote: Zygote, limits: Limits, workdir: str) -> None:
         self.zygote = zygote
         self.workdir = workdir
         self.seq = 0
@@ -434,7 +260,7 @@ class _Worker:
             "LANG": "C.UTF-8",
             "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": workdir,
-            **_BLAS_ENV,
+            **BLAS_ENV,
         }
         request = {
             "workdir": workdir,
@@ -453,11 +279,11 @@ class _Worker:
         self.wait_status: int | None = None
         self.lingered = False
         try:
-            header, _ = self.channel.receive(time.monotonic() + _START_TIMEOUT)
+            header, _ = self.channel.receive(time.monotonic() + START_TIMEOUT)
             protections = header.get("protections")
             if header.get("op") != "ready" or not isinstance(protections, dict):
-                raise _WorkerGone("malformed", "the worker did not start properly")
-        except _WorkerGone:
+                raise WorkerGone("malformed", "the worker did not start properly")
+        except WorkerGone:
             self.kill()
             raise
         self.protections = {str(k): bool(v) for k, v in protections.items()}
@@ -481,9 +307,9 @@ class _Worker:
             self._kill_group()
             if not learn_status:
                 self.zygote.release(self.pid)
-        except _WorkerGone:
+        except WorkerGone:
             self._kill_group()
-        _remove_tree(self.workdir)
+        remove_tree(self.workdir)
 
     def _kill_group(self) -> None:
         for kill in (os.killpg, os.kill):
@@ -494,27 +320,9 @@ class _Worker:
                 continue
 
 
-def _shut_down(zygote: _Zygote | None) -> None:
+def _shut_down(zygote: Zygote | None) -> None:
     if zygote is not None and zygote.owner_pid == os.getpid():
         zygote.close()
-
-
-def _remove_tree(path: str) -> None:
-    if not os.path.lexists(path):
-        return
-
-    def make_writable(_func: Any, target: str, _exc: Any) -> None:
-        try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-            if os.path.isdir(target):
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                os.unlink(target)
-        except OSError:
-            pass
-
-    shutil.rmtree(path, onerror=make_writable)
 
 
 def _death(status: int | None, limits: Limits) -> tuple[str, str]:
@@ -626,7 +434,7 @@ class Sandbox:
         self._modules = {n: m for n, m in (modules or {}).items() if n.endswith(".py")}
         self._forbidden = forbidden_paths(forbidden)
         self._lock = threading.Lock()
-        self._zygote: _Zygote | None = _Zygote(self._preload, self._forbidden, self._modules)
+        self._zygote: Zygote | None = Zygote(self._preload, self._forbidden, self._modules)
         self._closed = False
         self._protections: dict[str, bool] = {}
         self._message_cache: dict[Any, tuple[Any, bytes]] = {}
@@ -649,14 +457,14 @@ class Sandbox:
         self._finalizer.detach()
         _shut_down(zygote)
 
-    def _current_zygote(self) -> _Zygote:
+    def _current_zygote(self) -> Zygote:
         """The zygote, replaced first if it died, misbehaved, or belongs to another process."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("this Sandbox is closed")
             if self._zygote is None or not self._zygote.alive():
                 old = self._zygote
-                self._zygote = _Zygote(self._preload, self._forbidden, self._modules)
+                self._zygote = Zygote(self._preload, self._forbidden, self._modules)
                 self._finalizer.detach()
                 self._finalizer = weakref.finalize(self, _shut_down, self._zygote)
                 if old is not None and old.owner_pid == os.getpid():
@@ -714,7 +522,7 @@ class Sandbox:
             except (py_compile.PyCompileError, OSError, ValueError):
                 self._bytecode_cache[key] = None
             finally:
-                _remove_tree(folder)
+                remove_tree(folder)
         return self._bytecode_cache[key]
 
     def _write_files(self, workdir: str, files: Mapping[str, bytes]) -> None:
@@ -738,8 +546,8 @@ class Sandbox:
             self._write_files(workdir, files)
             try:
                 worker = _Worker(zygote, self.limits, workdir)
-            except _WorkerGone as exc:
-                _remove_tree(workdir)
+            except WorkerGone as exc:
+                remove_tree(workdir)
                 error = exc
                 continue
             self._protections = worker.protections
@@ -871,14 +679,14 @@ class _Run:
                     reply = self.await_reply(worker, seq, "call", step, timeout)
                     self.call_done(step, reply, time.monotonic() - started)
             except (
-                _WorkerGone,
+                WorkerGone,
                 ValueError,
                 TypeError,
                 KeyError,
                 IndexError,
                 RecursionError,
             ) as exc:
-                worker.kill(learn_status=isinstance(exc, _WorkerGone) and exc.reason == "died")
+                worker.kill(learn_status=isinstance(exc, WorkerGone) and exc.reason == "died")
                 status, detail = self.failure(worker, exc, timeout, limit)
                 if isinstance(step, CodeCell):
                     self.banned.add(step.index)
@@ -955,7 +763,7 @@ class _Run:
         self, worker: _Worker, exc: Exception, timeout: float, limit: float
     ) -> tuple[str, str]:
         """Status and detail of the request during which the worker had to be killed."""
-        reason = exc.reason if isinstance(exc, _WorkerGone) else "malformed"
+        reason = exc.reason if isinstance(exc, WorkerGone) else "malformed"
         if reason == "timeout":
             if timeout < limit:
                 return "timeout", (

@@ -27,11 +27,11 @@ from grader.sandbox import (
     ExecutionResult,
     Limits,
     Sandbox,
-    project_root,
     run_submission,
 )
 from grader.submission import Submission, load_submission
 from grader.values import Opaque
+from grader.zygote import project_root
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
 
