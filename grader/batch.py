@@ -457,7 +457,7 @@ def default_jobs() -> int:
 def default_fingerprint(options: CheckOptions) -> str:
     """The fingerprint of the installed cases, student helper files and grader."""
     from grader.bundle import default_paths
-    from grader.check import load_student_files
+    from grader.student_files import load_student_files
 
     paths = default_paths()
     bundles = [paths["public"]] + ([paths["hidden"]] if options.cases == "all" else [])
@@ -469,7 +469,8 @@ def default_grader(options: CheckOptions) -> tuple[Callable[[], GraderLike], str
 
     The factory loads the case bundles only when called (a re-run with nothing to grade
     reads no cases and starts no sandbox)."""
-    from grader.check import Grader, load_student_files
+    from grader.check import Grader
+    from grader.student_files import load_student_files
 
     fp = default_fingerprint(options)
 
@@ -759,7 +760,8 @@ def serve() -> None:
     """A grading process of :func:`_grade_in_processes` (``sys.argv[1]``: its config)."""
     import signal
 
-    from grader.check import Grader, load_student_files
+    from grader.check import Grader
+    from grader.student_files import load_student_files
 
     config = json.loads(sys.argv[1])
     options = CheckOptions(**config["options"])

@@ -35,7 +35,6 @@ from grader.comparison import (
     looks_unimplemented,
 )
 from grader.diagnose import Diagnosis
-from grader.errors import SetupError
 from grader.report import (
     HIDDEN,
     CaseResult,
@@ -45,10 +44,9 @@ from grader.report import (
     Problem,
 )
 from grader.sandbox import Call, CallOutcome, Limits, Sandbox
+from grader.student_files import load_student_files
 from grader.submission import Submission, defined_functions, load_submission
-
-#: The student helper modules the notebook imports, copied into the sandbox's working folder.
-STUDENT_FILES = ("dnn_utils.py", "testCases.py", "public_tests.py", "comparison.py")
+from grader.zygote import Zygote
 
 ORACLE_SUFFIX = "#with-correct-helpers"
 
@@ -71,11 +69,6 @@ class CheckOptions:
     diagnose: bool = True
 
 
-def student_folder() -> Path:
-    """The generated student folder in this checkout (``exercises/step_by_step``)."""
-    return Path(__file__).resolve().parent.parent / "exercises" / "step_by_step"
-
-
 def load_cases(which: str) -> list[BundleCase]:
     paths = default_paths()
     cases = read_bundle(paths["public"])
@@ -84,23 +77,15 @@ def load_cases(which: str) -> list[BundleCase]:
     return cases
 
 
-def load_student_files(folder: Path | None = None) -> dict[str, bytes]:
-    folder = folder or student_folder()
-    files = {}
-    for name in STUDENT_FILES:
-        path = folder / name
-        if not path.is_file():
-            raise SetupError(f"student helper file {path} is missing (run `grader generate`)")
-        files[name] = path.read_bytes()
-    return files
-
-
 class Grader:
     """Grades submissions against one set of cases; reusable across many submissions."""
 
     def __init__(self, options: CheckOptions | None = None,
                  cases: Sequence[BundleCase] | None = None,
-                 student_files: Mapping[str, bytes] | None = None) -> None:
+                 student_files: Mapping[str, bytes] | None = None,
+                 zygote: Zygote | None = None) -> None:
+        """``zygote``: one already started with these student files (the ``check`` command
+        starts it before importing numpy); the grader takes it over and stops it."""
         self.options = options or CheckOptions()
         self.student_files = dict(student_files or load_student_files())
         self._limits = Limits(
@@ -109,7 +94,7 @@ class Grader:
             memory_mb=self.options.memory_mb,
         )
         # Start the clean zygote first: it warms up while we read the bundles.
-        self._sandbox = Sandbox(self._limits, modules=self.student_files)
+        self._sandbox = Sandbox(self._limits, modules=self.student_files, zygote=zygote)
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
 
     def close(self) -> None:
@@ -121,10 +106,10 @@ class Grader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def grade(self, path: str | Path) -> GradeReport:
+    def grade(self, path: str | Path | Submission) -> GradeReport:
         """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
         start = time.perf_counter()
-        submission = load_submission(path)
+        submission = path if isinstance(path, Submission) else load_submission(path)
         calls = [Call(key=case.key, function=case.function, args=case.args)
                  for case in self.cases]
         result = self._sandbox.run(submission, calls, self.student_files,
@@ -147,9 +132,11 @@ class Grader:
         ]
 
 
-def check_notebook(path: str | Path, options: CheckOptions | None = None) -> GradeReport:
-    """Grade one notebook (the engine of ``grader check``)."""
-    with Grader(options) as grader:
+def check_notebook(path: str | Path | Submission, options: CheckOptions | None = None,
+                   **grader_args: Any) -> GradeReport:
+    """Grade one notebook (the engine of ``grader check``); ``grader_args`` go to
+    :class:`Grader`."""
+    with Grader(options, **grader_args) as grader:
         return grader.grade(path)
 
 

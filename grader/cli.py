@@ -69,11 +69,22 @@ def _options(args: argparse.Namespace) -> CheckOptions:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from grader.check import check_notebook
+    from grader import zygote
+    from grader.student_files import load_student_files
+    from grader.submission import load_submission
 
     if args.format == "html" and not args.output:
         raise UsageError("--format html needs --output FILE.html")
-    report = check_notebook(args.notebook, _options(args))
+    submission = load_submission(args.notebook)  # a bad file fails before anything starts
+    files = load_student_files()
+    # The zygote warms up (its own interpreter, numpy) while this process imports numpy.
+    started = zygote.start(files)
+    try:
+        from grader.check import check_notebook
+    except BaseException:
+        started.close()
+        raise
+    report = check_notebook(submission, _options(args), student_files=files, zygote=started)
     if args.format == "json":
         import json
 

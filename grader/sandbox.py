@@ -425,16 +425,20 @@ class Sandbox:
         preload: Sequence[str] = (),
         forbidden: Sequence[str | os.PathLike[str]] = (),
         modules: Mapping[str, bytes] | None = None,
+        zygote: Zygote | None = None,
     ) -> None:
         """``preload`` names installed modules, ``modules`` gives helper modules by file name
         (``dnn_utils.py``: source); the zygote imports both once so that no worker pays for
-        importing them. ``modules`` must be the instructor's files, never a student's."""
+        importing them. ``modules`` must be the instructor's files, never a student's.
+        ``zygote``: one already started with the same ``preload``, ``forbidden`` and
+        ``modules`` (see :func:`grader.zygote.start`); the sandbox takes it over."""
         self.limits = limits or Limits()
         self._preload = tuple(preload)
-        self._modules = {n: m for n, m in (modules or {}).items() if n.endswith(".py")}
+        self._modules = dict(modules or {})
         self._forbidden = forbidden_paths(forbidden)
         self._lock = threading.Lock()
-        self._zygote: Zygote | None = Zygote(self._preload, self._forbidden, self._modules)
+        self._zygote: Zygote | None = zygote or Zygote(
+            self._preload, self._forbidden, self._modules)
         self._closed = False
         self._protections: dict[str, bool] = {}
         self._message_cache: dict[Any, tuple[Any, bytes]] = {}

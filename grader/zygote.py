@@ -96,7 +96,9 @@ class Zygote:
         config = {
             "forbidden": list(forbidden),
             "preload": list(preload),
-            "modules": {name: data.decode("utf-8") for name, data in modules.items()},
+            "modules": {
+                name: data.decode("utf-8") for name, data in modules.items() if name.endswith(".py")
+            },
             "project_root": str(project_root()),
             "isolate_network": True,
             "base": self.base,
@@ -213,3 +215,6 @@ class Zygote:
             remove_tree(self.base)
 
 
+def start(modules: Mapping[str, bytes]) -> Zygote:
+    """A zygote as :class:`grader.sandbox.Sandbox` would start it by default."""
+    return Zygote((), forbidden_paths(), modules)

