@@ -46,6 +46,7 @@ from grader.report import (
 from grader.sandbox import Call, CallOutcome, Limits, Sandbox
 from grader.student_files import load_student_files
 from grader.submission import Submission, defined_functions, load_submission
+from grader.values import digest, flatten
 from grader.zygote import Zygote
 
 ORACLE_SUFFIX = "#with-correct-helpers"
@@ -96,6 +97,9 @@ class Grader:
         # Start the clean zygote first: it warms up while we read the bundles.
         self._sandbox = Sandbox(self._limits, modules=self.student_files, zygote=zygote)
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
+        #: Fingerprints of the expected values: a bit-for-bit right answer needs no comparing.
+        self.digests = {case.key: digest(*flatten(case.expected, strict=True))
+                        for case in self.cases}
 
     def close(self) -> None:
         self._sandbox.__exit__(None, None, None)
@@ -115,7 +119,8 @@ class Grader:
         result = self._sandbox.run(submission, calls, self.student_files,
                                    followups=self._with_correct_helpers)
         outcomes = {o.key: o for o in result.calls}
-        report = judge(submission, self.cases, outcomes, result.cells, self.options)
+        report = judge(submission, self.cases, outcomes, result.cells, self.options,
+                       self.digests)
         return _with_time(report, time.perf_counter() - start, self._sandbox.protections())
 
 
@@ -128,7 +133,8 @@ class Grader:
             Call(key=case.key + ORACLE_SUFFIX, function=case.function, args=case.args,
                  substitutes=case.substitutes, timeout=ORACLE_TIMEOUT)
             for case in self.cases
-            if case.substitutes and not _passes(case, by_key.get(case.key))
+            if case.substitutes
+            and not _passes(case, by_key.get(case.key), self.digests.get(case.key))
         ]
 
 
@@ -144,15 +150,17 @@ def check_notebook(path: str | Path | Submission, options: CheckOptions | None =
 
 
 def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping[str, Any],
-          cells: Sequence[Any], options: CheckOptions) -> GradeReport:
-    """Turn raw call outcomes into a full report (pure: no I/O, no student code)."""
+          cells: Sequence[Any], options: CheckOptions,
+          digests: Mapping[str, str] | None = None) -> GradeReport:
+    """Turn raw call outcomes into a full report (pure: no I/O, no student code).
+    ``digests`` are the expected values' fingerprints by case key, when known."""
     defined = defined_functions(submission)
     by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
     observations: dict[str, list[tuple[tuple[Any, ...], Any]]] = {}
     for case in cases:
         outcome = outcomes.get(case.key)
         oracle = outcomes.get(case.key + ORACLE_SUFFIX)
-        result = _judge_case(case, outcome, oracle)
+        result = _judge_case(case, outcome, oracle, (digests or {}).get(case.key))
         by_function.setdefault(case.function, []).append(result)
         # What the function's own logic returned: with correct helpers when we have that run.
         best = oracle if oracle is not None else outcome
@@ -174,9 +182,13 @@ def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping
     )
 
 
-def _judge_case(case: BundleCase, outcome: Any, oracle: Any) -> CaseResult:
+def _judge_case(case: BundleCase, outcome: Any, oracle: Any,
+                expected_digest: str | None = None) -> CaseResult:
     hidden = case.visibility == HIDDEN
     note = "" if hidden else case.note
+    if _identical(outcome, expected_digest):
+        return CaseResult(case.function, case.name, case.visibility, True,
+                          output=outcome.output, note=note)
     if outcome is None:
         problem: Problem | None = Problem(
             "not_run", "This case was not run (the submission ran out of time).")
@@ -200,7 +212,16 @@ def _judge_case(case: BundleCase, outcome: Any, oracle: Any) -> CaseResult:
     )
 
 
-def _passes(case: BundleCase, outcome: CallOutcome | None) -> bool:
+def _identical(outcome: CallOutcome | None, expected_digest: str | None) -> bool:
+    """The answer is the expected value bit for bit, inputs untouched: nothing to compare."""
+    return (outcome is not None and outcome.status == "ok" and expected_digest is not None
+            and outcome.value_digest == expected_digest and outcome.args_after is None)
+
+
+def _passes(case: BundleCase, outcome: CallOutcome | None,
+            expected_digest: str | None = None) -> bool:
+    if _identical(outcome, expected_digest):
+        return True
     if outcome is None or outcome.status != "ok" or outcome.value is None:
         return False
     return not compare_output(case.function, case.expected, outcome.value) and (

@@ -7,6 +7,7 @@ code raises :class:`grader.errors.GraderError` subclasses, which become one line
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -233,5 +234,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The console entry point: :func:`main`, then leave at once.
+
+    Everything the command writes is closed by then and its sandbox stopped, so the
+    interpreter's teardown (unloading numpy, h5py and the rest, ~20 ms) buys nothing.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        # A closed pipe: nothing more can be said anyway.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

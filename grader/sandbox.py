@@ -42,7 +42,7 @@ from grader.child import describe_arguments, find_recorded
 from grader.errors import SetupError
 from grader.frames import MAX_MESSAGE_BYTES
 from grader.submission import CodeCell, Submission
-from grader.values import Opaque, decode_message, encode_message, flatten, unflatten
+from grader.values import Opaque, decode_message, digest, encode_message, flatten, unflatten
 from grader.zygote import (
     BLAS_ENV,
     START_TIMEOUT,
@@ -119,6 +119,8 @@ class CallOutcome:
     output: str = ""
     duration: float = 0.0
     detail: str = ""
+    #: :func:`grader.values.digest` of the returned value (None when the arguments changed).
+    value_digest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -742,8 +744,12 @@ class _Run:
         if type(pair) is not tuple or len(pair) != 2:
             raise ValueError("bad reply tree")
         args_after, value = pair
+        value_digest = None
         if header.get("args_unchanged") is True:
             args_after = None  # the usual case: nothing to compare
+            items = header["tree"].get("items")
+            if isinstance(items, list) and len(items) == 2 and items[0] == {"t": "none"}:
+                value_digest = digest(items[1], arrays)  # the value's arrays are all of them
         status = header["status"]
         detail = {
             "missing": f"no function named {call.function!r} is defined in the notebook",
@@ -760,6 +766,7 @@ class _Run:
                 output=_text(header.get("output"), self.limits.output_bytes),
                 duration=took,
                 detail=detail,
+                value_digest=value_digest if status == "ok" else None,
             )
         )
 

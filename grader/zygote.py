@@ -59,6 +59,15 @@ def remove_tree(path: str) -> None:
 
 
 
+def helper_cache() -> str | None:
+    """The user's cache folder for the zygote's compiled helper modules (None: no home)."""
+    root = os.environ.get("XDG_CACHE_HOME") or (
+        os.path.join(os.path.expanduser("~"), ".cache") if os.path.expanduser("~") != "~"
+        else None
+    )
+    return os.path.join(root, "dnn-autograder") if root else None
+
+
 def project_root() -> Path:
     """The folder holding the ``grader`` package (the repository, when installed editable)."""
     return Path(__file__).resolve().parent.parent
@@ -102,6 +111,7 @@ class Zygote:
             "project_root": str(project_root()),
             "isolate_network": True,
             "base": self.base,
+            "helper_cache": helper_cache(),
         }
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
         env.update(BLAS_ENV)
