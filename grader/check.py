@@ -162,10 +162,13 @@ def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping
         oracle = outcomes.get(case.key + ORACLE_SUFFIX)
         result = _judge_case(case, outcome, oracle, (digests or {}).get(case.key))
         by_function.setdefault(case.function, []).append(result)
-        # What the function's own logic returned: with correct helpers when we have that run.
-        best = oracle if oracle is not None else outcome
-        if best is not None and best.status == "ok":
-            observations.setdefault(case.function, []).append((case.args, best.value))
+        # What the function's own logic returned: with correct helpers when that run answered;
+        # else its own run (a wrong call to a helper makes the oracle refuse, and then the
+        # student's helpers are usually right, or the mistake is in how they are called).
+        for run in (oracle, outcome):
+            if run is not None and run.status == "ok":
+                observations.setdefault(case.function, []).append((case.args, run.value))
+                break
     statuses = {name: _status(results, options) for name, results in by_function.items()}
     functions = []
     for name, results in by_function.items():
