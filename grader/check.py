@@ -174,6 +174,7 @@ def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping
     for name, results in by_function.items():
         functions.append(_function_report(
             name, tuple(results), statuses, options, defined.get(name, []), observations,
+            by_function,
         ))
     cell_reports = tuple(_cell_report(c, defined) for c in cells if c.status != "ok")
     return GradeReport(
@@ -310,21 +311,37 @@ def _status(results: Sequence[CaseResult], options: CheckOptions) -> str:
     if problems and all(p.status == "not_implemented" for p in problems) \
             and len(problems) == len(results):
         return "not_implemented"
-    own_logic_right = all(r.passed or r.passed_with_correct_helpers for r in results)
-    if own_logic_right:
+    if _own_logic_right(results):
         return "failed" if options.strict_dependencies else "inherited"
     return "failed"
 
 
+def _own_logic_right(results: Sequence[CaseResult]) -> bool:
+    return all(r.passed or r.passed_with_correct_helpers for r in results)
+
+
+def _culprits(name: str, all_results: Mapping[str, Sequence[CaseResult]]) -> tuple[str, ...]:
+    """The graded helpers whose own bugs make ``name`` fail, followed down the dependency
+    chain: L_model_backward's trouble is linear_backward's when linear_activation_backward
+    only passes the bug on."""
+    found: list[str] = []
+    for helper in DEPENDENCIES.get(name, ()):
+        results = all_results.get(helper, ())
+        if all(r.passed for r in results):
+            continue
+        deeper = _culprits(helper, all_results) if _own_logic_right(results) else ()
+        found += [h for h in deeper or (helper,) if h not in found]
+    return tuple(found)
+
+
 def _function_report(name: str, results: tuple[CaseResult, ...], statuses: Mapping[str, str],
                      options: CheckOptions, cells: Sequence[int],
-                     observations: Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]
-                     ) -> FunctionReport:
+                     observations: Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]],
+                     all_results: Mapping[str, Sequence[CaseResult]]) -> FunctionReport:
     status = statuses[name]
     blamed: tuple[str, ...] = ()
-    if status == "inherited" or (options.strict_dependencies and all(
-            r.passed or r.passed_with_correct_helpers for r in results) and status == "failed"):
-        blamed = tuple(h for h in DEPENDENCIES.get(name, ()) if statuses.get(h) != "passed")
+    if status == "inherited" or (status == "failed" and _own_logic_right(results)):
+        blamed = _culprits(name, all_results)
     earns = status in ("passed", "inherited")
     points = options.points_per_function if earns else 0.0
     diagnosis = None
@@ -369,7 +386,8 @@ def _cell_report(cell: Any, defined: Mapping[str, Sequence[int]]) -> CellReport:
     names = tuple(n for n, idx in defined.items() if cell.index in idx)
     if cell.exception is not None:
         exc = cell.exception
-        message = f"{exc.type}: {exc.message}{_where(exc)}"
+        line = f" (line {exc.lineno}: {exc.line.strip()})" if exc.lineno is not None else ""
+        message = f"{exc.type}: {exc.message}{line}"
     else:
         message = {"timeout": "did not finish within the time limit",
                    "crashed": "crashed the Python process",

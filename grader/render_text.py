@@ -53,6 +53,11 @@ def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> li
         d = function.diagnosis
         lines.append(f"      Likely mistake: {d.title}")
         lines.extend(f"        {line}" for line in _wrap(d.hint, 88))
+    if function.status == "inherited":
+        helpers = " and ".join(function.blamed_helpers) or "a graded helper it calls"
+        lines.append("      Every failing case passes with correct versions of the graded "
+                     f"functions it calls; the bug is in {helpers}: fix that first.")
+        return lines
     failing = [c for c in function.cases if not c.passed]
     if function.status in ("missing", "not_implemented"):
         failing = failing[:1]
