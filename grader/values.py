@@ -193,7 +193,10 @@ def pool_arrays(
 def unpool_arrays(
     layout: Any, pools: dict[str, np.ndarray[Any, Any]]
 ) -> list[np.ndarray[Any, Any]]:
-    """Inverse of :func:`pool_arrays`; raises ``ValueError`` on an inconsistent layout."""
+    """Inverse of :func:`pool_arrays`; raises ``ValueError`` on an inconsistent layout.
+
+    The arrays are views into the pools (read-only when the pools came from bytes):
+    :func:`unflatten` copies them into the values it builds."""
     if not isinstance(layout, list):
         raise ValueError("array layout is not a list")
     arrays = []
@@ -209,7 +212,7 @@ def unpool_arrays(
         size = math.prod(shape)
         if offset < 0 or offset + size > pool.size:
             raise ValueError("array layout runs past its pool")
-        arrays.append(pool[offset : offset + size].reshape(shape).copy())
+        arrays.append(pool[offset : offset + size].reshape(shape))  # a view: unflatten copies
     return arrays
 
 
