@@ -43,28 +43,22 @@ are all present is not graded again (its row is read back from ``grading.json``)
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import hashlib
 import json
 import os
-import queue
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from grader.batch_inputs import GRADEBOOK, SUMMARY, Entry
 from grader.check import CheckOptions
 from grader.comparison import GRADED_FUNCTIONS
-from grader.errors import GraderError, InvalidSubmission, UsageError
 from grader.gradebook import (
     ERROR,
     GRADED,
-    INVALID,
     function_names,
     gradebook_csv,
     summarize,
@@ -76,23 +70,11 @@ from grader.report import GradeReport
 RESULTS = "results.json"
 FEEDBACK = "feedback.txt"
 RECORD = "grading.json"
-GRADEBOOK = "gradebook.csv"
-SUMMARY = "summary.json"
-#: Names in ``out`` that a student id may not take.
-RESERVED = frozenset({GRADEBOOK, SUMMARY})
 #: Bumped when the meaning of grading.json changes (old records are then ignored).
 RECORD_VERSION = 1
 
 
 # --- data ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One submission to grade: the student's id and their notebook."""
-
-    student: str
-    path: Path
 
 
 @dataclass(frozen=True)
@@ -218,99 +200,6 @@ class GraderLike(Protocol):
 OnRow = Callable[[StudentRow, int, int], None]
 
 
-# --- inputs ----------------------------------------------------------------------------------
-
-
-def _hidden(name: str) -> bool:
-    return name.startswith(".") or name == "__pycache__"
-
-
-def _notebooks_under(folder: Path, exclude: Path | None) -> list[Path]:
-    found = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not _hidden(d)
-                         and (exclude is None or Path(root, d).resolve() != exclude))
-        found += [Path(root, f) for f in sorted(files)
-                  if f.endswith(".ipynb") and not _hidden(f)]
-    return found
-
-
-def _folder_entries(folder: Path, exclude: Path | None) -> list[Entry]:
-    notebooks = _notebooks_under(folder, exclude)
-    if len(notebooks) == 1:
-        return [Entry(folder.resolve().name, notebooks[0])]
-    per_subfolder: dict[str, int] = {}
-    for path in notebooks:
-        parts = path.relative_to(folder).parts
-        if len(parts) > 1:
-            per_subfolder[parts[0]] = per_subfolder.get(parts[0], 0) + 1
-    entries = []
-    for path in notebooks:
-        parts = path.relative_to(folder).parts
-        if len(parts) > 1 and per_subfolder[parts[0]] == 1:
-            entries.append(Entry(parts[0], path))
-        else:
-            entries.append(Entry(path.stem, path))
-    return entries
-
-
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Path | None = None
-                  ) -> list[Entry]:
-    """The submissions named by ``inputs`` (notebooks, folders, glob patterns), by student id.
-
-    ``exclude`` (the output folder) is never searched. Raises :class:`UsageError` for an input
-    that matches nothing, a folder without notebooks, or two files with one student id.
-    """
-    exclude = exclude.resolve() if exclude is not None else None
-    entries: list[Entry] = []
-    for item in inputs:
-        text = os.fspath(item)
-        path = Path(text)
-        if path.exists():
-            matches = [path]
-        elif glob.has_magic(text):
-            matches = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
-            if not matches:
-                raise UsageError(f"{text}: no file or folder matches this pattern")
-        else:
-            raise UsageError(f"{text}: no such file or folder")
-        for match in matches:
-            if match.is_dir():
-                found = _folder_entries(match, exclude)
-                if not found and not glob.has_magic(text):
-                    raise UsageError(f"{match}: this folder holds no .ipynb notebook")
-                entries += found
-            else:
-                entries.append(Entry(match.stem, match))
-    return _unique(entries)
-
-
-def _unique(entries: Sequence[Entry]) -> list[Entry]:
-    """One entry per file (the id of its first match) and one file per id."""
-    by_id: dict[str, Entry] = {}
-    paths: set[Path] = set()
-    for entry in entries:
-        if entry.student in RESERVED or entry.student in ("", ".", ".."):
-            raise UsageError(f"{entry.path}: {entry.student!r} cannot be a student id "
-                             "(rename the file)")
-        resolved = entry.path.resolve()
-        if resolved in paths:
-            continue
-        seen = by_id.get(entry.student)
-        if seen is None:
-            by_id[entry.student] = entry
-            paths.add(resolved)
-        else:
-            raise UsageError(
-                f"two submissions have the student id {entry.student!r}: {seen.path} and "
-                f"{entry.path}. Give each student's notebook its own name, or put each in its "
-                "own folder and pass the parent folder (see `grader grade --help`)."
-            )
-    if not by_id:
-        raise UsageError("no notebooks to grade")
-    return sorted(by_id.values(), key=lambda e: e.student)
-
-
 # --- keys --------------------------------------------------------------------------------------
 
 
@@ -374,56 +263,6 @@ def _reusable(folder: Path, key: str | None, student: str) -> StudentRow | None:
     if row.student != student:
         return None
     return StudentRow(**{**row.__dict__, "reused": True})
-
-
-def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
-    functions = tuple(FunctionScore(f.name, f.points, f.max_points, f.status)
-                      for f in report.functions)
-    cells = [c for c in report.cells if c.status != "skipped"]
-    message = f"{len(cells)} cell(s) did not run cleanly" if cells else ""
-    return StudentRow(entry.student, str(entry.path), GRADED, report.score, report.max_score,
-                      functions, message, round(seconds, 3))
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _grade_one(grader: GraderLike, entry: Entry, max_score: float
-               ) -> tuple[StudentRow, GradeReport | None]:
-    """Grade one notebook; whatever happens, a row (and the report when there is one)."""
-    begin = time.perf_counter()
-    try:
-        report = grader.grade(entry.path)
-        return _row_from_report(entry, report, time.perf_counter() - begin), report
-    except InvalidSubmission as exc:
-        return StudentRow(entry.student, str(entry.path), INVALID, 0.0, max_score, (),
-                          _one_line(exc.message), time.perf_counter() - begin), None
-    except GraderError as exc:
-        message = exc.message
-    except Exception as exc:  # a grader bug must cost one row, not the batch
-        message = f"{type(exc).__name__}: {exc}"
-    return StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(message),
-                      seconds=round(time.perf_counter() - begin, 3)), None
-
-
-def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, str]:
-    """The texts of results.json (None: the grader failed, nothing to upload) and
-    feedback.txt."""
-    from grader.render_gradescope import render_gradescope
-    from grader.render_text import render_text
-
-    if report is not None:
-        return (json.dumps(render_gradescope(report), indent=2) + "\n",
-                render_text(report, colour=False))
-    if row.status == INVALID:
-        results = {"score": 0.0, "output": f"This submission could not be graded: "
-                   f"{row.message}", "stdout_visibility": "hidden", "tests": []}
-        return (json.dumps(results, indent=2) + "\n",
-                f"Grading {row.path}\n\nThis submission could not be graded: {row.message}"
-                "\n\nTotal: 0\n")
-    return None, (f"Grading {row.path}\n\nThe grader failed on this submission: "
-                  f"{row.message}\nRun the batch again to retry it.\n")
 
 
 def _write_student(folder: Path, row: StudentRow, key: str | None, results: str | None,
@@ -537,12 +376,14 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
                 todo.append((entry, key))
         grading_started = time.perf_counter()
         jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
+        from grader.batch_engines import grade_in_processes, grade_in_threads
+
         if todo and (make_grader is not None or jobs == 1):
             if make_grader is None:
                 make_grader = default_grader(options.check)[0]
-            _grade_in_threads(todo, jobs, make_grader, max_score, finished)
+            grade_in_threads(todo, jobs, make_grader, max_score, finished)
         elif todo:
-            _grade_in_processes(todo, jobs, options.check, max_score, finished)
+            grade_in_processes(todo, jobs, options.check, max_score, finished)
     except KeyboardInterrupt:
         interrupted = True
     grading_time = time.perf_counter() - grading_started
@@ -563,236 +404,4 @@ def _write_class_files(out_dir: Path, rows: Sequence[StudentRow], total: int,
 
 
 #: (entry, key, row, results.json text, feedback.txt text), in the batch's thread.
-_Finished = Callable[[Entry, "str | None", StudentRow, "str | None", str], None]
-
-
-# --- engine 1: threads of this process sharing one grader -------------------------------------
-
-
-def _grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
-                      make_grader: Callable[[], GraderLike], max_score: float,
-                      finished: _Finished) -> None:
-    """Grade in ``jobs`` threads sharing one grader (the sandbox is thread-safe).
-
-    The threads grade and render; the files are written here, in the calling thread, so once
-    Ctrl-C has reached it nothing more is written: a report that finishes after the interrupt
-    is dropped, never half-saved.
-    """
-    grader = make_grader()
-    work: queue.SimpleQueue[tuple[Entry, str | None]] = queue.SimpleQueue()
-    for item in todo:
-        work.put(item)
-    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, str | None, str]] = \
-        queue.SimpleQueue()
-    stop = threading.Event()
-
-    def worker() -> None:
-        while not stop.is_set():
-            try:
-                entry, key = work.get_nowait()
-            except queue.Empty:
-                return
-            row, report = _grade_one(grader, entry, max_score)
-            try:
-                results, feedback = _render(row, report)
-            except Exception as exc:
-                row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
-                    f"rendering the report failed: {type(exc).__name__}: {exc}"))
-                results, feedback = _render(row, None)
-            done.put((entry, key, row, results, feedback))
-
-    threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)
-               for i in range(jobs)]
-    try:
-        for thread in threads:
-            thread.start()
-        remaining = len(todo)
-        while remaining:
-            try:
-                graded = done.get(timeout=0.2)
-            except queue.Empty:
-                if not any(t.is_alive() for t in threads) and done.empty():
-                    raise RuntimeError("grading threads stopped early") from None
-                continue
-            finished(*graded)
-            remaining -= 1
-    finally:
-        stop.set()
-        grader.close()
-
-
-# --- engine 2: processes, each with its own grader ------------------------------------------
-
-
-#: A grading process that dies this many times in a row (no submission finished in between)
-#: means the grader cannot run here: the batch stops with a set-up error.
-MAX_CONSECUTIVE_DEATHS = 3
-
-
-class _Child:
-    """A grading process (:func:`serve`): JSON lines in on stdin, JSON lines out on stdout."""
-
-    def __init__(self, slot: int, options: CheckOptions, max_score: float,
-                 done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
-        import subprocess
-        import tempfile
-
-        root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        config = json.dumps({"options": asdict(options), "max_score": max_score})
-        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", "from grader.batch import serve; serve()", config],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
-            env=env, start_new_session=True,  # Ctrl-C reaches the batch, which stops us
-        )
-        self.slot = slot
-        self.reader = threading.Thread(target=self._read, args=(done,), daemon=True,
-                                       name=f"grade-reader-{slot}")
-        self.reader.start()
-
-    def _read(self, done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            done.put((self.slot, line))
-        done.put((self.slot, None))
-
-    def send(self, entry: Entry) -> None:
-        assert self.process.stdin is not None
-        line = json.dumps({"student": entry.student, "path": str(entry.path)}) + "\n"
-        try:
-            self.process.stdin.write(line.encode())
-            self.process.stdin.flush()
-        except OSError:
-            pass  # it died: its reader reports the end of its output
-
-    def why_dead(self) -> str:
-        status = self.process.wait()
-        self.stderr.seek(0)
-        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
-        last = f": {lines[-1].strip()}" if lines else ""
-        return f"the grading process stopped unexpectedly (exit status {status}){last}"
-
-    def close(self, now: bool) -> None:
-        """End the process: at once (SIGTERM, which it turns into a clean exit), or by
-        closing its input and letting it finish."""
-        import signal
-        import subprocess
-
-        try:
-            if now:
-                self.process.send_signal(signal.SIGTERM)
-            elif self.process.stdin is not None:
-                self.process.stdin.close()
-            self.process.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
-            self.process.kill()
-            self.process.wait()
-        self.reader.join(timeout=5)  # its output ends with the process
-        for stream in (self.process.stdin, self.process.stdout, self.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError):
-                    stream.close()
-
-
-def _grade_in_processes(todo: Sequence[tuple[Entry, str | None]], jobs: int,
-                        options: CheckOptions, max_score: float, finished: _Finished) -> None:
-    """Grade in ``jobs`` processes, each with its own grader (own zygote and cases), so the
-    judging of one submission never waits for another's (no shared interpreter lock).
-
-    Each process takes one submission at a time, grades and renders it, and sends back the
-    row and the texts; the files are written here, as with threads.
-    """
-    import collections
-
-    from grader.errors import SetupError
-
-    pending = collections.deque(todo)
-    done: queue.SimpleQueue[tuple[int, bytes | None]] = queue.SimpleQueue()
-    children: list[_Child] = []
-    in_flight: dict[int, tuple[Entry, str | None]] = {}
-    deaths = 0
-
-    def dispatch(slot: int) -> None:
-        if pending:
-            entry, key = pending.popleft()
-            in_flight[slot] = (entry, key)
-            children[slot].send(entry)
-
-    abort = True  # until the loop ends normally: stop the processes at once
-    try:
-        for slot in range(jobs):
-            children.append(_Child(slot, options, max_score, done))
-            dispatch(slot)
-        while in_flight:
-            try:
-                slot, line = done.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if slot not in in_flight:
-                continue
-            entry, key = in_flight.pop(slot)
-            if line is None:  # the process died with this submission
-                deaths += 1
-                reason = children[slot].why_dead()
-                if deaths >= MAX_CONSECUTIVE_DEATHS:
-                    raise SetupError(reason)
-                row = StudentRow(entry.student, str(entry.path), ERROR, message=reason)
-                finished(entry, key, row, *_render(row, None))
-                children[slot].close(now=True)
-                children[slot] = _Child(slot, options, max_score, done)
-            else:
-                message = json.loads(line)
-                if "fatal" in message:
-                    raise SetupError(str(message["fatal"]))
-                deaths = 0
-                row = StudentRow.from_dict(message["row"])
-                finished(entry, key, row, message["results"], message["feedback"])
-            dispatch(slot)
-        abort = False
-    finally:
-        for child in children:
-            child.close(now=abort)
-
-
-def serve() -> None:
-    """A grading process of :func:`_grade_in_processes` (``sys.argv[1]``: its config)."""
-    import signal
-
-    from grader.check import Grader
-    from grader.student_files import load_student_files
-
-    config = json.loads(sys.argv[1])
-    options = CheckOptions(**config["options"])
-    max_score = float(config["max_score"])
-    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)  # nothing printed by accident can corrupt the channel
-    sys.stdout = sys.stderr
-
-    def stop(_signum: int, _frame: object) -> None:
-        raise SystemExit(143)
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        grader = Grader(options, student_files=load_student_files())
-    except GraderError as exc:
-        channel.write(json.dumps({"fatal": exc.message}) + "\n")
-        channel.flush()
-        return
-    try:
-        for line in sys.stdin:
-            task = json.loads(line)
-            entry = Entry(task["student"], Path(task["path"]))
-            row, report = _grade_one(grader, entry, max_score)
-            try:
-                results, feedback = _render(row, report)
-            except Exception as exc:
-                row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
-                    f"rendering the report failed: {type(exc).__name__}: {exc}"))
-                results, feedback = _render(row, None)
-            reply = {"row": row.to_dict(), "results": results, "feedback": feedback}
-            channel.write(json.dumps(reply) + "\n")
-            channel.flush()
-    finally:
-        grader.close()
+Finished = Callable[[Entry, "str | None", StudentRow, "str | None", str], None]

@@ -109,7 +109,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from grader.batch import BatchOptions, expand_inputs, grade_batch
+    from grader.batch import BatchOptions, grade_batch
+    from grader.batch_inputs import expand_inputs
     from grader.progress import Progress
 
     out = Path(args.out)

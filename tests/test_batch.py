@@ -22,13 +22,12 @@ import pytest
 
 from grader.batch import (
     BatchOptions,
-    Entry,
     StudentRow,
     default_fingerprint,
-    expand_inputs,
     fingerprint,
     grade_batch,
 )
+from grader.batch_inputs import Entry, expand_inputs
 from grader.check import CheckOptions
 from grader.cli import main
 from grader.comparison import GRADED_FUNCTIONS
