@@ -53,7 +53,7 @@ def release(out_dir: Path, zipped: bool = False, student_dir: Path | None = None
 
 def solution_leaks(files: dict[str, bytes]) -> list[str]:
     """Which files contain which lines of the reference's code regions."""
-    from grader.generate import graded_functions
+    from grader.regions import graded_functions
 
     answers = {
         line.strip()

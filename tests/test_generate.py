@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import reference
-from grader import generate
+from grader import generate, public_checks, regions
 from grader.bundle import default_paths, read_bundle
 from grader.errors import UsageError
 from reference import GRADED_FUNCTIONS
@@ -105,7 +105,7 @@ def test_graded_cells_come_in_the_assignments_order_each_followed_by_its_check()
 @pytest.mark.parametrize("function", GRADED_FUNCTIONS)
 def test_graded_cell_is_the_reference_function_with_stubs_instead_of_solution_lines(function):
     cell = next(c for c in read_notebook().cells if c.id == f"graded-{function}").source
-    graded = next(g for g in generate.graded_functions() if g.name == function)
+    graded = next(g for g in regions.graded_functions() if g.name == function)
     assert cell.splitlines()[1].startswith(f"def {function}(")
     assert cell == graded.student
     for answer in graded.answers:
@@ -125,7 +125,7 @@ def test_graded_cell_is_the_reference_function_with_stubs_instead_of_solution_li
 ], ids=["initialize_parameters", "linear_forward", "L_model_forward", "L_model_backward",
         "update_parameters"])
 def test_line_estimates_count_statements_not_physical_lines(function, expected):
-    cell = next(g for g in generate.graded_functions() if g.name == function).student
+    cell = next(g for g in regions.graded_functions() if g.name == function).student
     starts = [line.split("###")[2].strip() for line in cell.splitlines() if "START CODE" in line]
     assert starts == expected
 
@@ -136,7 +136,7 @@ def test_solution_notebook_differs_from_the_student_one_only_in_the_graded_cells
     assert [c.id for c in student] == [c.id for c in solution]
     differing = {s.id for s, f in zip(student, solution) if s.source != f.source}
     assert differing == {f"graded-{name}" for name in GRADED_FUNCTIONS}
-    for graded in generate.graded_functions():
+    for graded in regions.graded_functions():
         cell = next(c for c in solution if c.id == f"graded-{graded.name}").source
         assert all(answer in cell.splitlines() for answer in graded.answers)
 
@@ -222,7 +222,7 @@ def test_public_cases_carry_the_public_bundles_values_bit_for_bit(student):
     (1, [2.5, "relu"], {"W1": np.ones((2, 1), dtype=np.float32)}), (np.int64(7),),
 ], ids=["floats", "ints", "bools", "empty", "npscalar", "nested", "one-tuple"])
 def test_literals_rebuild_values_exactly(student, value):
-    rebuilt = eval(generate.literal(value), vars(student))
+    rebuilt = eval(public_checks.literal(value), vars(student))
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         assert rebuilt.tobytes() == value.tobytes() and rebuilt.dtype == value.dtype
     else:
@@ -240,7 +240,7 @@ def test_check_passes_the_reference(student, capsys, function):
 
 def stub_of(function):
     namespace = {"np": np, **{n: getattr(reference, n) for n in reference.__all__}}
-    graded = next(g for g in generate.graded_functions() if g.name == function)
+    graded = next(g for g in regions.graded_functions() if g.name == function)
     exec(graded.student, namespace)
     return namespace[function]
 
