@@ -46,7 +46,7 @@ from grader.report import (
 from grader.sandbox import Call, CallOutcome, Limits, Sandbox
 from grader.student_files import load_student_files
 from grader.submission import Submission, defined_functions, load_submission
-from grader.values import digest, flatten
+from grader.values import Flat, flatten, same_flat
 from grader.zygote import Zygote
 
 ORACLE_SUFFIX = "#with-correct-helpers"
@@ -98,8 +98,8 @@ class Grader:
         self._sandbox = Sandbox(self._limits, modules=self.student_files, zygote=zygote)
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
         #: Fingerprints of the expected values: a bit-for-bit right answer needs no comparing.
-        self.digests = {case.key: digest(*flatten(case.expected, strict=True))
-                        for case in self.cases}
+        self.flat_expected = {case.key: flatten(case.expected, strict=True)
+                              for case in self.cases}
 
     def close(self) -> None:
         self._sandbox.__exit__(None, None, None)
@@ -120,7 +120,7 @@ class Grader:
                                    followups=self._with_correct_helpers)
         outcomes = {o.key: o for o in result.calls}
         report = judge(submission, self.cases, outcomes, result.cells, self.options,
-                       self.digests)
+                       self.flat_expected)
         return _with_time(report, time.perf_counter() - start, self._sandbox.protections())
 
 
@@ -134,7 +134,7 @@ class Grader:
                  substitutes=case.substitutes, timeout=ORACLE_TIMEOUT)
             for case in self.cases
             if case.substitutes
-            and not _passes(case, by_key.get(case.key), self.digests.get(case.key))
+            and not _passes(case, by_key.get(case.key), self.flat_expected.get(case.key))
         ]
 
 
@@ -151,16 +151,16 @@ def check_notebook(path: str | Path | Submission, options: CheckOptions | None =
 
 def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping[str, Any],
           cells: Sequence[Any], options: CheckOptions,
-          digests: Mapping[str, str] | None = None) -> GradeReport:
+          flat_expected: Mapping[str, Flat] | None = None) -> GradeReport:
     """Turn raw call outcomes into a full report (pure: no I/O, no student code).
-    ``digests`` are the expected values' fingerprints by case key, when known."""
+    ``flat_expected`` are the expected values flattened, by case key, when known."""
     defined = defined_functions(submission)
     by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
     observations: dict[str, list[tuple[tuple[Any, ...], Any]]] = {}
     for case in cases:
         outcome = outcomes.get(case.key)
         oracle = outcomes.get(case.key + ORACLE_SUFFIX)
-        result = _judge_case(case, outcome, oracle, (digests or {}).get(case.key))
+        result = _judge_case(case, outcome, oracle, (flat_expected or {}).get(case.key))
         by_function.setdefault(case.function, []).append(result)
         # What the function's own logic returned: with correct helpers when that run answered;
         # else its own run (a wrong call to a helper makes the oracle refuse, and then the
@@ -187,10 +187,10 @@ def judge(submission: Submission, cases: Sequence[BundleCase], outcomes: Mapping
 
 
 def _judge_case(case: BundleCase, outcome: Any, oracle: Any,
-                expected_digest: str | None = None) -> CaseResult:
+                expected: Flat | None = None) -> CaseResult:
     hidden = case.visibility == HIDDEN
     note = "" if hidden else case.note
-    if _identical(outcome, expected_digest):
+    if _identical(outcome, expected):
         return CaseResult(case.function, case.name, case.visibility, True,
                           output=outcome.output, note=note)
     if outcome is None:
@@ -216,15 +216,16 @@ def _judge_case(case: BundleCase, outcome: Any, oracle: Any,
     )
 
 
-def _identical(outcome: CallOutcome | None, expected_digest: str | None) -> bool:
+def _identical(outcome: CallOutcome | None, expected: Flat | None) -> bool:
     """The answer is the expected value bit for bit, inputs untouched: nothing to compare."""
-    return (outcome is not None and outcome.status == "ok" and expected_digest is not None
-            and outcome.value_digest == expected_digest and outcome.args_after is None)
+    return (outcome is not None and outcome.status == "ok" and expected is not None
+            and outcome.value_flat is not None and outcome.args_after is None
+            and same_flat(outcome.value_flat, expected))
 
 
 def _passes(case: BundleCase, outcome: CallOutcome | None,
-            expected_digest: str | None = None) -> bool:
-    if _identical(outcome, expected_digest):
+            expected: Flat | None = None) -> bool:
+    if _identical(outcome, expected):
         return True
     if outcome is None or outcome.status != "ok" or outcome.value is None:
         return False

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from grader.frames import recv_frame, send_frame, send_frames
-from grader.values import Tree, decode_message, encode_message, flatten, unflatten
+from grader.values import decode_message, encode_message, flatten, same_flat, unflatten
 
 #: numpy's legacy global generator is seeded with this before the cells run and before every
 #: call, so a function drawing random numbers gives the same values on every run (reports
@@ -421,19 +421,6 @@ def encode_call_reply(header: dict[str, Any], value: Any, args_after: Any) -> by
 
 #: Stands for "the arguments after the call are bit-for-bit the ones sent".
 UNCHANGED = object()
-
-
-def same_flat(a: tuple[Tree, list[Any]], b: tuple[Tree, list[Any]]) -> bool:
-    """Two flattened values are identical: same tree, arrays equal byte for byte."""
-    (tree_a, arrays_a), (tree_b, arrays_b) = a, b
-    return (
-        tree_a == tree_b
-        and len(arrays_a) == len(arrays_b)
-        and all(
-            x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
-            for x, y in zip(arrays_a, arrays_b, strict=True)
-        )
-    )
 
 
 class _TooBig:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.values import Flat
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -76,8 +78,9 @@ class CallOutcome:
     output: str = ""
     duration: float = 0.0
     detail: str = ""
-    #: :func:`grader.values.digest` of the returned value (None when the arguments changed).
-    value_digest: str | None = None
+    #: The returned value as it was flattened, ``(tree, arrays)``, when the arguments came
+    #: back unchanged (for a cheap bit-for-bit check, :func:`grader.values.same_flat`).
+    value_flat: Flat | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from grader.child import describe_arguments, find_recorded
 from grader.outcomes import Call, CallOutcome, CellOutcome, ExecutionResult, Followups
 from grader.submission import CodeCell, Submission
-from grader.values import digest, encode_message, unflatten
+from grader.values import encode_message, unflatten
 from grader.worker_link import (
     WORKER_STATUSES,
     Worker,
@@ -213,12 +213,12 @@ class Run:
         if type(pair) is not tuple or len(pair) != 2:
             raise ValueError("bad reply tree")
         args_after, value = pair
-        value_digest = None
+        value_flat = None
         if header.get("args_unchanged") is True:
             args_after = None  # the usual case: nothing to compare
             items = header["tree"].get("items")
             if isinstance(items, list) and len(items) == 2 and items[0] == {"t": "none"}:
-                value_digest = digest(items[1], arrays)  # the value's arrays are all of them
+                value_flat = (items[1], arrays)  # the value's arrays are all of them
         status = header["status"]
         detail = {
             "missing": f"no function named {call.function!r} is defined in the notebook",
@@ -235,7 +235,7 @@ class Run:
                 output=reply_text(header.get("output"), self.limits.output_bytes),
                 duration=took,
                 detail=detail,
-                value_digest=value_digest if status == "ok" else None,
+                value_flat=value_flat if status == "ok" else None,
             )
         )
 

@@ -24,7 +24,6 @@ exactly, including ``NaN`` and ``Infinity``.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import math
@@ -309,14 +308,22 @@ def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, An
     return header, unpool_arrays(layout, pools)
 
 
-def digest(tree: Tree, arrays: list[np.ndarray[Any, Any]]) -> str:
-    """A fingerprint of a flattened value: equal exactly when trees, dtypes, shapes and bytes
-    are. The grader uses it to recognise a bit-for-bit right answer without comparing."""
-    h = hashlib.sha256(json.dumps(tree, sort_keys=True, separators=(",", ":")).encode())
-    for arr in arrays:
-        h.update(f"|{arr.dtype.str}{arr.shape}|".encode())
-        h.update(np.ascontiguousarray(arr).tobytes())
-    return h.hexdigest()
+Flat = tuple[Tree, list[np.ndarray[Any, Any]]]
+
+
+def same_flat(a: Flat, b: Flat) -> bool:
+    """Two flattened values are identical: the same tree, arrays equal byte for byte (same
+    dtypes and shapes). How the grader recognises a bit-for-bit right answer without
+    comparing, and the worker an argument left untouched."""
+    (tree_a, arrays_a), (tree_b, arrays_b) = a, b
+    return (
+        tree_a == tree_b
+        and len(arrays_a) == len(arrays_b)
+        and all(
+            x.dtype == y.dtype and x.shape == y.shape and x.tobytes() == y.tobytes()
+            for x, y in zip(arrays_a, arrays_b, strict=True)
+        )
+    )
 
 
 def dumps_tree(tree: Tree) -> str:
