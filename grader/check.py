@@ -46,7 +46,7 @@ from grader.report import (
 from grader.sandbox import Call, CallOutcome, Limits, Sandbox
 from grader.student_files import load_student_files
 from grader.submission import Submission, defined_functions, load_submission
-from grader.values import Flat, flatten, same_flat
+from grader.values import NONE_IN_ARRAY, Flat, flatten, same_flat
 from grader.zygote import Zygote
 
 ORACLE_SUFFIX = "#with-correct-helpers"
@@ -244,7 +244,7 @@ def _problem(function: str, outcome: Any) -> Problem | None:
     status = outcome.status
     exc = outcome.exception
     if status == "ok":
-        if outcome.value is None:
+        if outcome.value is None or getattr(outcome.value, "why", None) == NONE_IN_ARRAY:
             return Problem("not_implemented", f"{function} returned None: it is not implemented "
                            "yet (fill in the code between ### START CODE HERE ### and "
                            "### END CODE HERE ###), or its return statement is missing.")
@@ -309,12 +309,19 @@ def _status(results: Sequence[CaseResult], options: CheckOptions) -> str:
     problems = [r.problem for r in results if r.problem is not None]
     if problems and all(p.status == "missing" for p in problems):
         return "missing"
-    if problems and all(p.status == "not_implemented" for p in problems) \
-            and len(problems) == len(results):
+    if all(_unimplemented(r) for r in results):
         return "not_implemented"
     if _own_logic_right(results):
         return "failed" if options.strict_dependencies else "inherited"
     return "failed"
+
+
+def _unimplemented(result: CaseResult) -> bool:
+    """A stub's result: None, an exception a None stub causes, or None in every wrong part."""
+    if result.problem is not None:
+        return result.problem.status == "not_implemented"
+    return bool(result.mismatches) and all(m.kind == "not_implemented"
+                                           for m in result.mismatches)
 
 
 def _own_logic_right(results: Sequence[CaseResult]) -> bool:

@@ -40,6 +40,10 @@ MAX_ARRAY_BYTES = 256 * 1024 * 1024
 MAX_DEPTH = 64
 
 
+#: Why an ``Opaque`` stands for ``np.squeeze(None)``: a stub's None passed through numpy.
+NONE_IN_ARRAY = "a 0-d object array holding None"
+
+
 class UnstorableValue(ValueError):
     """A value that cannot be represented (raised only with ``strict=True``)."""
 
@@ -62,6 +66,8 @@ class _Flattener:
         return {"t": "opaque", "type": _type_name(value), "why": why}
 
     def array(self, kind: str, arr: np.ndarray[Any, Any]) -> Tree:
+        if arr.dtype.hasobject and arr.shape == () and arr[()] is None:
+            return self.opaque(arr, NONE_IN_ARRAY)
         if arr.dtype.hasobject or arr.dtype.kind not in "biufcSU":
             return self.opaque(arr, f"an array of dtype {arr.dtype}")
         if arr.nbytes > self.budget:

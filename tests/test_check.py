@@ -55,6 +55,27 @@ def test_reference_functions_score_full_marks(grader, tmp_path):
     assert not report.cells
 
 
+def test_the_solution_notebook_scores_full_marks(grader):
+    from grader.student_files import student_folder
+
+    solution = student_folder().parent.parent / "reference" / "solution.ipynb"
+    report = grader.grade(solution)
+    assert report.score == report.max_score == 100
+    assert not report.cells
+
+
+def test_the_released_stub_notebook_scores_zero_without_crashing(grader):
+    from grader.student_files import student_folder
+
+    stubs = student_folder() / "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
+    report = grader.grade(stubs)
+    assert report.score == 0
+    assert {f.status for f in report.functions} == {"not_implemented"}
+    for f in report.functions:
+        assert f.diagnosis is None and f.summary == "not implemented yet"
+        assert not any(c.passed for c in f.cases)
+
+
 # --- one test per kind of wrong output --------------------------------------------------------
 
 WRONG = {
