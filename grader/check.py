@@ -100,6 +100,7 @@ class Grader:
         #: Fingerprints of the expected values: a bit-for-bit right answer needs no comparing.
         self.flat_expected = {case.key: flatten(case.expected, strict=True)
                               for case in self.cases}
+        self._sandbox.preload_args({case.key: case.args for case in self.cases})
 
     def close(self) -> None:
         self._sandbox.__exit__(None, None, None)
@@ -114,7 +115,7 @@ class Grader:
         """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
         start = time.perf_counter()
         submission = path if isinstance(path, Submission) else load_submission(path)
-        calls = [Call(key=case.key, function=case.function, args=case.args)
+        calls = [Call(key=case.key, function=case.function, args=case.args, args_ref=case.key)
                  for case in self.cases]
         result = self._sandbox.run(submission, calls, self.student_files,
                                    followups=self._with_correct_helpers)
@@ -131,7 +132,7 @@ class Grader:
         by_key = {o.key: o for o in outcomes}
         return [
             Call(key=case.key + ORACLE_SUFFIX, function=case.function, args=case.args,
-                 substitutes=case.substitutes, timeout=ORACLE_TIMEOUT)
+                 substitutes=case.substitutes, timeout=ORACLE_TIMEOUT, args_ref=case.key)
             for case in self.cases
             if case.substitutes
             and not _passes(case, by_key.get(case.key), self.flat_expected.get(case.key))

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from grader.frames import recv_frame, send_frame, send_frames
-from grader.values import decode_message, encode_message, flatten, same_flat, unflatten
+from grader.values import Flat, decode_message, encode_message, flatten, same_flat, unflatten
 
 #: numpy's legacy global generator is seeded with this before the cells run and before every
 #: call, so a function drawing random numbers gives the same values on every run (reports
@@ -423,6 +423,11 @@ def encode_call_reply(header: dict[str, Any], value: Any, args_after: Any) -> by
 UNCHANGED = object()
 
 
+#: Case inputs the zygote was given before forking this worker, flattened, by case key: a call
+#: may name them (``args_ref``) instead of carrying them. Inputs only, never expected values.
+PRELOADED: dict[str, Flat] = {}
+
+
 class _TooBig:
     """Sent as an opaque value when a result has too many parts to transport."""
 
@@ -476,10 +481,14 @@ def serve(sock: socket.socket, runner: Runner) -> None:
                     int(header["index"]), str(header["source"]), int(header["cap"])
                 )
                 payload = encode_message({**reply, "op": "cell", "seq": seq}, [])
-            elif op == "call":  # the next message carries the arguments
-                args_header, args_arrays = inbox.next()
-                args = tuple(unflatten(args_header["tree"], args_arrays))  # copies the arrays
-                before = (args_header["tree"], args_arrays)
+            elif op == "call":  # the arguments: preloaded, or the next message
+                ref = header.get("args_ref")
+                if isinstance(ref, str) and ref in PRELOADED:
+                    before = PRELOADED[ref]
+                else:
+                    args_header, args_arrays = inbox.next()
+                    before = (args_header["tree"], args_arrays)
+                args = tuple(unflatten(*before))  # fresh copies for every call
                 reply, value, after = runner.run_call(
                     str(header["function"]),
                     args,

@@ -45,6 +45,8 @@ class Call:
     parameter_names: Mapping[str, Sequence[str]] | None = None
     #: A tighter wall-clock limit for this call than ``Limits.call_timeout`` (None: that one).
     timeout: float | None = None
+    #: The key under which ``args`` were preloaded (:meth:`Sandbox.preload_args`), if they were.
+    args_ref: str | None = None
 
 
 @dataclass(frozen=True)

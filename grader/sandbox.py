@@ -86,6 +86,7 @@ class Sandbox:
         self._zygote: Zygote | None = zygote or Zygote(
             self._preload, self._forbidden, self._modules)
         self._closed = False
+        self._case_inputs: tuple[bytes, tuple[str, ...]] | None = None
         self._protections: dict[str, bool] = {}
         self._message_cache: dict[Any, tuple[Any, bytes]] = {}
         self._message_cache_bytes = 0
@@ -119,7 +120,25 @@ class Sandbox:
                 self._finalizer = weakref.finalize(self, shut_down, self._zygote)
                 if old is not None and old.owner_pid == os.getpid():
                     old.close()
+                if self._case_inputs is not None:
+                    self._zygote.preload(*self._case_inputs)
             return self._zygote
+
+    def preload_args(self, args_by_key: Mapping[str, tuple[Any, ...]]) -> None:
+        """Give the zygote these case inputs once; a :class:`Call` whose ``args_ref`` names
+        one then travels without its arguments (each worker copies them from its memory)."""
+        arrays: list[Any] = []
+        trees = {}
+        for key, args in args_by_key.items():
+            tree, new = flatten(tuple(args), strict=True)
+            trees[key] = _renumber(tree, len(arrays))
+            arrays += new
+        self._case_inputs = (encode_message({"cases": trees}, arrays), tuple(args_by_key))
+        self._current_zygote().preload(*self._case_inputs)
+
+    def preloaded(self, key: str | None) -> bool:
+        zygote = self._zygote
+        return key is not None and zygote is not None and key in zygote.preloaded
 
     def encode_cached(self, header: dict[str, Any], value: Any) -> bytes:
         """``encode_message(header + tree of value)``, reused when the very same object is
@@ -222,6 +241,17 @@ class Sandbox:
         failing cases of a function with correct helpers substituted).
         """
         return Run(self, submission, calls, workdir_files or {}, followups).execute()
+
+
+def _renumber(tree: Any, offset: int) -> Any:
+    """``tree`` with its array references moved up by ``offset`` (to share one array list)."""
+    if isinstance(tree, dict):
+        if tree.get("t") in ("ndarray", "npscalar"):
+            return {**tree, "i": tree["i"] + offset}
+        return {k: _renumber(v, offset) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_renumber(v, offset) for v in tree]
+    return tree
 
 
 def run_submission(

@@ -133,11 +133,13 @@ class Run:
             seqs.append(worker.next_seq())
             names = call.parameter_names or {}
             helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
-            header = {"op": "call", "seq": seqs[-1], "function": call.function, "cap": cap}
-            worker.channel.queue(
-                encode_message({**header, "helpers": helpers}, []),
-                self.sandbox.encode_cached({}, tuple(call.args)),
-            )
+            header = {"op": "call", "seq": seqs[-1], "function": call.function, "cap": cap,
+                      "helpers": helpers}
+            if self.sandbox.preloaded(call.args_ref):
+                worker.channel.queue(encode_message({**header, "args_ref": call.args_ref}, []))
+            else:
+                worker.channel.queue(encode_message(header, []),
+                                     self.sandbox.encode_cached({}, tuple(call.args)))
         steps: list[CodeCell | Call] = [*cells, *calls]
         for seq, step in zip(seqs, steps, strict=True):
             limit = self.limits.call_timeout

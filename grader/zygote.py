@@ -149,6 +149,8 @@ class Zygote:
         self.lock = threading.Lock()
         self.broken = False
         self._facts: dict[str, Any] | None = None
+        #: Keys of the case inputs this zygote holds (see :meth:`preload`).
+        self.preloaded: frozenset[str] = frozenset()
 
     def facts(self) -> dict[str, Any]:
         """The zygote's start-up report (waits for it the first time)."""
@@ -183,6 +185,26 @@ class Zygote:
             self.broken = True
             raise WorkerGone("died", "zygote sent a malformed reply")
         return reply
+
+    def preload(self, message: bytes, keys: Sequence[str]) -> None:
+        """Hand the zygote case inputs (one :func:`grader.values.encode_message`), so that
+        its workers start with them and a call names its inputs instead of carrying them.
+        They are inputs only, never expected values."""
+        self.facts()
+        header = json.dumps({"op": "preload", "size": len(message)}).encode()
+        with self.lock:
+            try:
+                self.sock.settimeout(START_TIMEOUT)
+                send_frame(self.sock, header)
+                send_frame(self.sock, message)
+                reply = json.loads(recv_frame(self.sock, 1 << 20))
+            except (OSError, EOFError, ValueError) as exc:
+                self.broken = True
+                raise WorkerGone("died", f"zygote: {exc}") from None
+        if not isinstance(reply, dict) or reply.get("preloaded") != len(keys):
+            self.broken = True
+            raise WorkerGone("died", "zygote did not take the case inputs")
+        self.preloaded = frozenset(keys)
 
     def fork(self, request: dict[str, Any], sock: socket.socket) -> int:
         self.facts()

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from grader.child import Runner, serve
-from grader.frames import recv_exact, send_frame
-from grader.values import encode_message
+from grader.frames import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame
+from grader.values import decode_message, encode_message, flatten, unflatten
 
 #: What a worker may read in ``/etc``: what the dynamic loader, time zones, user lookups,
 #: fonts and MIME guessing need. Not all of ``/etc``: run as root, the worker could otherwise
@@ -111,6 +111,10 @@ def zygote_main(control_fd: int, config_text: str) -> None:
                 continue
             for fd in fds:
                 os.close(fd)
+            if op == "preload":
+                count = _preload_cases(recv_frame(control, MAX_MESSAGE_BYTES))
+                send_frame(control, json.dumps({"preloaded": count}).encode())
+                continue
             pid = int(request.get("pid", 0))
             if op == "reap":  # the grader wants to know how the worker ended
                 grace = min(float(request.get("grace", 0.5)), 5.0)
@@ -132,6 +136,17 @@ def zygote_main(control_fd: int, config_text: str) -> None:
         # Nothing left to flush or finalise: skip the interpreter's slow teardown of numpy
         # and the frozen heap, so the grader is not kept waiting for us to exit.
         os._exit(0)
+
+
+def _preload_cases(message: bytes) -> int:
+    """Keep each case's inputs, flattened, for every later worker (:data:`child.PRELOADED`)."""
+    from grader import child
+
+    header, arrays = decode_message(message)
+    for key, tree in header["cases"].items():
+        child.PRELOADED[str(key)] = flatten(unflatten(tree, arrays), strict=True)
+    gc.freeze()
+    return len(header["cases"])
 
 
 def _import_helper_modules(

@@ -778,3 +778,17 @@ def test_awkward_values_and_sabotage_stay_within_the_call(sandbox: Sandbox, tmp_
 def test_workdir_file_names_must_be_plain(sandbox: Sandbox, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="plain file name"):
         sandbox.run(notebook(tmp_path, "x = 1"), [], {"../escape.py": b""})
+
+
+def test_preloaded_inputs_travel_by_name_and_are_fresh_for_every_call(tmp_path: Path) -> None:
+    inputs = (np.ones((2, 2)),)
+    with Sandbox(LIMITS) as sb:
+        sb.preload_args({"case-1": inputs})
+        assert sb.preloaded("case-1") and not sb.preloaded("case-2")
+        submission = notebook(tmp_path, "def bump(a):\n    a += 1\n    return float(a.sum())")
+        calls = [Call(f"c{i}", "bump", inputs, args_ref="case-1") for i in range(2)]
+        result = sb.run(submission, calls, HELPERS)
+    assert [c.value for c in result.calls] == [8.0, 8.0]  # the second got a fresh copy
+    after = result.calls[0].args_after
+    assert after is not None and np.array_equal(after[0], np.full((2, 2), 2.0))
+    assert np.array_equal(inputs[0], np.ones((2, 2)))  # and ours never changed
