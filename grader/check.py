@@ -84,9 +84,11 @@ class Grader:
     def __init__(self, options: CheckOptions | None = None,
                  cases: Sequence[BundleCase] | None = None,
                  student_files: Mapping[str, bytes] | None = None,
-                 zygote: Zygote | None = None) -> None:
+                 zygote: Zygote | None = None, preload_inputs: bool = True) -> None:
         """``zygote``: one already started with these student files (the ``check`` command
-        starts it before importing numpy); the grader takes it over and stops it."""
+        starts it before importing numpy); the grader takes it over and stops it.
+        ``preload_inputs``: hand the case inputs to the zygote once, so that calls need not
+        carry them; it pays from the second submission on (one-off checks skip it)."""
         self.options = options or CheckOptions()
         self.student_files = dict(student_files or load_student_files())
         self._limits = Limits(
@@ -100,7 +102,8 @@ class Grader:
         #: Fingerprints of the expected values: a bit-for-bit right answer needs no comparing.
         self.flat_expected = {case.key: flatten(case.expected, strict=True)
                               for case in self.cases}
-        self._sandbox.preload_args({case.key: case.args for case in self.cases})
+        if preload_inputs:
+            self._sandbox.preload_args({case.key: case.args for case in self.cases})
 
     def close(self) -> None:
         self._sandbox.__exit__(None, None, None)

@@ -85,7 +85,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except BaseException:
         started.close()
         raise
-    report = check_notebook(submission, _options(args), student_files=files, zygote=started)
+    report = check_notebook(submission, _options(args), student_files=files, zygote=started,
+                            preload_inputs=False)
     if args.format == "json":
         import json
 
