@@ -58,6 +58,19 @@ def _grade_one(grader: GraderLike, entry: Entry, max_score: float
                       seconds=round(time.perf_counter() - begin, 3)), None
 
 
+def _grade_and_render(grader: GraderLike, entry: Entry, max_score: float
+                      ) -> tuple[StudentRow, str | None, str]:
+    """One submission, start to finish: its row, results.json text and feedback text."""
+    row, report = _grade_one(grader, entry, max_score)
+    try:
+        results, feedback = _render(row, report)
+    except Exception as exc:  # a renderer bug costs this row, not the batch
+        row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
+            f"rendering the report failed: {type(exc).__name__}: {exc}"))
+        results, feedback = _render(row, None)
+    return row, results, feedback
+
+
 def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, str]:
     """The texts of results.json (None: the grader failed, nothing to upload) and
     feedback.txt."""
@@ -103,13 +116,7 @@ def grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
                 entry, key = work.get_nowait()
             except queue.Empty:
                 return
-            row, report = _grade_one(grader, entry, max_score)
-            try:
-                results, feedback = _render(row, report)
-            except Exception as exc:
-                row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
-                    f"rendering the report failed: {type(exc).__name__}: {exc}"))
-                results, feedback = _render(row, None)
+            row, results, feedback = _grade_and_render(grader, entry, max_score)
             done.put((entry, key, row, results, feedback))
 
     threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)
@@ -295,13 +302,7 @@ def serve() -> None:
         for line in sys.stdin:
             task = json.loads(line)
             entry = Entry(task["student"], Path(task["path"]))
-            row, report = _grade_one(grader, entry, max_score)
-            try:
-                results, feedback = _render(row, report)
-            except Exception as exc:
-                row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
-                    f"rendering the report failed: {type(exc).__name__}: {exc}"))
-                results, feedback = _render(row, None)
+            row, results, feedback = _grade_and_render(grader, entry, max_score)
             reply = {"row": row.to_dict(), "results": results, "feedback": feedback}
             channel.write(json.dumps(reply) + "\n")
             channel.flush()
