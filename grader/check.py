@@ -4,10 +4,12 @@ One obvious entry point: :func:`check_notebook`. Batch grading reuses :class:`Gr
 loads the case bundles and the student helper files once and keeps one sandbox zygote warm.
 
 Flow for one submission: load and clean the notebook (:mod:`grader.submission`); ask the
-sandbox (:mod:`grader.sandbox`) to run its cells and call each graded function on every case,
-plus, for functions that call other graded functions, once more with those helpers replaced by
-oracles that answer from the reference's recorded calls; compare every returned value here in
-the grader's process (:mod:`grader.comparison`); diagnose named mistakes; score.
+sandbox (:mod:`grader.sandbox`) to run its cells and call each graded function on every case;
+then, in the same worker, re-run each failed case of a function that calls other graded
+functions with those helpers replaced by oracles that answer from the reference's recorded
+calls; compare every returned value here in the grader's process (:mod:`grader.comparison`);
+diagnose named mistakes (:mod:`grader.diagnose`); score. A bit-for-bit right answer is
+recognised by comparing flat forms, before any detailed comparison.
 
 Scoring policy (documented in the README): each graded function is worth
 ``CheckOptions.points_per_function`` points (10), earned only when every one of its cases
