@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from grader.frames import recv_frame, send_frame, send_frames
-from grader.values import Flat, decode_message, encode_message, flatten, same_flat, unflatten
+from grader.values import Flat, decode_message, encode_message, flatten, matches_flat, unflatten
 
 #: numpy's legacy global generator is seeded with this before the cells run and before every
 #: call, so a function drawing random numbers gives the same values on every run (reports
@@ -496,7 +496,7 @@ def serve(sock: socket.socket, runner: Runner) -> None:
                     consult,
                     int(header["cap"]),
                 )
-                if reply["status"] != "missing" and same_flat(before, flatten(after)):
+                if reply["status"] != "missing" and matches_flat(after, before):
                     after = UNCHANGED
                 payload = encode_call_reply({**reply, "op": "call", "seq": seq}, value, after)
             else:

@@ -332,6 +332,38 @@ def same_flat(a: Flat, b: Flat) -> bool:
     )
 
 
+def matches_flat(value: Any, flat: Flat) -> bool:
+    """``same_flat(flatten(value), flat)``, without building the tree: how the worker checks,
+    after every call, that the arguments were left as they came."""
+    tree, arrays = flat
+
+    def walk(v: Any, node: Tree) -> bool:
+        kind = node["t"]
+        if kind == "ndarray":
+            a = arrays[node["i"]]
+            return (type(v) is np.ndarray and v.dtype == a.dtype and v.shape == a.shape
+                    and v.tobytes() == a.tobytes())
+        if kind in ("tuple", "list"):
+            items = node["items"]
+            return (type(v) is (tuple if kind == "tuple" else list) and len(v) == len(items)
+                    and all(walk(x, n) for x, n in zip(v, items, strict=True)))
+        if kind == "dict":
+            pairs = node["items"]
+            return (type(v) is dict and len(v) == len(pairs)
+                    and all(walk(k, kn) and walk(x, xn)
+                            for (k, x), (kn, xn) in zip(v.items(), pairs, strict=True)))
+        if kind == "npscalar":
+            a = arrays[node["i"]]
+            return (isinstance(v, np.generic) and type(v).__module__ == "numpy"
+                    and v.dtype == a.dtype and np.asarray(v).tobytes() == a.tobytes())
+        return bool(flatten(v)[0] == node)
+
+    try:
+        return walk(value, tree)
+    except (RecursionError, KeyError, IndexError, TypeError):
+        return False
+
+
 def dumps_tree(tree: Tree) -> str:
     return json.dumps(tree, sort_keys=True, separators=(",", ":"))
 

@@ -5,7 +5,14 @@ import pytest
 
 from grader.build_cases import build_all
 from grader.bundle import BundleCase, BundleError, default_paths, read_bundle, write_bundle
-from grader.values import decode_message, encode_message, flatten, unflatten
+from grader.values import (
+    decode_message,
+    encode_message,
+    flatten,
+    matches_flat,
+    same_flat,
+    unflatten,
+)
 from testcases.cases import all_cases, hidden_cases, public_cases
 
 SAMPLES = {
@@ -138,3 +145,23 @@ def test_missing_bundle_is_a_clear_error(tmp_path):
     (tmp_path / "junk.h5").write_bytes(b"not hdf5")
     with pytest.raises(BundleError, match="cannot be read"):
         read_bundle(tmp_path / "junk.h5")
+
+
+@pytest.mark.parametrize("value", SAMPLES.values(), ids=SAMPLES.keys())
+def test_matches_flat_agrees_with_flattening_and_comparing(value):
+    flat = flatten(value, strict=True)
+    assert matches_flat(unflatten(*flat), flat)
+    changed = [value, [value], (value, 1), {"k": value}]
+    for other in changed[1:]:
+        assert matches_flat(other, flat) == same_flat(flatten(other), flat)
+
+
+def test_matches_flat_sees_an_in_place_change():
+    args = (np.ones((2, 2)), ((np.zeros((1, 2)), np.eye(2)), np.array([[0.5, -1.0]])), "relu")
+    flat = flatten(args, strict=True)
+    copy = unflatten(*flat)
+    assert matches_flat(copy, flat)
+    copy[1][0][1][0, 0] = 7.0
+    assert not matches_flat(copy, flat)
+    assert not matches_flat((*unflatten(*flat)[:2], "sigmoid"), flat)
+    assert not matches_flat(list(unflatten(*flat)), flat)
