@@ -36,12 +36,18 @@ def cost_and_kinks(params, X, Y):
     """The cost, and which side of 0 every ReLU pre-activation is on."""
     AL, caches = R.L_model_forward(X, params)
     signs = tuple((Z > 0).tobytes() for (_, Z) in caches[:-1])
-    return float(R.compute_cost(AL, Y)), signs
+    return np.longdouble(R.compute_cost(AL, Y)), signs  # keep every digit it was given
 
 
 def numeric_gradient(params, name, idx, X, Y, h=1e-3):
     """Central differences with one Richardson step (error O(h^4)), or None when a step
-    crosses a ReLU kink (the cost is not differentiable there)."""
+    crosses a ReLU kink (the cost is not differentiable there).
+
+    The cost is evaluated in extended precision (np.longdouble): near a saturated sigmoid
+    (AL = 0.99999995, say) float64 differences of the cost keep too few digits to judge a
+    gradient of 5e-8 to 1e-6 relative error."""
+    params = {k: v.astype(np.longdouble) for k, v in params.items()}
+    X = X.astype(np.longdouble)
     _, base_signs = cost_and_kinks(params, X, Y)
 
     def diff(step):
@@ -78,7 +84,7 @@ def assert_backprop_matches_finite_differences(dims, params, X, Y, min_checked=0
         assert rel < 1e-6, f"{name}: relative error {rel:.2e} in a {len(dims) - 1}-layer net"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(networks)
 def test_backprop_matches_central_finite_differences(network):
     assert_backprop_matches_finite_differences(*make_problem(*network))
@@ -92,7 +98,7 @@ def test_finite_differences_reach_every_layer(layers):
     assert_backprop_matches_finite_differences(dims, params, X, Y, min_checked=1)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(networks)
 def test_every_output_has_its_documented_shape(network):
     dims, params, X, Y = make_problem(*network)
@@ -115,7 +121,7 @@ def test_every_output_has_its_documented_shape(network):
     assert {k: v.shape for k, v in deep.items()} == {k: v.shape for k, v in params.items()}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, derandomize=True)
 @given(networks)
 def test_update_with_rate_zero_is_the_identity_and_leaves_inputs_alone(network):
     _, params, X, Y = make_problem(*network)
@@ -133,7 +139,7 @@ def test_update_with_rate_zero_is_the_identity_and_leaves_inputs_alone(network):
             np.testing.assert_array_equal(store[name], before[name])
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20, deadline=None, derandomize=True)
 @given(networks, st.floats(0.001, 1.0))
 def test_update_moves_against_the_gradient(network, rate):
     _, params, X, Y = make_problem(*network)
