@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import SetupError
-from grader.values import Tree, flatten, pool_arrays, unflatten, unpool_arrays
+from grader.values import Tree, flatten_into, pool_arrays, unflatten, unpool_arrays
 
 FORMAT = "dnn-autograder-cases"
 VERSION = 2
@@ -122,25 +122,7 @@ def _group(parent: Any, name: str) -> Any:
 
 
 def _flat(value: Any, arrays: list[np.ndarray[Any, Any]]) -> Tree:
-    tree, new = flatten(value, strict=True)
-    return _shift(tree, len(arrays), arrays, new)
-
-
-def _shift(tree: Tree, offset: int, arrays: list[Any], new: list[Any]) -> Tree:
-    """Append ``new`` to ``arrays`` and renumber the tree's array references accordingly."""
-    arrays.extend(new)
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            if node.get("t") in ("ndarray", "npscalar"):
-                return {**node, "i": node["i"] + offset}
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    result: Tree = walk(tree)
-    return result
+    return flatten_into(value, arrays, strict=True)
 
 
 def read_bundle(path: Path) -> list[BundleCase]:

@@ -47,7 +47,7 @@ from grader.outcomes import (
 )
 from grader.submission import Submission
 from grader.submission_run import Run
-from grader.values import Opaque, encode_message, flatten
+from grader.values import Opaque, encode_message, flatten, flatten_into
 from grader.worker_link import Worker, shut_down
 from grader.zygote import WorkerGone, Zygote, forbidden_paths, remove_tree
 
@@ -128,11 +128,8 @@ class Sandbox:
         """Give the zygote these case inputs once; a :class:`Call` whose ``args_ref`` names
         one then travels without its arguments (each worker copies them from its memory)."""
         arrays: list[Any] = []
-        trees = {}
-        for key, args in args_by_key.items():
-            tree, new = flatten(tuple(args), strict=True)
-            trees[key] = _renumber(tree, len(arrays))
-            arrays += new
+        trees = {key: flatten_into(tuple(args), arrays, strict=True)
+                 for key, args in args_by_key.items()}
         self._case_inputs = (encode_message({"cases": trees}, arrays), tuple(args_by_key))
         self._current_zygote().preload(*self._case_inputs)
 
@@ -241,17 +238,6 @@ class Sandbox:
         failing cases of a function with correct helpers substituted).
         """
         return Run(self, submission, calls, workdir_files or {}, followups).execute()
-
-
-def _renumber(tree: Any, offset: int) -> Any:
-    """``tree`` with its array references moved up by ``offset`` (to share one array list)."""
-    if isinstance(tree, dict):
-        if tree.get("t") in ("ndarray", "npscalar"):
-            return {**tree, "i": tree["i"] + offset}
-        return {k: _renumber(v, offset) for k, v in tree.items()}
-    if isinstance(tree, list):
-        return [_renumber(v, offset) for v in tree]
-    return tree
 
 
 def run_submission(

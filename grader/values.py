@@ -55,10 +55,11 @@ def _type_name(value: object) -> str:
 
 
 class _Flattener:
-    def __init__(self, strict: bool, max_bytes: int) -> None:
+    def __init__(self, strict: bool, max_bytes: int,
+                 arrays: list[np.ndarray[Any, Any]] | None = None) -> None:
         self.strict = strict
         self.budget = max_bytes
-        self.arrays: list[np.ndarray[Any, Any]] = []
+        self.arrays: list[np.ndarray[Any, Any]] = [] if arrays is None else arrays
 
     def opaque(self, value: object, why: str) -> Tree:
         if self.strict:
@@ -114,12 +115,21 @@ def flatten(
 ) -> tuple[Tree, list[np.ndarray[Any, Any]]]:
     """Split ``value`` into a JSON-able tree and the arrays it refers to (the very arrays, not
     copies: :func:`encode_message` and the bundle writer copy them into their pools)."""
-    flattener = _Flattener(strict, max_bytes)
+    arrays: list[np.ndarray[Any, Any]] = []
+    return flatten_into(value, arrays, strict=strict, max_bytes=max_bytes), arrays
+
+
+def flatten_into(
+    value: object, arrays: list[np.ndarray[Any, Any]], *, strict: bool = False,
+    max_bytes: int = MAX_ARRAY_BYTES,
+) -> Tree:
+    """Like :func:`flatten`, appending the arrays to ``arrays``, shared by several trees (one
+    bundle, one message) whose references then index that one list."""
+    flattener = _Flattener(strict, max_bytes, arrays)
     try:
-        tree = flattener.node(value, 0)
+        return flattener.node(value, 0)
     except RecursionError:
-        tree = flattener.opaque(value, "nested too deeply")
-    return tree, flattener.arrays
+        return flattener.opaque(value, "nested too deeply")
 
 
 def unflatten(tree: Tree, arrays: list[np.ndarray[Any, Any]]) -> Any:
