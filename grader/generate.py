@@ -40,12 +40,13 @@ from typing import TYPE_CHECKING
 from grader.errors import SetupError, UsageError
 from grader.public_checks import public_tests_source
 from grader.regions import graded_functions, reference_dir, reference_namespace
+from grader.student_files import student_folder
 
 if TYPE_CHECKING:
     pass
 
 REPO = Path(__file__).resolve().parents[1]
-STUDENT_DIR = REPO / "exercises" / "step_by_step"
+STUDENT_DIR = student_folder()
 SOLUTION_NOTEBOOK = REPO / "reference" / "solution.ipynb"
 NOTEBOOK_NAME = "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
