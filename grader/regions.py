@@ -20,7 +20,6 @@ from grader.errors import SetupError
 if TYPE_CHECKING:
     pass
 
-REPO = Path(__file__).resolve().parents[1]
 START = "### START CODE HERE ###"
 END = "### END CODE HERE ###"
 _GRADED = re.compile(r"# GRADED FUNCTION: (\w+)")
