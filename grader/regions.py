@@ -13,12 +13,9 @@ import textwrap
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from grader.errors import SetupError
-
-if TYPE_CHECKING:
-    pass
 
 START = "### START CODE HERE ###"
 END = "### END CODE HERE ###"
