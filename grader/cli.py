@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from grader.check import CheckOptions
 
 
+#: Exit status for a failure of the grader itself (BSD's EX_SOFTWARE).
+INTERNAL_ERROR = 70
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so main() keeps control of the status."""
 
@@ -234,6 +238,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as exc:  # an output path that cannot be written, a full disk...
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"grader: {where}{exc.strerror or exc}", file=sys.stderr)
+        return UsageError.exit_code if exc.filename else INTERNAL_ERROR
+    except Exception as exc:  # a bug of ours: still one line, never a traceback
+        print(f"grader: internal error ({type(exc).__name__}: {exc}); please report it",
+              file=sys.stderr)
+        return INTERNAL_ERROR
 
 
 def run() -> None:

@@ -7,7 +7,8 @@ Exit statuses (documented in the README):
   0 -- everything graded passed; 1 -- graded, something failed;
   2 -- the input could not be graded (missing, empty, not JSON, not a notebook, wrong nbformat);
   3 -- the grader's own set-up is broken (case bundles missing or corrupt);
-  4 -- usage error (bad options); 130 -- interrupted (Ctrl-C).
+  4 -- usage error (bad options, an output path that cannot be written);
+  70 -- an internal error of the grader (reported in one line); 130 -- interrupted (Ctrl-C).
 """
 
 from __future__ import annotations

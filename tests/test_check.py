@@ -422,3 +422,12 @@ def test_cli_gradescope_json_field_by_field(tmp_path):
     assert all(t["score"] == 0 and t["status"] == "failed" for t in cost)
     assert sum(t["max_score"] for t in data["tests"]) == 100
     assert sum(t["score"] for t in data["tests"]) == 90
+
+
+def test_an_output_path_that_cannot_be_written_is_one_line_exit_4(tmp_path):
+    path = crafted.write(crafted.notebook(), tmp_path / "s.ipynb")
+    result = run_cli("check", str(path), "--format", "json",
+                     "--output", str(tmp_path / "missing" / "results.json"))
+    assert result.returncode == 4 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "missing" in result.stderr
