@@ -372,14 +372,3 @@ def matches_flat(value: Any, flat: Flat) -> bool:
         return walk(value, tree)
     except (RecursionError, KeyError, IndexError, TypeError):
         return False
-
-
-def dumps_tree(tree: Tree) -> str:
-    return json.dumps(tree, sort_keys=True, separators=(",", ":"))
-
-
-def loads_tree(text: str) -> Tree:
-    tree = json.loads(text)
-    if not isinstance(tree, dict):
-        raise ValueError("tree is not an object")
-    return tree
