@@ -195,14 +195,22 @@ class Sandbox:
                 remove_tree(folder)
         return self._bytecode_cache[key]
 
-    def _write_files(self, workdir: str, files: Mapping[str, bytes]) -> None:
+    def _imported_by_zygote(self, zygote: Zygote, name: str, data: bytes) -> bool:
+        """Whether workers already hold this very file as a module (imported by the zygote),
+        so that compiling it for them would be wasted."""
+        failed = zygote.facts().get("preload_failed", [])
+        return (self._modules.get(name) == data and isinstance(failed, list)
+                and name[:-3] not in failed)
+
+    def _write_files(self, zygote: Zygote, workdir: str, files: Mapping[str, bytes]) -> None:
         cache = os.path.join(workdir, "__pycache__")
         for name, data in files.items():
             if os.path.basename(name) != name or name in ("", ".", "..", "__pycache__"):
                 raise ValueError(f"workdir file name {name!r} must be a plain file name")
             with open(os.path.join(workdir, name), "wb") as f:
                 f.write(data)
-            code = self._bytecode(name, data) if name.endswith(".py") else None
+            compile_it = name.endswith(".py") and not self._imported_by_zygote(zygote, name, data)
+            code = self._bytecode(name, data) if compile_it else None
             if code is not None:
                 os.makedirs(cache, exist_ok=True)
                 pyc = f"{name[:-3]}.{sys.implementation.cache_tag}.pyc"
@@ -213,7 +221,7 @@ class Sandbox:
         for _attempt in range(2):
             zygote = self._current_zygote()
             workdir = tempfile.mkdtemp(prefix="w", dir=zygote.base)
-            self._write_files(workdir, files)
+            self._write_files(zygote, workdir, files)
             try:
                 worker = Worker(zygote, self.limits, workdir)
             except WorkerGone as exc:
