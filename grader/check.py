@@ -101,14 +101,16 @@ class Grader:
         # Start the clean zygote first: it warms up while we read the bundles.
         self._sandbox = Sandbox(self._limits, modules=self.student_files, zygote=zygote)
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
-        #: Fingerprints of the expected values: a bit-for-bit right answer needs no comparing.
+        #: The expected values flattened: a bit-for-bit right answer needs no comparing.
         self.flat_expected = {case.key: flatten(case.expected, strict=True)
                               for case in self.cases}
+        self._calls = [Call(key=case.key, function=case.function, args=case.args,
+                            args_ref=case.key) for case in self.cases]
         if preload_inputs:
             self._sandbox.preload_args({case.key: case.args for case in self.cases})
 
     def close(self) -> None:
-        self._sandbox.__exit__(None, None, None)
+        self._sandbox.close()
 
     def __enter__(self) -> Grader:
         return self
@@ -120,15 +122,12 @@ class Grader:
         """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
         start = time.perf_counter()
         submission = path if isinstance(path, Submission) else load_submission(path)
-        calls = [Call(key=case.key, function=case.function, args=case.args, args_ref=case.key)
-                 for case in self.cases]
-        result = self._sandbox.run(submission, calls, self.student_files,
+        result = self._sandbox.run(submission, self._calls, self.student_files,
                                    followups=self._with_correct_helpers)
         outcomes = {o.key: o for o in result.calls}
         report = judge(submission, self.cases, outcomes, result.cells, self.options,
                        self.flat_expected)
         return _with_time(report, time.perf_counter() - start, self._sandbox.protections())
-
 
     def _with_correct_helpers(self, outcomes: Sequence[CallOutcome]) -> list[Call]:
         """The second round of calls: each failed case of a function that calls other graded
