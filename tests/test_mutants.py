@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import reference
-from grader.comparison import compare
-from grader.diagnose import replay
+from grader.grading.comparison import compare
+from grader.grading.diagnose import replay
 from reference.mutants import MISTAKES, Mistake, mistakes_for
 from reference.mutants.samples import sample_args
 
@@ -25,6 +25,7 @@ from reference.mutants.samples import sample_args
 SHAPE_DEPENDENT = {
     "linear-forward-w-transposed": "needs a square W",
     "linear-forward-elementwise-product": "needs W and A to broadcast",
+    "linear-forward-a-times-w": "needs m equal to n[l]",
     "model-forward-loop-stops-early": "needs the skipped hidden layer to be square",
     "dw-a-prev-not-transposed": "needs m equal to n[l-1]",
     "da-prev-w-not-transposed": "needs a square W",
@@ -103,8 +104,8 @@ def test_leaves_its_arguments_alone(mistake: Mistake) -> None:
         with np.errstate(all="ignore"):
             try:
                 mistake.impl(*args)
-            except (ValueError, KeyError, IndexError):
-                continue  # a shape error, as the student's code would give
+            except (ValueError, KeyError, IndexError, NameError):
+                continue  # a shape error or a missing name, as the student's code would give
         assert not compare(before, args, "arguments")
 
 

@@ -2,8 +2,8 @@
 
 Reference-side code, never shipped to students. Each :class:`Mistake` pairs a wrong version of
 a graded function with a short explanation for the student. When a student's function fails,
-the grader (``grader.diagnose``) reruns every catalogued wrong version of that function on the
-same arguments; if exactly one reproduces the student's output on every case, its hint is
+the grader (``grader.grading.diagnose``) reruns every catalogued wrong version of that function
+on the same arguments; if exactly one reproduces the student's output on every case, its hint is
 shown. So every mistake here must produce output (not just raise) on some cases, and its
 output must tell it apart from the reference and from every other mistake of its function.
 

@@ -142,6 +142,84 @@ def lb_da_prev_divided_by_m(dZ: Array, cache: Triple) -> Triple:
     return dA_prev, dW, db
 
 
+@add(LINEAR, "dw-db-m-hard-coded",
+     "m written as 3 instead of the number of examples (dW and db)",
+     """Your dW and db are averaged over 3 examples whatever the batch size is. The number of
+     examples changes from call to call, so it has to be read from the data. Use the m that the
+     template computes from the shape of A_prev.""")
+def lb_m_hard_coded(dZ: Array, cache: Triple) -> Triple:
+    A_prev, W, b = cache
+    dW = np.dot(dZ, A_prev.T) / 3
+    db = np.sum(dZ, axis=1, keepdims=True) / 3
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+@add(LINEAR, "dw-db-missing-1-over-m",
+     "Neither dW nor db divided by m",
+     """Your dW and db are both m times too large: neither is averaged over the examples. The cost
+     is an average over m examples, so the gradients of the parameters are averages too, while
+     dA_prev stays per example. Compare your dW and db with equations (8) and (9).""")
+def lb_no_1_over_m(dZ: Array, cache: Triple) -> Triple:
+    A_prev, W, b = cache
+    dW = np.dot(dZ, A_prev.T)
+    db = np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+@add(LINEAR, "db-mean-and-1-over-m",
+     "db as a mean over the examples, then divided by m again",
+     """Your db is m times too small: it was averaged twice. A mean already divides by the number
+     of examples, so dividing by m afterwards counts it again. Use either a sum divided by m, as
+     in equation (9), or a mean on its own.""")
+def lb_db_mean_and_1_over_m(dZ: Array, cache: Triple) -> Triple:
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.mean(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+@add(LINEAR, "dw-transposed",
+     "dW computed as A_prev times dZ transposed (shape of W transposed)",
+     """Your dW has the shape of W turned on its side: the two factors of the product are swapped
+     (and both transposed). dW must have exactly the shape of W, one row per unit of this layer,
+     so that W can be updated with it. Compare the order of your factors with equation (8).""")
+def lb_dw_transposed(dZ: Array, cache: Triple) -> Triple:
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(A_prev, dZ.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+@add(LINEAR, "da-prev-transposed",
+     "dA_prev computed as dZ transposed times W (shape (m, n[l-1]))",
+     """Your dA_prev has one row per example instead of one row per unit of the previous layer:
+     it is the transpose of what is expected. It must have the shape of A_prev, since it is the
+     gradient with respect to A_prev. Compare the order of your factors with equation (10).""")
+def lb_da_prev_transposed(dZ: Array, cache: Triple) -> Triple:
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(dZ.T, W)
+    return dA_prev, dW, db
+
+
+@add(LINEAR, "linear-backward-returns-wrong-order",
+     "Returns (dW, db, dA_prev) instead of (dA_prev, dW, db)",
+     """Your three gradients are right but they come back in the order you computed them, not in
+     the order the function promises. The callers unpack the result by position, the gradient
+     of A_prev first. Check the order of the return values against the docstring.""")
+def lb_returns_dw_db_da_prev(dZ: Array, cache: Triple) -> Triple:
+    dA_prev, dW, db = ref.linear_backward(dZ, cache)
+    return dW, db, dA_prev
+
+
 # --- linear_activation_backward ------------------------------------------------------------------
 
 
@@ -196,6 +274,58 @@ def lab_derivatives_swapped(dA: Array, cache: Any, activation: str) -> Triple:
      Call the matching backward helper with the activation cache first.""")
 def lab_activation_skipped(dA: Array, cache: Any, activation: str) -> Triple:
     return _layer_backward(dA, cache, activation, _skip, _skip)
+
+
+@add(LAYER, "layer-backward-da-multiplied-again",
+     "dZ multiplied by dA a second time (the helper already includes dA)",
+     """Your dZ is dA times what the backward helper returned, but the helper's result already is
+     dA times the activation's slope, so dA counts twice. Equation (11) is what the helper
+     computes for you. Use its result as dZ directly.""")
+def lab_da_multiplied_again(dA: Array, cache: Any, activation: str) -> Triple:
+    def relu_step(dA: Array, Z: Array) -> Array:
+        return dA * relu_backward(dA, Z)
+
+    def sigmoid_step(dA: Array, Z: Array) -> Array:
+        return dA * sigmoid_backward(dA, Z)
+
+    return _layer_backward(dA, cache, activation, relu_step, sigmoid_step)
+
+
+@add(LAYER, "layer-backward-sigmoid-slope-at-z",
+     "Sigmoid's slope written by hand as Z (1 - Z), forgetting to apply sigmoid to Z first",
+     """Your sigmoid branch computes the slope as Z times one minus Z, but the slope formula uses
+     the sigmoid's output: s times one minus s, where s is the sigmoid of Z. The activation cache
+     holds Z, the input of the sigmoid, not its output; apply the sigmoid to Z first, or call the
+     provided backward helper.""")
+def lab_sigmoid_slope_at_z(dA: Array, cache: Any, activation: str) -> Triple:
+    def sigmoid_step(dA: Array, Z: Array) -> Array:
+        return dA * Z * (1 - Z)
+
+    return _layer_backward(dA, cache, activation, relu_backward, sigmoid_step)
+
+
+@add(LAYER, "layer-backward-relu-slope-1-at-0",
+     "ReLU slope written by hand as 1 where Z is 0 (Z >= 0 instead of Z > 0)",
+     """Your ReLU gradient lets dA through where Z is exactly 0, which is where the expected
+     result blocks it. The assignment takes ReLU's slope at 0 to be 0, as the provided backward
+     helper does; a strict inequality is what gives that. Check the comparison in your mask, or
+     call the helper.""")
+def lab_relu_slope_1_at_0(dA: Array, cache: Any, activation: str) -> Triple:
+    def relu_step(dA: Array, Z: Array) -> Array:
+        return dA * (Z >= 0)
+
+    return _layer_backward(dA, cache, activation, relu_step, sigmoid_backward)
+
+
+@add(LAYER, "layer-backward-unpacked-in-wrong-order",
+     "linear_backward's result unpacked as dW, db, dA_prev",
+     """Your three gradients are right but each is returned in another one's place: the result of
+     the linear backward step was unpacked into the names in the wrong order. That step returns
+     the gradient of A_prev first, then dW, then db. Check the order of the names you unpack
+     into.""")
+def lab_unpacked_in_wrong_order(dA: Array, cache: Any, activation: str) -> Triple:
+    dW, db, dA_prev = ref.linear_activation_backward(dA, cache, activation)
+    return dA_prev, dW, db
 
 
 # --- L_model_backward ----------------------------------------------------------------------------
@@ -287,6 +417,78 @@ def lmb_da_keys_shifted(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any
     for l in reversed(range(L - 1)):
         grads["dA" + str(l + 1)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = (
             ref.linear_activation_backward(grads["dA" + str(l + 2)], caches[l], "relu")
+        )
+    return grads
+
+
+@add(MODEL, "model-backward-dal-second-term-sign",
+     "dAL with the sign of its second term flipped",
+     """Your gradients are wrong wherever a label is 0: the second term of dAL has the wrong sign.
+     Expanding the minus in front of the brackets changes the sign of both terms, and only one of
+     them was flipped. Compare each sign of your dAL with the formula in the instructions.""")
+def lmb_dal_second_term_sign(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
+    Y = Y.reshape(AL.shape)
+    dAL = -np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)
+    return _model_backward(dAL, caches, "relu", "sigmoid")
+
+
+@add(MODEL, "model-backward-dal-first-term-sign",
+     "dAL with the sign of its first term flipped",
+     """Your gradients are wrong wherever a label is 1: the first term of dAL has the wrong sign.
+     The minus in front of the brackets applies to both terms. Compare each sign of your dAL with
+     the formula in the instructions.""")
+def lmb_dal_first_term_sign(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
+    Y = Y.reshape(AL.shape)
+    dAL = np.divide(Y, AL) + np.divide(1 - Y, 1 - AL)
+    return _model_backward(dAL, caches, "relu", "sigmoid")
+
+
+@add(MODEL, "model-backward-dal-missing-second-term",
+     "dAL without its (1 - Y) / (1 - AL) term",
+     """Your dAL leaves out the term for the examples labelled 0, so those examples give no
+     gradient at all. The derivative of the cost has one term for each of the two logs in the
+     cost. Compare your dAL with the formula in the instructions.""")
+def lmb_dal_missing_second_term(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
+    Y = Y.reshape(AL.shape)
+    return _model_backward(-np.divide(Y, AL), caches, "relu", "sigmoid")
+
+
+@add(MODEL, "model-backward-dw-db-keys-shifted",
+     "dW and db of the hidden layers stored one layer number too low",
+     """Your gradients are right but, inside the loop, dW and db are stored under the loop index
+     instead of the layer number, which is one higher (the loop counts from 0, layers from 1).
+     Layer l's gradients belong under the keys numbered l. Check the number you build the dW and
+     db keys from in the loop.""")
+def lmb_dw_db_keys_shifted(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
+    Y = Y.reshape(AL.shape)
+    grads = {}
+    L = len(caches)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = (
+        ref.linear_activation_backward(_dAL(AL, Y), caches[L - 1], "sigmoid")
+    )
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l)], grads["db" + str(l)] = (
+            ref.linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+        )
+    return grads
+
+
+@add(MODEL, "model-backward-two-layers-hard-coded",
+     "Backward pass written for two layers only (layer count fixed)",
+     """Your backward pass handles exactly two layers, the depth of the published example (whether
+     the count is typed in or the two layers are written out by hand). Deeper networks lose the
+     gradients of their first layers and a one-layer network fails. Take the number of layers
+     from the caches list and loop over all of them.""")
+def lmb_two_layers_hard_coded(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
+    Y = Y.reshape(AL.shape)
+    grads = {}
+    L = 2
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = (
+        ref.linear_activation_backward(_dAL(AL, Y), caches[L - 1], "sigmoid")
+    )
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = (
+            ref.linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
         )
     return grads
 

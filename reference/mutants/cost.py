@@ -84,4 +84,95 @@ def cost_missing_second_term(AL: Array, Y: Array) -> Array:
     return np.squeeze(cost)
 
 
+@add(COST, "cost-mean-and-1-over-m",
+     "np.mean of the losses, then divided by m again",
+     """Your cost is m times too small: the losses were averaged twice. Taking the mean already
+     divides the sum by the number of examples, so a further division by m counts it again. Use
+     either a sum with the factor in front, as in equation (7), or a mean on its own.""")
+def cost_mean_and_1_over_m(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-m-hard-coded",
+     "m written as 3 (the published example's size) instead of the number of examples",
+     """Your cost is averaged over 3 examples whatever the number of examples really is. That is
+     right for the published example only; the hidden tests use other sizes. Use the m the
+     template computes from the shape of Y.""")
+def cost_m_hard_coded(AL: Array, Y: Array) -> Array:
+    cost = (-1 / 3) * (np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T))
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-second-term-times-y",
+     "Second term multiplied by Y instead of (1 - Y)",
+     """Your second term is weighted by the labels instead of by one minus the labels, so examples
+     labelled 0 count for nothing and examples labelled 1 are charged twice. Each example must pay
+     for exactly one of the two logs, chosen by its label. Compare the weight in front of the
+     second log with equation (7).""")
+def cost_second_term_times_y(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = (-1 / m) * (np.dot(Y, np.log(AL).T) + np.dot(Y, np.log(1 - AL).T))
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-outer-product",
+     "Dot products taken in the wrong orientation (an m-by-m matrix instead of a sum)",
+     """Your cost is a whole matrix: the transposes in your dot products are on the wrong side, so
+     numpy built every pair of examples (an outer product) instead of summing over them. A row
+     times a column gives one number; a column times a row gives an m-by-m table. Check the
+     shapes of the two factors of each product.""")
+def cost_outer_product(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = (-1 / m) * (np.dot(Y.T, np.log(AL)) + np.dot((1 - Y).T, np.log(1 - AL)))
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-missing-first-term",
+     "Only the (1 - Y) log(1 - AL) term; the Y log(AL) term is missing",
+     """Your cost ignores the examples whose label is 1: the first term of the formula is missing.
+     Without it, predicting 0 for everything would cost nothing. Compare your expression with
+     both terms of equation (7).""")
+def cost_missing_first_term(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = (-1 / m) * np.dot(1 - Y, np.log(1 - AL).T)
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-log-base-10",
+     "Logarithm in base 10 instead of the natural logarithm",
+     """Your cost is smaller than expected by a constant factor of about 2.3, which is what the
+     base-10 logarithm gives. Cross-entropy uses the natural logarithm, whose slope is what makes
+     the gradient formulas of the backward pass come out as they do. Check which numpy log you
+     call.""")
+def cost_log_base_10(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = (-1 / m) * (np.dot(Y, np.log10(AL).T) + np.dot(1 - Y, np.log10(1 - AL).T))
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-minus-on-first-term-only",
+     "Minus sign and 1/m applied to the first term only (brackets misplaced)",
+     """Your cost has the second term outside the brackets, so it is neither negated nor averaged.
+     The minus sign and the averaging apply to the whole sum of both terms. Check where your
+     brackets close, against equation (7).""")
+def cost_minus_on_first_term_only(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = (-1 / m) * np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)
+    return np.squeeze(cost)
+
+
+@add(COST, "cost-squared-error",
+     "Mean squared error instead of cross-entropy",
+     """Your cost measures the squared distance between predictions and labels, not the
+     cross-entropy. With a sigmoid output, squared error makes the cost non-convex and the
+     gradients vanish when a prediction is confidently wrong, which is why the logistic loss is
+     used. Implement equation (7), with its two logs.""")
+def cost_squared_error(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = np.sum((AL - Y) ** 2) / m
+    return np.squeeze(cost)
+
+
 MISTAKES = _registry.mistakes()

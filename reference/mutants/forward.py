@@ -91,6 +91,79 @@ def lf_cache_holds_z(A: Array, W: Array, b: Array) -> Pair:
     return Z, (Z, W, b)
 
 
+@add(LINEAR, "linear-forward-cache-as-dict",
+     "Linear cache stored as a dictionary instead of the tuple (A, W, b)",
+     """Your Z is right but the cache is a dictionary; an older version of this assignment
+     described it that way. The backward pass unpacks the cache by position into three names,
+     which needs a tuple of the three arrays in the order A, W, b. Keep the cache line of the
+     template, which builds that tuple.""")
+def lf_cache_as_dict(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b
+    return Z, {"A": A, "W": W, "b": b}
+
+
+@add(LINEAR, "linear-forward-cache-with-z",
+     "Linear cache (A, W, b, Z): Z added as a fourth item",
+     """Your Z is right but the linear cache has a fourth item, Z. The backward step unpacks the
+     linear cache into exactly three names, and Z is kept elsewhere: the activation helper
+     returns it as the activation cache. Keep only the layer's input and its parameters here.""")
+def lf_cache_with_z(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b
+    return Z, (A, W, b, Z)
+
+
+@add(LINEAR, "linear-forward-cache-without-b",
+     "Linear cache (A, W) with b left out",
+     """Your Z is right but the cache holds only two items, the input and the weights. The
+     backward step unpacks three, the bias included, because it returns a gradient shaped like
+     b. Keep all three values in the cache, in the template's order.""")
+def lf_cache_without_b(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b
+    return Z, (A, W)
+
+
+@add(LINEAR, "linear-forward-bias-subtracted",
+     "b subtracted from W A instead of added",
+     """Your Z has the bias with the wrong sign. The sign would not matter to a network trained
+     from scratch, but every later function and every check assumes Z is the product plus the
+     bias. Compare your sign with equation (4).""")
+def lf_bias_subtracted(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) - b
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-bias-transposed",
+     "b transposed before the addition (a row instead of a column)",
+     """Your bias was turned into a row before being added, so it is broadcast along the wrong
+     axis: each example gets a different unit's bias, and the result only has the right shape
+     by accident when the sizes line up. b is a column with one value per unit, added to every
+     column of the product. Add b as it comes, without reshaping it.""")
+def lf_bias_transposed(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b.T
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-a-times-w",
+     "A times W instead of W times A (runs only when m equals n[l])",
+     """Your product has its two factors the wrong way round; it only runs because the number of
+     examples happens to equal this layer's size here. A matrix product is not commutative:
+     the weights come first so that each row of the result belongs to one unit. Compare the
+     order of your factors with equation (4).""")
+def lf_a_times_w(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(A, W) + b
+    return Z, (A, W, b)
+
+
+@add(LINEAR, "linear-forward-returns-cache-first",
+     "Returns (cache, Z) instead of (Z, cache)",
+     """Your Z and your cache are right but they come back in the wrong order. The callers
+     unpack the result by position, Z first, so they would take your cache for Z. Check the
+     order of the two values in your return line against the docstring.""")
+def lf_returns_cache_first(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.dot(W, A) + b
+    return (A, W, b), Z
+
+
 # --- linear_activation_forward -------------------------------------------------------------------
 
 
@@ -150,6 +223,59 @@ def laf_cache_order(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
 def laf_linear_cache_holds_output(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
     A, (_, Z) = ref.linear_activation_forward(A_prev, W, b, activation)
     return A, ((A, W, b), Z)
+
+
+@add(LAYER, "layer-forward-cache-flattened",
+     "Cache flattened to (A_prev, W, b, Z) instead of nested (linear_cache, Z)",
+     """Your A is right but the cache is one flat tuple of four items instead of a pair. The
+     backward pass unpacks it in two steps, first into the linear cache and the activation cache,
+     then the linear cache into its three parts, so the nesting matters. Keep the template's
+     cache line, which pairs the two caches you got back from the helpers.""")
+def laf_cache_flattened(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    A, ((A_in, W_in, b_in), Z) = ref.linear_activation_forward(A_prev, W, b, activation)
+    return A, (A_in, W_in, b_in, Z)
+
+
+@add(LAYER, "layer-forward-cache-is-linear-cache",
+     "Only the linear cache returned, without the activation cache",
+     """Your A is right but the cache is just the linear cache, so Z is lost. The backward step of
+     the activation evaluates its slope at Z, which it finds as the second item of this cache.
+     Return the pair of both caches.""")
+def laf_cache_is_linear_cache(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    A, (linear_cache, _) = ref.linear_activation_forward(A_prev, W, b, activation)
+    return A, linear_cache
+
+
+@add(LAYER, "layer-forward-sigmoid-always",
+     "sigmoid applied whatever the activation argument says",
+     """Your ReLU layers give sigmoid outputs: both branches call the sigmoid helper. The
+     activation argument decides which function this layer uses, ReLU for hidden layers and
+     sigmoid only for the output. Check the helper you call in the relu branch.""")
+def laf_sigmoid_always(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    if activation not in ("sigmoid", "relu"):
+        raise ValueError(activation)
+    return ref.linear_activation_forward(A_prev, W, b, "sigmoid")
+
+
+@add(LAYER, "layer-forward-relu-always",
+     "relu applied whatever the activation argument says",
+     """Your sigmoid layers give ReLU outputs: both branches call the ReLU helper. The output
+     layer needs sigmoid so that its values are probabilities between 0 and 1. Check the helper
+     you call in the sigmoid branch.""")
+def laf_relu_always(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    if activation not in ("sigmoid", "relu"):
+        raise ValueError(activation)
+    return ref.linear_activation_forward(A_prev, W, b, "relu")
+
+
+@add(LAYER, "layer-forward-returns-cache-first",
+     "Returns (cache, A) instead of (A, cache)",
+     """Your A and your cache are right but they come back in the wrong order. The model's forward
+     pass unpacks the result by position, A first, so it would feed your cache into the next
+     layer. Check the order of the two values in your return line.""")
+def laf_returns_cache_first(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
+    A, cache = ref.linear_activation_forward(A_prev, W, b, activation)
+    return cache, A
 
 
 # --- L_model_forward -----------------------------------------------------------------------------
@@ -235,6 +361,103 @@ def lmf_loop_stops_early(X: Array, parameters: dict[str, Any]) -> Pair:
             A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
         )
         caches.append(cache)
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
+    )
+    caches.append(cache)
+    return AL, caches
+
+
+@add(MODEL, "model-forward-layer-count-hard-coded",
+     "Number of layers fixed at 3 (the published example's depth)",
+     """Your forward pass always runs three layers, which is right for the published example only:
+     with another depth it stops too early or fails. The number of layers follows from the
+     parameters dictionary, which holds one W and one b per layer. Let the loop depend on that,
+     not on a number you typed.""")
+def lmf_layer_count_hard_coded(X: Array, parameters: dict[str, Any]) -> Pair:
+    caches = []
+    A = X
+    L = 3
+    for l in range(1, L):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
+        )
+        caches.append(cache)
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
+    )
+    caches.append(cache)
+    return AL, caches
+
+
+@add(MODEL, "model-forward-two-layers-written-out",
+     "Two layers written out by hand (W1 with ReLU, then W2 with sigmoid), no loop",
+     """Your forward pass is written for a two-layer network: one ReLU layer, then W2 with sigmoid.
+     It happens to be right for two layers, but the published example has three and the hidden
+     tests go up to five. Use a loop over the hidden layers so the code works for any depth.""")
+def lmf_two_layers_written_out(X: Array, parameters: dict[str, Any]) -> Pair:
+    A1, cache1 = ref.linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+    AL, cache2 = ref.linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+    return AL, [cache1, cache2]
+
+
+@add(MODEL, "model-forward-caches-extended",
+     "Caches list extended with the two parts of each cache instead of appending it",
+     """Your AL is right but the caches list has two entries per layer: the linear cache and the
+     activation cache were added as separate items. The list needs exactly one entry per layer,
+     each the pair the layer function returned, so that backprop can take layer l's cache as a
+     whole. Check how you add each cache to the list: adding a list to a list splices its items.""")
+def lmf_caches_extended(X: Array, parameters: dict[str, Any]) -> Pair:
+    caches: list[Any] = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
+        )
+        caches += cache
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
+    )
+    caches += cache
+    return AL, caches
+
+
+@add(MODEL, "model-forward-caches-reversed",
+     "Each cache put at the front of the list, so the caches are in reverse order",
+     """Your AL is right but the caches are stored last layer first. Backprop looks up the cache of
+     layer l at position l - 1, so the list must run from the first layer to the output layer.
+     Check where in the list you put each new cache.""")
+def lmf_caches_reversed(X: Array, parameters: dict[str, Any]) -> Pair:
+    caches: list[Any] = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
+        )
+        caches.insert(0, cache)
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
+    )
+    caches.insert(0, cache)
+    return AL, caches
+
+
+@add(MODEL, "model-forward-append-after-loop",
+     "Hidden layers' caches appended after the loop, so only the last one is kept",
+     """Your AL is right but only one hidden layer's cache is in the list, the last one: the append
+     sits after the loop instead of inside it. Backprop needs every layer's cache, one per pass of
+     the loop. Check the indentation of the append for the hidden layers.""")
+def lmf_append_after_loop(X: Array, parameters: dict[str, Any]) -> Pair:
+    caches: list[Any] = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
+        )
+    caches.append(cache)  # after the loop
     AL, cache = ref.linear_activation_forward(
         A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
     )

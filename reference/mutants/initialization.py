@@ -138,6 +138,123 @@ def init_biases_random(n_x: int, n_h: int, n_y: int) -> Params:
     return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
 
 
+@add(TWO, "init-scaled-by-sqrt-fan-in",
+     "Weights divided by sqrt(n_x) and sqrt(n_h) instead of times 0.01",
+     """Your weights are scaled by one over the square root of each layer's input size. That is a
+     sound rule you will meet later in the course, but here the instructions ask for one fixed
+     small factor so that everyone's numbers can be checked. Use the factor given after the
+     random draw in the instructions.""")
+def init_scaled_by_sqrt_fan_in(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) / np.sqrt(n_x)
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) / np.sqrt(n_h)
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-normal-mean-not-scale",
+     "np.random.normal given 0.01 as its mean, so the spread stays 1",
+     """Your weights are about a hundred times too large and all shifted by a small amount: the
+     0.01 went into the mean of the normal distribution instead of scaling its spread. The normal
+     generator takes the mean first and the standard deviation second. Check which argument your
+     0.01 lands in, or use randn and scale its result as the instructions do.""")
+def init_normal_mean_not_scale(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.normal(0.01, size=(n_h, n_x))
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.normal(0.01, size=(n_y, n_h))
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-seed-3",
+     "Seeded with 3 (the deep version's seed) instead of 1",
+     """Your weights have the right size and spread but come from another random sequence: the
+     generator was seeded with the value the deep initialisation uses. Each function fixes its
+     own seed so that its output can be checked against the expected numbers. Keep the seed
+     value this function's template gives.""")
+def init_seed_3(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(3)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-output-size-hard-coded",
+     "Output layer built with 1 unit whatever n_y is",
+     """Your output layer always has a single unit, so W2 and b2 have the wrong shape whenever n_y
+     is not 1. The published example has one output, but the function must work for any sizes it
+     is given. Build W2 and b2 from n_y, as the docstring's shapes say.""")
+def init_output_size_hard_coded(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(1, n_h) * 0.01
+    b2 = np.zeros((1, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-sizes-hard-coded",
+     "Layer sizes of the published example (3, 2, 1) written in as numbers",
+     """Your weights have the shapes of the published example whatever sizes are passed in: the
+     sizes were typed as numbers instead of taken from the arguments. Hidden tests use other
+     layer sizes. Build every shape from n_x, n_h and n_y.""")
+def init_sizes_hard_coded(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.randn(2, 3) * 0.01
+    b1 = np.zeros((2, 1))
+    W2 = np.random.randn(1, 2) * 0.01
+    b2 = np.zeros((1, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-w2-drawn-first",
+     "W2 drawn before W1 (the random draws taken in another order)",
+     """Your weights have the right shapes and scale but each takes numbers meant for the other:
+     W2 was drawn from the generator before W1. After seeding, the draws come out in a fixed
+     sequence, so the order of the lines decides which matrix gets which numbers. Draw W1 first,
+     then W2, as in the template.""")
+def init_w2_drawn_first(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-reseeded-before-w2",
+     "Generator seeded again before drawing W2",
+     """Your W1 is right but W2 starts over from the same random numbers as W1, because the
+     generator was seeded a second time before it. Seeding once, at the top, fixes the whole
+     sequence; seeding again replays it. Keep only the template's seeding line.""")
+def init_reseeded_before_w2(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    np.random.seed(1)
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(TWO, "init-biases-ones",
+     "Biases initialised to ones instead of zeros",
+     """Your weights are right but every bias starts at 1 instead of 0. The random weights already
+     make the units different, so the biases start from nothing, and a bias of 1 shifts every
+     unit before learning has begun. Check the numpy function you fill the biases with.""")
+def init_biases_ones(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.ones((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.ones((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
 # --- initialize_parameters_deep ------------------------------------------------------------------
 
 
@@ -293,6 +410,124 @@ def deep_loop_from_0(layer_dims: list[int]) -> Params:
     parameters = {}
     for l in range(len(layer_dims)):
         parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-normal-mean-not-scale",
+     "np.random.normal given 0.01 as its mean, so the spread stays 1",
+     """Your weights are about a hundred times too large and shifted by a small amount: the 0.01
+     went into the mean of the normal distribution instead of scaling its spread. The normal
+     generator takes the mean first and the standard deviation second. Check where your 0.01
+     lands, or use randn and scale its result as the instructions do.""")
+def deep_normal_mean_not_scale(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        shape = (layer_dims[l], layer_dims[l - 1])
+        parameters["W" + str(l)] = np.random.normal(0.01, size=shape)
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-he-scaling",
+     "Weights scaled by sqrt(2 / n[l-1]) (He initialisation) instead of 0.01",
+     """Your weights use the scale recommended for ReLU layers, the square root of two over the
+     previous layer's size. It is a good choice in real networks, and the next course covers it,
+     but this exercise fixes a small constant factor so your numbers can be checked. Use the
+     factor the instructions give.""")
+def deep_he_scaling(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        scale = np.sqrt(2 / layer_dims[l - 1])
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * scale
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-layer-count-hard-coded",
+     "Loop over the two layers of the published example, not over layer_dims",
+     """Your function builds exactly two layers, which suits the published example but not a
+     network of another depth: with more layers the later ones are missing, with one layer it
+     fails. The number of layers follows from the length of layer_dims. Let the loop's range
+     depend on it.""")
+def deep_layer_count_hard_coded(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, 3):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-lowercase-keys",
+     "Keys w1, b1 ... in lower case (W must be upper case)",
+     """Your values are right but the weights are stored under lower-case keys. Dictionary keys
+     are case-sensitive, and every later function looks the weights up with a capital W. Check
+     the letter you build each weight key from.""")
+def deep_lowercase_keys(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["w" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-key-without-layer-number",
+     "Keys are the literal text Wl and bl, so each layer overwrites the last",
+     """Your dictionary has two keys whose names end in the letter l instead of the layer number,
+     so each pass of the loop overwrites the previous layer. The layer number is a variable: it
+     has to be turned into text and joined to the letter. Print the keys of your dictionary to
+     see what was built.""")
+def deep_key_without_layer_number(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["Wl"] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["bl"] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-bias-shaped-like-w",
+     "Biases given W's shape (n[l], n[l-1]) instead of (n[l], 1)",
+     """Your biases are full matrices shaped like the weights, not columns. Each unit has a single
+     bias, shared by all its inputs and broadcast across the examples. Check the shape you pass
+     to the zeros call for b.""")
+def deep_bias_shaped_like_w(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], layer_dims[l - 1]))
+    return parameters
+
+
+@add(DEEP, "deep-init-biases-random",
+     "Biases drawn at random instead of zeros",
+     """Your biases are random and, because they use up draws from the generator, every weight
+     after the first differs too. Random weights already break the symmetry between units, so
+     the biases can start at zero. Use the zeros function for b and draw only the weights.""")
+def deep_biases_random(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.random.randn(layer_dims[l], 1) * 0.01
+    return parameters
+
+
+@add(DEEP, "deep-init-weights-zero",
+     "Weights initialised to zeros like the biases",
+     """Your weights are all zero. Then every unit of a layer computes the same value and gets the
+     same gradient, so the units can never become different. Only the biases start at zero; the
+     weights need small random values.""")
+def deep_weights_zero(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.zeros((layer_dims[l], layer_dims[l - 1]))
         parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
     return parameters
 

@@ -90,4 +90,78 @@ def update_b_uses_dw(parameters: Params, grads: Params, learning_rate: float) ->
     return parameters
 
 
+@add(UPDATE, "update-learning-rate-fixed-0-1",
+     "learning_rate replaced by 0.1 (the published example's rate)",
+     """Your update uses a step size of 0.1 whatever learning rate is passed in. That matches the
+     published example only; the caller chooses the rate, and the hidden tests use others. Use
+     the learning_rate argument in both updates.""")
+def update_learning_rate_fixed_0_1(
+    parameters: Params, grads: Params, learning_rate: float
+) -> Params:
+    parameters = _copy(parameters)
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - 0.1 * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - 0.1 * grads["db" + str(l)]
+    return parameters
+
+
+@add(UPDATE, "update-learning-rate-fixed-1-2",
+     "learning_rate replaced by 1.2 (the rate of last week's planar model)",
+     """Your update uses a step size of 1.2, the rate of last week's planar data model, whatever
+     learning rate is passed in. The caller chooses the rate, and a fixed one cannot be tuned.
+     Use the learning_rate argument in both updates.""")
+def update_learning_rate_fixed_1_2(
+    parameters: Params, grads: Params, learning_rate: float
+) -> Params:
+    parameters = _copy(parameters)
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - 1.2 * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - 1.2 * grads["db" + str(l)]
+    return parameters
+
+
+@add(UPDATE, "update-w-not-updated",
+     "Only the biases updated; the weights left unchanged",
+     """Your biases are updated but every weight matrix is returned unchanged. Gradient descent
+     moves every parameter against its own gradient, and the weights are where most of the
+     learning happens. Add the update of W to your loop, using dW.""")
+def update_w_not_updated(parameters: Params, grads: Params, learning_rate: float) -> Params:
+    parameters = _copy(parameters)
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+@add(UPDATE, "update-w-uses-db",
+     "Weights updated with db instead of dW",
+     """Your weights are updated with the bias gradient db, which broadcasts across each row of W
+     without complaint. Each parameter moves against its own gradient: W with dW, b with db.
+     Check the gradient key in your weight update.""")
+def update_w_uses_db(parameters: Params, grads: Params, learning_rate: float) -> Params:
+    parameters = _copy(parameters)
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["db" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+@add(UPDATE, "update-layer-count-hard-coded",
+     "Only layers 1 and 2 updated (the published example's depth)",
+     """Your loop updates two layers whatever the depth of the network: the count was typed in
+     instead of taken from the parameters. A deeper network keeps its later layers unchanged and
+     a one-layer network fails. Use the number of layers the template computes.""")
+def update_layer_count_hard_coded(
+    parameters: Params, grads: Params, learning_rate: float
+) -> Params:
+    parameters = _copy(parameters)
+    for l in range(1, 3):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
 MISTAKES = _registry.mistakes()
