@@ -237,7 +237,7 @@ def hanging_limit(timeout: float) -> float:
     """What one hanging submission may cost: the notebook cell that calls the hanging
     function, and its first graded call (after a time-out the grader runs none of that
     function's other cases), each stopped at the per-call timeout."""
-    from grader.check import CheckOptions
+    from grader.grading.engine import CheckOptions
 
     return min(2 * timeout, CheckOptions().submission_timeout)
 

@@ -11,8 +11,8 @@ File attributes:
   ``{"function": the graded function, "name": its name within that function ("public-1",
   "hidden-3"), "visibility", "note": what the case exercises (instructor-facing; never shown
   for hidden cases), "args": T, "expected": T, "substitutes": {helper: [[T_args, T_result],
-  ...]}}``, each ``T`` a value tree of :mod:`grader.values`. ``substitutes`` records the calls
-  the reference made to other graded functions on this case, with their results (used to
+  ...]}}``, each ``T`` a value tree of :mod:`grader.sandbox.codec`. ``substitutes`` records the
+  calls the reference made to other graded functions on this case, with their results (used to
   re-run a function with correct helpers substituted).
 - ``arrays``: the JSON list of ``[dtype, offset, shape]``, one per array the trees refer to
   (``{"t": "ndarray", "i": k}`` is ``arrays[k]``).
@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import SetupError
-from grader.values import Tree, flatten_into, pool_arrays, unflatten, unpool_arrays
+from grader.sandbox.codec import Tree, flatten_into, pool_arrays, unflatten, unpool_arrays
 
 FORMAT = "dnn-autograder-cases"
 VERSION = 2
@@ -156,13 +156,3 @@ def read_bundle(path: Path) -> list[BundleCase]:
         for entry in index
     ]
 
-
-def default_paths() -> dict[str, Path]:
-    """Where the committed bundles live (inside the ``testcases`` package)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("testcases")
-    if spec is None or spec.origin is None:
-        raise BundleError("the testcases package is not installed")
-    folder = Path(spec.origin).parent
-    return {"public": folder / "public.h5", "hidden": folder / "hidden.h5"}

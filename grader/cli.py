@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from grader.errors import GraderError, UsageError
 
 if TYPE_CHECKING:
-    from grader.check import CheckOptions
+    from grader.grading.engine import CheckOptions
 
 
 #: Exit status for a failure of the grader itself (BSD's EX_SOFTWARE).
@@ -32,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _cmd_build_cases(args: argparse.Namespace) -> int:
-    from grader.build_cases import build_all
+    from grader.authoring.build_cases import build_all
 
     out = Path(args.out) if args.out else _testcases_dir()
     paths = build_all(out)
@@ -67,15 +67,15 @@ def _add_grading_options(p: argparse.ArgumentParser) -> None:
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
-    from grader.check import CheckOptions
+    from grader.grading.engine import CheckOptions
 
     return CheckOptions(cases=args.cases, timeout=args.timeout, memory_mb=args.memory,
                         strict_dependencies=args.strict_dependencies)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from grader import zygote
-    from grader.student_files import load_student_files
+    from grader.paths import load_student_files
+    from grader.sandbox import zygote
     from grader.submission import load_submission
 
     if args.format == "html" and not args.output:
@@ -85,7 +85,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     # The zygote warms up (its own interpreter, numpy) while this process imports numpy.
     started = zygote.start(files)
     try:
-        from grader.check import check_notebook
+        from grader.grading.engine import check_notebook
     except BaseException:
         started.close()
         raise
@@ -94,15 +94,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        from grader.render_gradescope import render_gradescope
+        from grader.reports.gradescope import render_gradescope
 
         text = json.dumps(render_gradescope(report), indent=2) + "\n"
     elif args.format == "html":
-        from grader.render_html import render_html
+        from grader.reports.html import render_html
 
         text = render_html(report)
     else:
-        from grader.render_text import render_text
+        from grader.reports.text import render_text
 
         colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(report, colour=colour)
@@ -114,9 +114,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    from grader.batch import BatchOptions, grade_batch
-    from grader.batch_inputs import expand_inputs
-    from grader.progress import Progress
+    from grader.batch.inputs import expand_inputs
+    from grader.batch.progress import Progress
+    from grader.batch.run import BatchOptions, grade_batch
 
     out = Path(args.out)
     entries = expand_inputs(args.inputs, exclude=out)
@@ -139,32 +139,31 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from grader.generate import (
-        SOLUTION_NOTEBOOK,
-        STUDENT_DIR,
-        generate_solution_notebook,
-        generate_student_folder,
-    )
+    from grader import paths
+    from grader.authoring.generate import generate_solution_notebook, generate_student_folder
 
-    out = Path(args.out) if args.out else STUDENT_DIR
-    solution = Path(args.solution) if args.solution else SOLUTION_NOTEBOOK
-    written = generate_solution_notebook(solution, out)  # first: it refuses a path inside out
+    paths.require_checkout("generate")
+    out = Path(args.out) if args.out else None
+    solution = Path(args.solution) if args.solution else None
+    # First: it refuses a path inside the student folder.
+    written = generate_solution_notebook(solution, out)
     for path in [*generate_student_folder(out), written]:
         print(f"wrote {path}")
     return 0
 
 
 def _cmd_release(args: argparse.Namespace) -> int:
-    from grader.release import release
+    from grader.authoring.release import release
 
     print(f"released the student folder to {release(Path(args.outdir), zipped=args.zip)}")
     return 0
 
 
 def _testcases_dir() -> Path:
-    from grader.bundle import default_paths
+    from grader import paths
 
-    return default_paths()["public"].parent
+    paths.require_checkout("build-cases")
+    return paths.bundle_paths()["public"].parent
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
 """The reference solution: provided helpers and the ten graded functions."""
 
-from grader.comparison import GRADED_FUNCTIONS
+from grader.grading.comparison import GRADED_FUNCTIONS
 from reference.activations import relu, relu_backward, sigmoid, sigmoid_backward
 from reference.network import (
     L_model_backward,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.comparison import GRADED_FUNCTIONS
+from grader.grading.comparison import GRADED_FUNCTIONS
 from reference import network
 
 IMPORTS = """\

@@ -20,20 +20,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.batch import (
+from grader.batch.inputs import Entry, expand_inputs
+from grader.batch.progress import Progress
+from grader.batch.run import (
     BatchOptions,
     StudentRow,
     default_fingerprint,
     fingerprint,
     grade_batch,
 )
-from grader.batch_inputs import Entry, expand_inputs
-from grader.check import CheckOptions
 from grader.cli import main
-from grader.comparison import GRADED_FUNCTIONS
 from grader.errors import InvalidSubmission, SetupError, UsageError
-from grader.progress import Progress
-from grader.report import FunctionReport, GradeReport
+from grader.grading.comparison import GRADED_FUNCTIONS
+from grader.grading.engine import CheckOptions
+from grader.grading.results import FunctionReport, GradeReport
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "reference" / "solution.ipynb"

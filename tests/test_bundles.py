@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from grader.build_cases import build_all
-from grader.bundle import BundleCase, BundleError, default_paths, read_bundle, write_bundle
-from grader.values import (
+from grader.authoring.build_cases import build_all
+from grader.bundle import BundleCase, BundleError, read_bundle, write_bundle
+from grader.paths import bundle_paths as default_paths
+from grader.sandbox.codec import (
     decode_message,
     encode_message,
     flatten,

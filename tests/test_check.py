@@ -13,8 +13,8 @@ import time
 import crafted
 import pytest
 
-from grader.check import CheckOptions, Grader
-from grader.comparison import GRADED_FUNCTIONS
+from grader.grading.comparison import GRADED_FUNCTIONS
+from grader.grading.engine import CheckOptions, Grader
 
 TIMEOUT = 1.5
 
@@ -56,16 +56,16 @@ def test_reference_functions_score_full_marks(grader, tmp_path):
 
 
 def test_the_solution_notebook_scores_full_marks(grader):
-    from grader.student_files import student_folder
+    from grader.paths import solution_notebook
 
-    solution = student_folder().parent.parent / "reference" / "solution.ipynb"
+    solution = solution_notebook()
     report = grader.grade(solution)
     assert report.score == report.max_score == 100
     assert not report.cells
 
 
 def test_the_released_stub_notebook_scores_zero_without_crashing(grader):
-    from grader.student_files import student_folder
+    from grader.paths import student_folder
 
     stubs = student_folder() / "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
     report = grader.grade(stubs)
@@ -269,7 +269,7 @@ def test_monkeypatching_numpy_gains_nothing(grader, tmp_path):
 
 
 def test_reading_the_hidden_bundle_is_impossible(grader, tmp_path):
-    from grader.bundle import default_paths
+    from grader.paths import bundle_paths as default_paths
 
     hidden = str(default_paths()["hidden"])
     spy = f"""

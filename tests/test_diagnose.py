@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 import reference
-from grader import values
-from grader.comparison import compare
-from grader.diagnose import CALL_SEED, Diagnosis, diagnose, replay
+from grader.grading.comparison import compare
+from grader.grading.diagnose import CALL_SEED, Diagnosis, diagnose, replay
+from grader.sandbox import codec as values
 from reference.mutants import MISTAKES, Mistake, mistakes_for
 from reference.mutants.samples import sample_args
 
@@ -102,7 +102,7 @@ def test_bad_arguments_never_raise(bad_args: Any) -> None:
 
 
 def test_a_broken_catalogue_entry_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> None:
-    import grader.diagnose as module
+    import grader.grading.diagnose as module
 
     def broken(function: str) -> tuple[Any, ...]:
         raise RuntimeError("catalogue unavailable")
@@ -167,5 +167,5 @@ def test_agreement_on_right_cases_is_evidence() -> None:
 
 
 def test_the_seed_is_the_one_student_code_runs_under() -> None:
-    child = pytest.importorskip("grader.child")
+    child = pytest.importorskip("grader.sandbox.worker.runner")
     assert child.CALL_SEED == CALL_SEED

@@ -15,7 +15,7 @@ import textwrap
 import crafted
 import pytest
 
-from grader.check import CheckOptions, Grader
+from grader.grading.engine import CheckOptions, Grader
 from reference.mutants import MISTAKES
 
 

@@ -17,9 +17,12 @@ import numpy as np
 import pytest
 
 import reference
-from grader import generate, public_checks, regions
-from grader.bundle import default_paths, read_bundle
+from grader import paths
+from grader.authoring import generate, public_checks
+from grader.authoring import stubs as regions
+from grader.bundle import read_bundle
 from grader.errors import UsageError
+from grader.paths import bundle_paths as default_paths
 from reference import GRADED_FUNCTIONS
 
 STUDENT_FILES = {
@@ -39,37 +42,38 @@ NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CO
 def test_committed_student_folder_is_exactly_what_generate_writes(tmp_path):
     written = generate.generate_student_folder(tmp_path)
     assert {p.name for p in written} == STUDENT_FILES
-    assert {p.name for p in generate.STUDENT_DIR.iterdir() if p.is_file()} >= STUDENT_FILES
-    for path in written:
-        committed = generate.STUDENT_DIR / path.name
-        assert committed.read_bytes() == path.read_bytes(), (
-            f"{committed} differs from a fresh generation: run `grader generate`")
+    assert {p.name for p in paths.student_folder().iterdir() if p.is_file()} >= STUDENT_FILES
+    for folder in (paths.student_folder(), paths.student_assets()):
+        for path in written:
+            committed = folder / path.name
+            assert committed.read_bytes() == path.read_bytes(), (
+                f"{committed} differs from a fresh generation: run `grader generate`")
 
 
 def test_committed_solution_notebook_is_exactly_what_generate_writes(tmp_path):
     path = generate.generate_solution_notebook(tmp_path / "solution.ipynb")
-    assert generate.SOLUTION_NOTEBOOK.read_bytes() == path.read_bytes(), (
+    assert paths.solution_notebook().read_bytes() == path.read_bytes(), (
         "reference/solution.ipynb differs from a fresh generation: run `grader generate`")
 
 
 def test_the_solution_notebook_is_never_in_the_student_folder(tmp_path):
-    assert generate.SOLUTION_NOTEBOOK.parent != generate.STUDENT_DIR
-    assert not any("solution" in p.name.lower() for p in generate.STUDENT_DIR.iterdir())
+    assert paths.solution_notebook().parent != paths.student_folder()
+    assert not any("solution" in p.name.lower() for p in paths.student_folder().iterdir())
     with pytest.raises(UsageError, match="refusing"):
         generate.generate_solution_notebook(tmp_path / "answers.ipynb", student_dir=tmp_path)
     assert not (tmp_path / "answers.ipynb").exists()
 
 
 def test_comparison_py_is_a_byte_identical_copy_of_the_graders():
-    original = generate.REPO / "grader" / "comparison.py"
-    assert (generate.STUDENT_DIR / "comparison.py").read_bytes() == original.read_bytes()
+    original = paths.package() / "grading" / "comparison.py"
+    assert (paths.student_folder() / "comparison.py").read_bytes() == original.read_bytes()
 
 
 # --- the notebook -----------------------------------------------------------------------------
 
 
 def read_notebook(path=None):
-    return nbformat.read(path or generate.STUDENT_DIR / generate.NOTEBOOK_NAME, as_version=4)
+    return nbformat.read(path or paths.student_folder() / generate.NOTEBOOK_NAME, as_version=4)
 
 
 def test_notebook_is_valid_nbformat_4_with_unique_cell_ids_and_no_outputs():
@@ -132,7 +136,7 @@ def test_line_estimates_count_statements_not_physical_lines(function, expected):
 
 def test_solution_notebook_differs_from_the_student_one_only_in_the_graded_cells():
     student = read_notebook().cells
-    solution = read_notebook(generate.SOLUTION_NOTEBOOK).cells
+    solution = read_notebook(paths.solution_notebook()).cells
     assert [c.id for c in student] == [c.id for c in solution]
     differing = {s.id for s, f in zip(student, solution) if s.source != f.source}
     assert differing == {f"graded-{name}" for name in GRADED_FUNCTIONS}
@@ -166,7 +170,7 @@ def test_prose_explains_the_points_students_ask_about(topic):
 @pytest.mark.parametrize("module", ["public_tests.py", "testCases.py", "dnn_utils.py",
                                     "comparison.py"])
 def test_student_modules_import_only_numpy_the_standard_library_and_each_other(module):
-    tree = ast.parse((generate.STUDENT_DIR / module).read_text(encoding="utf-8"))
+    tree = ast.parse((paths.student_folder() / module).read_text(encoding="utf-8"))
     imported = {alias.name.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
@@ -179,7 +183,7 @@ def test_student_modules_import_only_numpy_the_standard_library_and_each_other(m
 def student(tmp_path, monkeypatch):
     """The generated student modules, imported from a copy of the folder."""
     folder = tmp_path / "student"
-    shutil.copytree(generate.STUDENT_DIR, folder)
+    shutil.copytree(paths.student_folder(), folder)
     monkeypatch.syspath_prepend(str(folder))
     for name in STUDENT_MODULES:
         monkeypatch.delitem(sys.modules, name, raising=False)

@@ -16,7 +16,8 @@ import sys
 import nbformat
 import pytest
 
-from grader import generate
+from grader import paths
+from grader.authoring import generate
 from reference import GRADED_FUNCTIONS
 
 NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CODE HERE ###"
@@ -51,13 +52,13 @@ def execute(notebook_path, kernel_name, folder):
 @pytest.fixture(scope="module")
 def student_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("run") / "step_by_step"
-    shutil.copytree(generate.STUDENT_DIR, folder)
+    shutil.copytree(paths.student_folder(), folder)
     return folder
 
 
 @pytest.fixture(scope="module")
 def solved(kernel_of_this_python, student_folder):
-    return execute(generate.SOLUTION_NOTEBOOK, kernel_of_this_python, student_folder)
+    return execute(paths.solution_notebook(), kernel_of_this_python, student_folder)
 
 
 @pytest.fixture(scope="module")

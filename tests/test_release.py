@@ -14,13 +14,15 @@ import nbformat
 import numpy as np
 import pytest
 
-from grader import generate
-from grader.bundle import default_paths, read_bundle
+from grader import paths
+from grader.authoring import generate
+from grader.authoring.release import release, solution_leaks
+from grader.bundle import read_bundle
 from grader.cli import main
 from grader.errors import SetupError, UsageError
-from grader.release import release, solution_leaks
+from grader.paths import bundle_paths as default_paths
 
-STUDENT_FILES = sorted(p.name for p in generate.STUDENT_DIR.iterdir() if p.is_file()
+STUDENT_FILES = sorted(p.name for p in paths.student_folder().iterdir() if p.is_file()
                        and not p.name.startswith("."))
 FLOAT = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 
@@ -35,7 +37,7 @@ def released(tmp_path_factory):
 def solution_lines():
     """Lines inside the code regions of the reference that are not stubs (`#| ...`), less the
     ones a stub of the same region hands out anyway (such as a loop header)."""
-    text = (generate.REPO / "reference" / "network.py").read_text(encoding="utf-8")
+    text = (paths.checkout() / "reference" / "network.py").read_text(encoding="utf-8")
     regions = re.findall(r"### START CODE HERE ###\n(.*?)### END CODE HERE ###", text, re.S)
     lines = set()
     for region in regions:
@@ -67,7 +69,7 @@ def hidden_only_floats():
 def test_a_release_is_exactly_the_generated_student_folder(released):
     assert sorted(released) == STUDENT_FILES
     for name, data in released.items():
-        assert data == (generate.STUDENT_DIR / name).read_bytes()
+        assert data == (paths.student_folder() / name).read_bytes()
 
 
 def test_released_files_contain_no_solution_line(released):
@@ -97,7 +99,7 @@ def test_the_released_notebook_is_the_unfilled_one_without_outputs(released):
 
 def test_stray_files_in_the_student_folder_are_not_released(tmp_path):
     folder = tmp_path / "student"
-    shutil.copytree(generate.STUDENT_DIR, folder)
+    shutil.copytree(paths.student_folder(), folder)
     (folder / "__pycache__").mkdir(exist_ok=True)
     (folder / "solution.ipynb").write_bytes(generate.solution_notebook())
     out = release(tmp_path / "out", student_dir=folder)
@@ -115,7 +117,7 @@ def test_the_zip_holds_the_folder_and_is_byte_for_byte_reproducible(tmp_path):
 
 def test_a_stale_student_folder_is_refused(tmp_path):
     folder = tmp_path / "student"
-    shutil.copytree(generate.STUDENT_DIR, folder)
+    shutil.copytree(paths.student_folder(), folder)
     (folder / "dnn_utils.py").write_text("# edited by hand\n")
     with pytest.raises(SetupError, match=r"dnn_utils\.py.*run `grader generate`"):
         release(tmp_path / "out", student_dir=folder)

@@ -19,10 +19,10 @@ from typing import Any
 import nbformat
 import pytest
 
-from grader.comparison import Mismatch
-from grader.diagnose import Diagnosis
-from grader.render_html import render_html
-from grader.report import CaseResult, CellReport, FunctionReport, GradeReport, Problem
+from grader.grading.comparison import Mismatch
+from grader.grading.diagnose import Diagnosis
+from grader.grading.results import CaseResult, CellReport, FunctionReport, GradeReport, Problem
+from grader.reports.html import render_html
 
 SCRIPT = "<script>alert(1)</script>"
 

@@ -1,4 +1,4 @@
-"""The isolated execution layer: grader.sandbox, grader.child and grader.landlock.
+"""The isolated execution layer: the sandbox (grader.sandbox) and its worker side.
 
 One warm sandbox serves most tests (as in batch grading); tests that need other limits make
 their own. Every notebook is built with nbformat and goes through load_submission, the way
@@ -19,9 +19,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from grader import landlock
-from grader.child import CALL_SEED, same_argument
-from grader.sandbox import (
+from grader.paths import install_root as project_root
+from grader.sandbox.api import (
     Call,
     CallOutcome,
     ExecutionResult,
@@ -29,9 +28,11 @@ from grader.sandbox import (
     Sandbox,
     run_submission,
 )
+from grader.sandbox.codec import Opaque
+from grader.sandbox.matching import same_argument
+from grader.sandbox.protocol import CALL_SEED
+from grader.sandbox.worker import confinement as landlock
 from grader.submission import Submission, load_submission
-from grader.values import Opaque
-from grader.zygote import project_root
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
 
@@ -379,7 +380,7 @@ def test_the_worker_cannot_read_outside_its_folder(sandbox: Sandbox, tmp_path: P
     calls = [
         Call("other", "read", (str(secret),)),
         Call("reference", "read", (str(root / "reference" / "network.py"),)),
-        Call("grader", "read", (str(root / "grader" / "values.py"),)),
+        Call("grader", "read", (str(root / "grader" / "sandbox" / "codec.py"),)),
         Call("tmp", "listdir", (str(tmp_path),)),
         Call("repo", "listdir", (str(root),)),
         Call("own", "write_and_read", ("scratch.txt",)),
@@ -552,7 +553,7 @@ def test_substituted_helpers_answer_the_reference_calls(sandbox: Sandbox, tmp_pa
     AL, caches = outcomes["fair"].value
     assert np.array_equal(AL, expected) and len(caches) == 2
     refused = outcomes["wrong"].exception
-    assert refused is not None and refused.type == "grader.child.OracleRefused"
+    assert refused is not None and refused.type == "grader.sandbox.worker.runner.OracleRefused"
     assert "linear_activation_forward(array(3, 4), array(2, 3), array(2, 1), 'sigmoid')" in (
         refused.message
     )
@@ -700,7 +701,7 @@ def test_a_dead_zygote_is_replaced(tmp_path: Path) -> None:
 def test_a_killed_grader_leaves_no_folders_or_processes(tmp_path: Path) -> None:
     script = (
         "import os, sys, time\n"
-        "from grader.sandbox import Sandbox\n"
+        "from grader.sandbox.api import Sandbox\n"
         "sb = Sandbox()\n"
         "sb.protections()\n"
         "print(sb._zygote.base, sb._zygote.process.pid, flush=True)\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import crafted
 import pytest
 
-from grader.check import CheckOptions, Grader
+from grader.grading.engine import CheckOptions, Grader
 
 # name -> (graded function, the student's cell, the catalogued mistake it is)
 CORPUS = {

@@ -1,0 +1,312 @@
+"""The two ways a batch runs its submissions, and the work done per submission.
+
+Engine 1: threads of the batch's process sharing one grader (``jobs == 1``, or an injected
+grader). Engine 2: ``jobs`` grading processes (:func:`serve`), each with its own
+:class:`~grader.grading.engine.Grader`, talking JSON lines with the batch. Either way each
+submission runs in its own sandbox worker, and only the batch's main thread writes files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from grader.batch.gradebook import ERROR, GRADED, INVALID
+from grader.batch.inputs import Entry
+from grader.batch.run import Finished, FunctionScore, GraderLike, StudentRow
+from grader.errors import GraderError, InvalidSubmission
+from grader.grading.engine import CheckOptions
+from grader.grading.results import GradeReport
+
+
+def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
+    functions = tuple(FunctionScore(f.name, f.points, f.max_points, f.status)
+                      for f in report.functions)
+    cells = [c for c in report.cells if c.status != "skipped"]
+    message = f"{len(cells)} cell(s) did not run cleanly" if cells else ""
+    return StudentRow(entry.student, str(entry.path), GRADED, report.score, report.max_score,
+                      functions, message, round(seconds, 3))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _grade_one(grader: GraderLike, entry: Entry, max_score: float
+               ) -> tuple[StudentRow, GradeReport | None]:
+    """Grade one notebook; whatever happens, a row (and the report when there is one)."""
+    begin = time.perf_counter()
+    try:
+        report = grader.grade(entry.path)
+        return _row_from_report(entry, report, time.perf_counter() - begin), report
+    except InvalidSubmission as exc:
+        return StudentRow(entry.student, str(entry.path), INVALID, 0.0, max_score, (),
+                          _one_line(exc.message), time.perf_counter() - begin), None
+    except GraderError as exc:
+        message = exc.message
+    except Exception as exc:  # a grader bug must cost one row, not the batch
+        message = f"{type(exc).__name__}: {exc}"
+    return StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(message),
+                      seconds=round(time.perf_counter() - begin, 3)), None
+
+
+def _grade_and_render(grader: GraderLike, entry: Entry, max_score: float
+                      ) -> tuple[StudentRow, str | None, str]:
+    """One submission, start to finish: its row, results.json text and feedback text."""
+    row, report = _grade_one(grader, entry, max_score)
+    try:
+        results, feedback = _render(row, report)
+    except Exception as exc:  # a renderer bug costs this row, not the batch
+        row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
+            f"rendering the report failed: {type(exc).__name__}: {exc}"))
+        results, feedback = _render(row, None)
+    return row, results, feedback
+
+
+def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, str]:
+    """The texts of results.json (None: the grader failed, nothing to upload) and
+    feedback.txt."""
+    from grader.reports.gradescope import render_gradescope
+    from grader.reports.text import render_text
+
+    if report is not None:
+        return (json.dumps(render_gradescope(report), indent=2) + "\n",
+                render_text(report, colour=False))
+    if row.status == INVALID:
+        results = {"score": 0.0, "output": f"This submission could not be graded: "
+                   f"{row.message}", "stdout_visibility": "hidden", "tests": []}
+        return (json.dumps(results, indent=2) + "\n",
+                f"Grading {row.path}\n\nThis submission could not be graded: {row.message}"
+                "\n\nTotal: 0\n")
+    return None, (f"Grading {row.path}\n\nThe grader failed on this submission: "
+                  f"{row.message}\nRun the batch again to retry it.\n")
+
+
+# --- engine 1: threads of this process sharing one grader -------------------------------------
+
+
+def grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
+                      make_grader: Callable[[], GraderLike], max_score: float,
+                      finished: Finished) -> None:
+    """Grade in ``jobs`` threads sharing one grader (the sandbox is thread-safe).
+
+    The threads grade and render; the files are written here, in the calling thread, so once
+    Ctrl-C has reached it nothing more is written: a report that finishes after the interrupt
+    is dropped, never half-saved.
+    """
+    grader = make_grader()
+    work: queue.SimpleQueue[tuple[Entry, str | None]] = queue.SimpleQueue()
+    for item in todo:
+        work.put(item)
+    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, str | None, str]] = \
+        queue.SimpleQueue()
+    stop = threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            try:
+                entry, key = work.get_nowait()
+            except queue.Empty:
+                return
+            row, results, feedback = _grade_and_render(grader, entry, max_score)
+            done.put((entry, key, row, results, feedback))
+
+    threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)
+               for i in range(jobs)]
+    try:
+        for thread in threads:
+            thread.start()
+        remaining = len(todo)
+        while remaining:
+            try:
+                graded = done.get(timeout=0.2)
+            except queue.Empty:
+                if not any(t.is_alive() for t in threads) and done.empty():
+                    raise RuntimeError("grading threads stopped early") from None
+                continue
+            finished(*graded)
+            remaining -= 1
+    finally:
+        stop.set()
+        grader.close()
+
+
+# --- engine 2: processes, each with its own grader ------------------------------------------
+
+
+#: A grading process that dies this many times in a row (no submission finished in between)
+#: means the grader cannot run here: the batch stops with a set-up error.
+MAX_CONSECUTIVE_DEATHS = 3
+
+
+class _Child:
+    """A grading process (:func:`serve`): JSON lines in on stdin, JSON lines out on stdout."""
+
+    def __init__(self, slot: int, options: CheckOptions, max_score: float,
+                 done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
+        import subprocess
+        import tempfile
+
+        from grader.paths import install_root
+
+        root = str(install_root())
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        config = json.dumps({"options": asdict(options), "max_score": max_score})
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from grader.batch.engines import serve; serve()", config],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
+            env=env, start_new_session=True,  # Ctrl-C reaches the batch, which stops us
+        )
+        self.slot = slot
+        self.reader = threading.Thread(target=self._read, args=(done,), daemon=True,
+                                       name=f"grade-reader-{slot}")
+        self.reader.start()
+
+    def _read(self, done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            done.put((self.slot, line))
+        done.put((self.slot, None))
+
+    def send(self, entry: Entry) -> None:
+        assert self.process.stdin is not None
+        line = json.dumps({"student": entry.student, "path": str(entry.path)}) + "\n"
+        try:
+            self.process.stdin.write(line.encode())
+            self.process.stdin.flush()
+        except OSError:
+            pass  # it died: its reader reports the end of its output
+
+    def why_dead(self) -> str:
+        status = self.process.wait()
+        self.stderr.seek(0)
+        lines = self.stderr.read().decode(errors="replace").strip().splitlines()
+        last = f": {lines[-1].strip()}" if lines else ""
+        return f"the grading process stopped unexpectedly (exit status {status}){last}"
+
+    def close(self, now: bool) -> None:
+        """End the process: at once (SIGTERM, which it turns into a clean exit), or by
+        closing its input and letting it finish."""
+        import signal
+        import subprocess
+
+        try:
+            if now:
+                self.process.send_signal(signal.SIGTERM)
+            elif self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)  # its output ends with the process
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+def grade_in_processes(todo: Sequence[tuple[Entry, str | None]], jobs: int,
+                        options: CheckOptions, max_score: float, finished: Finished) -> None:
+    """Grade in ``jobs`` processes, each with its own grader (own zygote and cases), so the
+    judging of one submission never waits for another's (no shared interpreter lock).
+
+    Each process takes one submission at a time, grades and renders it, and sends back the
+    row and the texts; the files are written here, as with threads.
+    """
+    import collections
+
+    from grader.errors import SetupError
+
+    pending = collections.deque(todo)
+    done: queue.SimpleQueue[tuple[int, bytes | None]] = queue.SimpleQueue()
+    children: list[_Child] = []
+    in_flight: dict[int, tuple[Entry, str | None]] = {}
+    deaths = 0
+
+    def dispatch(slot: int) -> None:
+        if pending:
+            entry, key = pending.popleft()
+            in_flight[slot] = (entry, key)
+            children[slot].send(entry)
+
+    abort = True  # until the loop ends normally: stop the processes at once
+    try:
+        for slot in range(jobs):
+            children.append(_Child(slot, options, max_score, done))
+            dispatch(slot)
+        while in_flight:
+            try:
+                slot, line = done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if slot not in in_flight:
+                continue
+            entry, key = in_flight.pop(slot)
+            if line is None:  # the process died with this submission
+                deaths += 1
+                reason = children[slot].why_dead()
+                if deaths >= MAX_CONSECUTIVE_DEATHS:
+                    raise SetupError(reason)
+                row = StudentRow(entry.student, str(entry.path), ERROR, message=reason)
+                finished(entry, key, row, *_render(row, None))
+                children[slot].close(now=True)
+                children[slot] = _Child(slot, options, max_score, done)
+            else:
+                message = json.loads(line)
+                if "fatal" in message:
+                    raise SetupError(str(message["fatal"]))
+                deaths = 0
+                row = StudentRow.from_dict(message["row"])
+                finished(entry, key, row, message["results"], message["feedback"])
+            dispatch(slot)
+        abort = False
+    finally:
+        for child in children:
+            child.close(now=abort)
+
+
+def serve() -> None:
+    """A grading process of :func:`_grade_in_processes` (``sys.argv[1]``: its config)."""
+    import signal
+
+    from grader.grading.engine import Grader
+    from grader.paths import load_student_files
+
+    config = json.loads(sys.argv[1])
+    options = CheckOptions(**config["options"])
+    max_score = float(config["max_score"])
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # nothing printed by accident can corrupt the channel
+    sys.stdout = sys.stderr
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise SystemExit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        grader = Grader(options, student_files=load_student_files())
+    except GraderError as exc:
+        channel.write(json.dumps({"fatal": exc.message}) + "\n")
+        channel.flush()
+        return
+    try:
+        for line in sys.stdin:
+            task = json.loads(line)
+            entry = Entry(task["student"], Path(task["path"]))
+            row, results, feedback = _grade_and_render(grader, entry, max_score)
+            reply = {"row": row.to_dict(), "results": results, "feedback": feedback}
+            channel.write(json.dumps(reply) + "\n")
+            channel.flush()
+    finally:
+        grader.close()

@@ -1,0 +1,152 @@
+"""The class-level files of a batch: ``gradebook.csv`` and ``summary.json``.
+
+Pure functions of the per-student rows (:class:`grader.batch.run.StudentRow`), plus
+:func:`write_atomic`, which every file the batch writes goes through: a temporary file in the
+same folder, then ``os.replace``, so a reader (or an interrupted run) never sees half a file.
+
+Gradebook columns: ``student, total, max, <one column per graded function>, status, error``.
+A graded submission has its points everywhere; an invalid one (not a gradable notebook: the
+student's fault) scores 0 with the reason in ``error``; an ``error`` row (the grader itself
+failed on it) leaves the points blank, so nobody uploads a zero by accident.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import statistics
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from grader.batch.run import StudentRow
+
+GRADED = "graded"
+INVALID = "invalid"
+ERROR = "error"
+
+#: A function "passes" for the class statistics when it earned its points.
+EARNING = ("passed", "inherited")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def function_names(rows: Sequence[StudentRow], known: Sequence[str] = ()) -> list[str]:
+    """Gradebook columns: the known graded functions in order, then any other a report had."""
+    names = list(known)
+    for row in rows:
+        for function in row.functions:
+            if function.name not in names:
+                names.append(function.name)
+    return names
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student", "total", "max", *functions, "status", "error"])
+    for row in rows:
+        points = {f.name: f.points for f in row.functions}
+        if row.status == INVALID:
+            cells = ["0" for _ in functions]
+        elif row.status == ERROR:
+            cells = ["" for _ in functions]
+        else:
+            cells = [_number(points.get(name)) for name in functions]
+        writer.writerow([row.student, _number(row.score), _number(row.max_score), *cells,
+                         row.status, row.message])
+    return out.getvalue()
+
+
+def summarize(rows: Sequence[StudentRow], functions: Sequence[str], *, total: int,
+              interrupted: bool = False) -> dict[str, Any]:
+    """Class statistics: counts, score statistics and distribution, per-function pass rates.
+
+    Scores and pass rates are over the *graded* submissions; invalid and errored ones are
+    counted separately (``total`` is the number of submissions given, finished or not).
+    """
+    graded = [r for r in rows if r.status == GRADED]
+    scores = [r.score for r in graded if r.score is not None]
+    maxima = [r.max_score for r in graded if r.max_score is not None]
+    max_score = max(maxima) if maxima else None
+    counts = Counter(r.status for r in rows)
+    summary: dict[str, Any] = {
+        "submissions": total,
+        "finished": len(rows),
+        "graded": counts[GRADED],
+        "invalid": counts[INVALID],
+        "error": counts[ERROR],
+        "full_marks": sum(1 for r in graded if r.full_marks),
+        "reused": sum(1 for r in rows if r.reused),
+        "interrupted": interrupted,
+        "max_score": max_score,
+        "score": _stats(scores),
+        "distribution": _distribution(graded, scores, max_score),
+        "functions": {name: _function_stats(name, graded) for name in functions},
+    }
+    return summary
+
+
+def _stats(scores: Sequence[float]) -> dict[str, float | None]:
+    if not scores:
+        return {"mean": None, "median": None, "min": None, "max": None, "stdev": None}
+    return {
+        "mean": round(statistics.fmean(scores), 4),
+        "median": statistics.median(scores),
+        "min": min(scores),
+        "max": max(scores),
+        "stdev": round(statistics.pstdev(scores), 4),
+    }
+
+
+def _distribution(graded: Sequence[StudentRow], scores: Sequence[float],
+                  max_score: float | None) -> dict[str, int]:
+    """How many graded submissions got each total score (every reachable total listed when
+    all functions are worth the same, so a histogram shows its empty bars too)."""
+    found = Counter(scores)
+    steps = {f.max_points for r in graded for f in r.functions}
+    keys: list[float] = sorted(found)
+    if max_score is not None and len(steps) == 1:
+        step = steps.pop()
+        if step > 0 and (max_score / step).is_integer() and max_score / step <= 1000:
+            keys = sorted({step * i for i in range(int(max_score / step) + 1)} | set(found))
+    return {f"{k:g}": found.get(k, 0) for k in keys}
+
+
+def _function_stats(name: str, graded: Sequence[StudentRow]) -> dict[str, Any]:
+    results = [f for r in graded for f in r.functions if f.name == name]
+    if not results:
+        return {"graded": 0, "pass_rate": None, "mean_points": None, "max_points": None,
+                "statuses": {}}
+    earned = sum(1 for f in results if f.status in EARNING)
+    return {
+        "graded": len(results),
+        "pass_rate": round(earned / len(results), 4),
+        "mean_points": round(statistics.fmean(f.points for f in results), 4),
+        "max_points": max(f.max_points for f in results),
+        "statuses": dict(sorted(Counter(f.status for f in results).items())),
+    }
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, indent=2) + "\n"

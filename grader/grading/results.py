@@ -1,0 +1,171 @@
+"""Results are data: what grading found, as frozen dataclasses with ``to_dict()``.
+
+A crashed or empty submission still yields a full :class:`GradeReport`: every graded function
+appears with its points and the reason it earned none. Renderers (text, Gradescope JSON, HTML)
+read these objects and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.grading.comparison import Mismatch
+from grader.grading.diagnose import Diagnosis
+
+PUBLIC = "public"
+HIDDEN = "hidden"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a call produced no value to compare: an exception, a time-out, a crash...
+
+    status -- "error", "missing", "timeout", "crashed", "memory", "not_run", "not_implemented"
+    message -- sentences for the student; line -- their own line of code, when known
+    """
+
+    status: str
+    message: str
+    exception_type: str = ""
+    cell: int | None = None
+    lineno: int | None = None
+    line: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "message": self.message,
+            "exception_type": self.exception_type,
+            "cell": self.cell,
+            "lineno": self.lineno,
+            "line": self.line,
+        }
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """One case of one function: passed, or what went wrong."""
+
+    function: str
+    name: str
+    visibility: str
+    passed: bool
+    mismatches: tuple[Mismatch, ...] = ()
+    problem: Problem | None = None
+    #: With correct helpers substituted, did the function's own logic pass? (None: not tried)
+    passed_with_correct_helpers: bool | None = None
+    output: str = ""
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        number = self.name.rsplit("-", 1)[-1]
+        return f"{self.visibility} case {number}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "function": self.function,
+            "name": self.name,
+            "visibility": self.visibility,
+            "passed": self.passed,
+            "mismatches": [m.to_dict() for m in self.mismatches],
+            "problem": self.problem.to_dict() if self.problem else None,
+            "passed_with_correct_helpers": self.passed_with_correct_helpers,
+            "output": self.output,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class FunctionReport:
+    """A graded function: its points and every case behind them.
+
+    status -- "passed"; "failed" (own logic wrong); "inherited" (own logic right, a graded
+    helper it calls is wrong); "not_implemented"; "missing" (not defined in the notebook)
+    """
+
+    name: str
+    points: float
+    max_points: float
+    status: str
+    cases: tuple[CaseResult, ...]
+    summary: str
+    diagnosis: Diagnosis | None = None
+    blamed_helpers: tuple[str, ...] = ()
+    cells: tuple[int, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "points": self.points,
+            "max_points": self.max_points,
+            "status": self.status,
+            "summary": self.summary,
+            "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
+            "blamed_helpers": list(self.blamed_helpers),
+            "cells": list(self.cells),
+            "cases": [c.to_dict() for c in self.cases],
+        }
+
+
+@dataclass(frozen=True)
+class CellReport:
+    """A notebook cell that raised, hung or crashed while the notebook ran top to bottom."""
+
+    index: int
+    status: str
+    message: str
+    defines: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "status": self.status, "message": self.message,
+                "defines": list(self.defines)}
+
+
+@dataclass(frozen=True)
+class GradeReport:
+    """Everything about one submission."""
+
+    submission: str
+    functions: tuple[FunctionReport, ...]
+    cells: tuple[CellReport, ...] = ()
+    execution_time: float = 0.0
+    cases: str = "all"
+    strict_dependencies: bool = False
+    protections: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return sum(f.points for f in self.functions)
+
+    @property
+    def max_score(self) -> float:
+        return sum(f.max_points for f in self.functions)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(f.passed for f in self.functions)
+
+    def function(self, name: str) -> FunctionReport:
+        for report in self.functions:
+            if report.name == name:
+                return report
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "execution_time": self.execution_time,
+            "cases": self.cases,
+            "strict_dependencies": self.strict_dependencies,
+            "protections": dict(self.protections),
+            "cells": [c.to_dict() for c in self.cells],
+            "functions": [f.to_dict() for f in self.functions],
+        }

@@ -1,0 +1,112 @@
+"""Every location the grader reads or writes, in one place.
+
+Two kinds of location:
+
+- **package data** (``grader/assets/``), present in every install (editable, wheel, sdist):
+  the case bundles, the student helper files the worker preloads, the templates and the
+  course-version helper modules. Read through :mod:`importlib.resources`.
+- **checkout locations** (the repository around the package): the student folder students
+  receive, the instructors' solution notebook, the reference code. Only commands that write
+  into the repository (``build-cases``, ``generate``, ``release``) use them, and they say so
+  clearly when the grader runs from an install instead of a checkout.
+
+Standard library only: the ``check`` command reads the student helper files before importing
+numpy, to hand them to the zygote as early as possible.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from grader.errors import SetupError
+
+#: The student helper modules a notebook imports; the worker preloads them under these names.
+STUDENT_FILES = ("dnn_utils.py", "testCases.py", "public_tests.py", "comparison.py")
+#: The student notebook's file name, in the student folder and in ``assets/student``.
+NOTEBOOK_NAME = "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
+#: The case bundles by visibility.
+BUNDLE_NAMES = {"public": "public.h5", "hidden": "hidden.h5"}
+
+
+def assets() -> Path:
+    """The package's data folder (``grader/assets``)."""
+    return Path(str(files("grader").joinpath("assets")))
+
+
+def bundle_paths() -> dict[str, Path]:
+    """The committed case bundles, by visibility."""
+    folder = assets() / "cases"
+    return {visibility: folder / name for visibility, name in BUNDLE_NAMES.items()}
+
+
+def templates() -> Path:
+    """The prose template of the notebook, the public-check runtime and the report style."""
+    return assets() / "templates"
+
+
+def student_assets() -> Path:
+    """The package's copy of the student folder (what the worker preloads, what a release
+    from an install hands out); ``grader generate`` writes it beside the checkout's folder."""
+    return assets() / "student"
+
+
+def course_modules() -> Path:
+    """Helper modules of the course's own published notebook versions (``testCases_v3`` ...)."""
+    return assets() / "course"
+
+
+def load_student_files(folder: Path | None = None) -> dict[str, bytes]:
+    """The student helper modules, by file name (from the package data unless ``folder``)."""
+    folder = folder or student_assets()
+    found = {}
+    for name in STUDENT_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise SetupError(f"student helper file {name} is missing from {folder.name} "
+                             "(reinstall the grader, or run `grader generate` in a checkout)")
+        found[name] = path.read_bytes()
+    return found
+
+
+# --- the checkout ---------------------------------------------------------------------------
+
+
+def checkout() -> Path | None:
+    """The repository the package sits in, or None when it runs from an install."""
+    root = install_root()
+    markers = ("pyproject.toml", "reference", "testcases", "exercises")
+    return root if all((root / m).exists() for m in markers) else None
+
+
+def require_checkout(command: str) -> Path:
+    """The repository, for a command that writes into it; a clear error outside one."""
+    root = checkout()
+    if root is None:
+        raise SetupError(f"`grader {command}` writes into the project's repository and must run "
+                         "from a source checkout (git clone, then `pip install -e .`), not from "
+                         "an installed package")
+    return root
+
+
+def student_folder() -> Path:
+    """The student folder of the checkout (``exercises/step_by_step``), or the package's copy
+    when the grader runs from an install."""
+    root = checkout()
+    return root / "exercises" / "step_by_step" if root else student_assets()
+
+
+def solution_notebook() -> Path:
+    """The instructors' filled notebook in the checkout (``reference/solution.ipynb``)."""
+    return require_checkout("generate") / "reference" / "solution.ipynb"
+
+
+def package() -> Path:
+    """The ``grader`` package's own folder (its sources decide a batch's fingerprint)."""
+    return Path(__file__).resolve().parent
+
+
+def install_root() -> Path:
+    """The folder holding the ``grader`` package: the repository for a checkout or an
+    editable install, ``site-packages`` for an install (the sandbox keeps workers out of it)."""
+    return package().parent

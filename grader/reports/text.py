@@ -1,0 +1,87 @@
+"""The plain-text report: one line per graded function, details under each failing one."""
+
+from __future__ import annotations
+
+from grader.grading.results import CaseResult, FunctionReport, GradeReport
+
+_COLOURS = {"green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m", "bold": "\033[1m",
+            "dim": "\033[2m"}
+_RESET = "\033[0m"
+
+#: At most this many failing cases are detailed per function (the rest are counted).
+MAX_CASES_SHOWN = 4
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+class _Painter:
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+
+    def __call__(self, text: str, colour: str) -> str:
+        return f"{_COLOURS[colour]}{text}{_RESET}" if self.colour else text
+
+
+def render_text(report: GradeReport, colour: bool = False) -> str:
+    """The whole report as text (ANSI colours only when ``colour`` is true)."""
+    paint = _Painter(colour)
+    lines = [paint(f"Grading {report.submission}", "bold"), ""]
+    width = max(len(f.name) for f in report.functions) if report.functions else 10
+    for function in report.functions:
+        lines.extend(_function_lines(function, width, paint))
+    if report.cells:
+        lines += ["", paint("Notebook cells that did not run cleanly:", "bold")]
+        for cell in report.cells:
+            defines = f" (defines {', '.join(cell.defines)})" if cell.defines else ""
+            lines.append(f"  cell {cell.index}{defines}: {cell.message}")
+    lines += ["", paint(f"Total: {_points(report.score)} / {_points(report.max_score)}", "bold")]
+    if report.cases == "public":
+        lines.append(paint("(public cases only: hidden cases were not run)", "dim"))
+    return "\n".join(lines) + "\n"
+
+
+def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> list[str]:
+    mark = {"passed": paint("PASS", "green"), "inherited": paint("PASS", "yellow")}.get(
+        function.status, paint("FAIL", "red"))
+    score = f"{_points(function.points)}/{_points(function.max_points)}"
+    lines = [f"{mark}  {function.name:<{width}}  {score:>7}  {function.summary}"]
+    if function.status == "passed":
+        return lines
+    if function.diagnosis is not None:
+        d = function.diagnosis
+        lines.append(f"      Likely mistake: {d.title}")
+        lines.extend(f"        {line}" for line in _wrap(d.hint, 88))
+    if function.status == "inherited":
+        helpers = " and ".join(function.blamed_helpers) or "a graded helper it calls"
+        lines.append("      Every failing case passes with correct versions of the graded "
+                     f"functions it calls; the bug is in {helpers}: fix that first.")
+        return lines
+    failing = [c for c in function.cases if not c.passed]
+    if function.status in ("missing", "not_implemented"):
+        failing = failing[:1]
+    for case in failing[:MAX_CASES_SHOWN]:
+        lines.extend(_case_lines(case, function.status == "inherited"))
+    if len(failing) > MAX_CASES_SHOWN:
+        lines.append(f"      ... and {len(failing) - MAX_CASES_SHOWN} more failing case(s)")
+    return lines
+
+
+def _case_lines(case: CaseResult, inherited: bool) -> list[str]:
+    note = f" ({case.note})" if case.note else ""
+    head = f"    - {case.label}{note}:"
+    if inherited and case.passed_with_correct_helpers:
+        head += " passes with correct helpers substituted"
+    lines = [head]
+    if case.problem is not None:
+        lines.extend(f"        {line}" for line in _wrap(case.problem.message, 88))
+    for m in case.mismatches:
+        lines.extend(f"        {line}" for line in _wrap(m.message, 88))
+    return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]

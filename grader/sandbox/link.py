@@ -1,0 +1,255 @@
+"""The grader's end of one worker: its socket (:class:`Channel`), its life and death
+(:class:`Worker`), and reading what it reports."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import select
+import signal
+import socket
+import time
+from collections import deque
+from typing import Any
+
+from grader.sandbox.codec import decode_message
+from grader.sandbox.frames import MAX_MESSAGE_BYTES
+from grader.sandbox.outcomes import ExceptionInfo, Limits
+from grader.sandbox.zygote import BLAS_ENV, START_TIMEOUT, WorkerGone, Zygote, remove_tree
+
+WORKER_STATUSES = {"ok", "error", "missing", "memory", "output"}
+
+
+class Channel:
+    """The grader's end of a worker's socket: frames queued out, whole messages in.
+
+    Non-blocking, so requests can be pipelined: while waiting for one reply the grader keeps
+    sending the next requests, and the worker never idles waiting for the grader to decode.
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        sock.setblocking(False)
+        self.sock = sock
+        self.poller = select.poll()
+        self.outgoing: deque[list[memoryview]] = deque()  # frames not started yet
+        self.sending: list[memoryview] = []  # the rest of the frame being sent
+        self.incoming = bytearray()
+
+    def queue(self, *payloads: bytes, urgent: bool = False) -> None:
+        """Queue frames, in order; ``urgent`` ones go before those not yet started."""
+        frames = [[memoryview(len(p).to_bytes(8, "big")), memoryview(p)] for p in payloads]
+        if urgent:
+            self.outgoing.extendleft(reversed(frames))
+        else:
+            self.outgoing.extend(frames)
+
+    def _send_some(self) -> None:
+        """Send as much as the socket takes now, several frames per system call."""
+        while self.sending or self.outgoing:
+            if not self.sending:
+                self.sending = self.outgoing.popleft()
+            batch = [self.sending, *itertools.islice(self.outgoing, 31)]
+            try:
+                sent = self.sock.sendmsg([b for frame in batch for b in frame])
+            except BlockingIOError:
+                return
+            for index, frame in enumerate(batch):
+                if index:
+                    self.outgoing.popleft()
+                size = sum(len(b) for b in frame)
+                if sent < size:  # this frame is now the one being sent
+                    while sent >= len(frame[0]):
+                        sent -= len(frame[0])
+                        frame = frame[1:]
+                    self.sending = [frame[0][sent:], *frame[1:]]
+                    return
+                sent -= size
+            self.sending = []
+
+    def _message(self) -> tuple[dict[str, Any], list[Any]] | None:
+        if len(self.incoming) < 8:
+            return None
+        size = int.from_bytes(self.incoming[:8], "big")
+        if size > MAX_MESSAGE_BYTES:
+            raise WorkerGone("malformed", f"the worker announced a {size}-byte message")
+        if len(self.incoming) < 8 + size:
+            return None
+        payload = bytes(self.incoming[8 : 8 + size])
+        del self.incoming[: 8 + size]
+        try:
+            return decode_message(payload)
+        except Exception:
+            raise WorkerGone("malformed", "the worker sent an unreadable message") from None
+
+    def receive(self, deadline: float) -> tuple[dict[str, Any], list[Any]]:
+        """The next message, sending queued frames meanwhile; ``WorkerGone`` on timeout or
+        death."""
+        fd = self.sock.fileno()
+        while True:
+            message = self._message()
+            if message is not None:
+                return message
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise WorkerGone("timeout")
+            wants = select.POLLIN | (select.POLLOUT if self.sending or self.outgoing else 0)
+            self.poller.register(fd, wants)
+            try:
+                events = self.poller.poll(max(1, int(left * 1000) + 1))
+            except InterruptedError:
+                continue
+            for _fd, event in events:
+                if event & select.POLLOUT:
+                    try:
+                        self._send_some()
+                    except OSError:
+                        raise WorkerGone("died") from None
+                if event & (select.POLLIN | select.POLLHUP | select.POLLERR):
+                    try:
+                        chunk = self.sock.recv(1 << 20)
+                    except BlockingIOError:
+                        continue
+                    except OSError:
+                        raise WorkerGone("died") from None
+                    if not chunk:
+                        raise WorkerGone("died")
+                    self.incoming += chunk
+
+
+class Worker:
+    """A forked worker serving one submission, seen from the grader."""
+
+    def __init__(self, zygote: Zygote, limits: Limits, workdir: str) -> None:
+        self.zygote = zygote
+        self.workdir = workdir
+        self.seq = 0
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": workdir,
+            "TMPDIR": workdir,
+            "LANG": "C.UTF-8",
+            "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": workdir,
+            **BLAS_ENV,
+        }
+        request = {
+            "workdir": workdir,
+            "memory_mb": limits.memory_mb,
+            "file_mb": limits.file_mb,
+            "cpu_seconds": int(limits.submission_timeout) + 10,
+            "env": env,
+        }
+        try:
+            self.pid = zygote.fork(request, theirs)
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.channel = Channel(ours)
+        self.dead = False
+        self.wait_status: int | None = None
+        self.lingered = False
+        try:
+            header, _ = self.channel.receive(time.monotonic() + START_TIMEOUT)
+            protections = header.get("protections")
+            if header.get("op") != "ready" or not isinstance(protections, dict):
+                raise WorkerGone("malformed", "the worker did not start properly")
+        except WorkerGone:
+            self.kill()
+            raise
+        self.protections = {str(k): bool(v) for k, v in protections.items()}
+
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def kill(self, learn_status: bool = False) -> None:
+        """End the worker. Normally: SIGKILL its process group and let the zygote reap it
+        in the background. With ``learn_status`` (it stopped answering on its own): give it
+        a moment to end by itself first, so ``wait_status`` tells how it died (a SIGKILL
+        from us would hide a segfault); ``lingered`` says whether it had to be killed."""
+        if self.dead:
+            return
+        self.dead = True
+        self.sock.close()
+        try:
+            if learn_status:
+                self.wait_status, self.lingered = self.zygote.reap(self.pid, 0.5)
+            self._kill_group()
+            if not learn_status:
+                self.zygote.release(self.pid)
+        except WorkerGone:
+            self._kill_group()
+        remove_tree(self.workdir)
+
+    def _kill_group(self) -> None:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(self.pid, signal.SIGKILL)
+                return
+            except (ProcessLookupError, PermissionError):
+                continue
+
+
+def shut_down(zygote: Zygote | None) -> None:
+    if zygote is not None and zygote.owner_pid == os.getpid():
+        zygote.close()
+
+
+def death(status: int | None, limits: Limits) -> tuple[str, str]:
+    """Outcome status and explanation for a worker that died on its own."""
+    if status is not None and os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        if number == signal.SIGKILL:
+            return "memory", (
+                f"the worker was killed by the system (SIGKILL), most likely for using too "
+                f"much memory (limit {limits.memory_mb} MB)"
+            )
+        if number == signal.SIGXCPU:
+            return "timeout", "the worker used up its CPU time"
+        if number == signal.SIGXFSZ:
+            return "output", f"a file grew past the {limits.file_mb} MB limit"
+        return "crashed", f"the worker process crashed ({name}, e.g. a segfault in C code)"
+    if status is not None and os.WIFEXITED(status):
+        return "crashed", (
+            f"the worker process exited with status {os.WEXITSTATUS(status)} "
+            "(os._exit() or a fatal error)"
+        )
+    return "crashed", "the worker process ended unexpectedly"
+
+
+# --- reading replies ---------------------------------------------------------------------
+
+
+def reply_text(value: Any, limit: int) -> str:
+    if not isinstance(value, str):
+        raise ValueError("expected text")
+    return value[: limit + 200]
+
+
+def reply_exception(value: Any) -> ExceptionInfo | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("bad exception record")
+
+    def opt_int(v: Any) -> int | None:
+        return v if type(v) is int else None
+
+    def opt_str(v: Any) -> str | None:
+        return v[:2000] if isinstance(v, str) else None
+
+    return ExceptionInfo(
+        type=reply_text(value.get("type"), 200),
+        message=reply_text(value.get("message"), 2000),
+        cell=opt_int(value.get("cell")),
+        lineno=opt_int(value.get("lineno")),
+        line=opt_str(value.get("line")),
+        function=opt_str(value.get("function")),
+    )
+
+

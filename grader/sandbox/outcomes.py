@@ -1,0 +1,110 @@
+"""What a sandbox is asked to do and what it reports: plain frozen dataclasses.
+
+Re-exported by :mod:`grader.sandbox.api`, the module callers use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from grader.sandbox.codec import Flat
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission may use. Defaults suit the assignment's small functions."""
+
+    #: Wall seconds per function call, and per notebook cell.
+    call_timeout: float = 5.0
+    #: Wall seconds for the whole submission, restarts included.
+    submission_timeout: float = 60.0
+    #: Address-space limit (RLIMIT_AS) of the worker; numpy alone maps ~150 MB.
+    memory_mb: int = 1024
+    #: Captured stdout+stderr text kept per cell and per call.
+    output_bytes: int = 10_000
+    #: Largest file the worker may write (RLIMIT_FSIZE).
+    file_mb: int = 16
+
+
+@dataclass(frozen=True)
+class Call:
+    """One function call to make in the student's namespace.
+
+    ``substitutes`` maps helper names to the ``(args, result)`` calls the reference made;
+    during this call those helpers answer exactly those calls (and refuse others). Keyword
+    arguments to a helper are matched by ``parameter_names[helper]`` when given, else by
+    the parameter names of the student's own helper.
+    """
+
+    key: str
+    function: str
+    args: tuple[Any, ...]
+    substitutes: Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]] | None = None
+    parameter_names: Mapping[str, Sequence[str]] | None = None
+    #: A tighter wall-clock limit for this call than ``Limits.call_timeout`` (None: that one).
+    timeout: float | None = None
+    #: The key under which ``args`` were preloaded (:meth:`Sandbox.preload_args`), if they were.
+    args_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class ExceptionInfo:
+    """An exception raised by student code. ``cell`` (notebook index), ``lineno`` and ``line``
+    (its text) locate the innermost line of the student's own cells involved, in the
+    function named ``function``; all None when no cell was involved. ``lineno``/``line``
+    are named as in :class:`traceback.FrameSummary`."""
+
+    type: str
+    message: str
+    cell: int | None = None
+    lineno: int | None = None
+    line: str | None = None
+    function: str | None = None
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What a :class:`Call` did. ``status`` is one of ``ok``, ``error`` (an exception,
+    ``sys.exit`` included), ``missing`` (no such callable), ``timeout``, ``crashed`` (the
+    worker died), ``memory``, ``output`` (file-size limit), ``not_run`` (time budget used up).
+    ``args_after`` are the arguments as the function left them when it changed them; None
+    when they came back unchanged (or nothing came back)."""
+
+    key: str
+    status: str
+    value: Any = None
+    args_after: tuple[Any, ...] | None = None
+    exception: ExceptionInfo | None = None
+    output: str = ""
+    duration: float = 0.0
+    detail: str = ""
+    #: The returned value as it was flattened, ``(tree, arrays)``, when the arguments came
+    #: back unchanged (for a cheap bit-for-bit check, :func:`grader.sandbox.codec.same_flat`).
+    value_flat: Flat | None = None
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    """What running a code cell did: ``ok``, ``error`` (an exception, MemoryError included),
+    ``timeout``, ``crashed`` (the worker died, ``detail`` says how) or ``skipped`` (a cell
+    magic, or the time budget ran out; the reason is in ``detail``)."""
+
+    index: int
+    status: str
+    exception: ExceptionInfo | None = None
+    output: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    cells: tuple[CellOutcome, ...]
+    calls: tuple[CallOutcome, ...]
+    wall_time: float
+    protections: Mapping[str, bool] = field(default_factory=dict)
+
+
+
+Followups = Callable[[Sequence["CallOutcome"]], Sequence[Call]]

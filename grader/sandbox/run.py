@@ -1,0 +1,281 @@
+"""One :meth:`grader.sandbox.api.Sandbox.run`: which cells and calls are done, worker restarts,
+time-outs, and answering the substituted helpers a call consults."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from grader.sandbox.codec import encode_message, unflatten
+from grader.sandbox.link import (
+    WORKER_STATUSES,
+    Worker,
+    death,
+    reply_exception,
+    reply_text,
+)
+from grader.sandbox.matching import describe_arguments, find_recorded
+from grader.sandbox.outcomes import Call, CallOutcome, CellOutcome, ExecutionResult, Followups
+from grader.sandbox.zygote import WorkerGone
+from grader.submission import CodeCell, Submission
+
+if TYPE_CHECKING:
+    from grader.sandbox.api import Sandbox
+
+
+def answer_oracle(sandbox: Sandbox, call: Call, question: dict[str, Any], args_frame: Any) -> bytes:
+    """The grader's answer to a substituted helper's call: the recorded result if the
+    arguments match one the reference used, else a refusal saying what was unexpected.
+
+    The matching runs here, not in the worker, so the recorded results never sit in memory
+    that student code can read (see :data:`grader.sandbox.worker.runner.Consult`).
+    """
+    helper = str(question.get("helper"))
+    recorded = list((call.substitutes or {}).get(helper, ()))
+    header, arrays = args_frame
+    args = unflatten(header["tree"], arrays)
+    if type(args) is not tuple:
+        raise ValueError("bad oracle question")
+    index = find_recorded(recorded, args)
+    if index is not None:
+        return sandbox.encode_cached({"op": "answer", "found": True}, recorded[index][1])
+    message = (
+        f"{helper}({describe_arguments(args)}) is not a call the reference solution makes "
+        f"here (it made {len(recorded)} call(s) to {helper}, with other arguments)"
+    )
+    return encode_message({"op": "answer", "found": False, "message": message}, [])
+
+
+
+class Run:
+    """The bookkeeping of one :meth:`Sandbox.run`: which cells and calls are done.
+
+    Each worker gets every runnable cell and every remaining call queued at once; replies
+    come back in order, each with its own deadline (``call_timeout`` from the previous
+    reply). The first failure kills the worker; the next worker starts again from there.
+    """
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        submission: Submission,
+        calls: Sequence[Call],
+        files: Mapping[str, bytes],
+        followups: Followups | None = None,
+    ) -> None:
+        self.sandbox = sandbox
+        self.followups = followups
+        self.limits = sandbox.limits
+        self.submission = submission
+        self.calls = list(calls)
+        self.files = files
+        self.cells: dict[int, CellOutcome] = {}
+        self.banned: set[int] = set()
+        self.outcomes: list[CallOutcome] = []
+        self.start = time.monotonic()
+        self.deadline = self.start + self.limits.submission_timeout
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def remaining(self) -> list[Call]:
+        done = {o.key for o in self.outcomes}
+        return [c for c in self.calls if c.key not in done]
+
+    def more_calls(self) -> list[Call]:
+        """Ask for follow-up calls (once); they join the list of calls to make."""
+        followups, self.followups = self.followups, None
+        extra = list(followups(tuple(self.outcomes))) if followups is not None else []
+        self.calls += extra
+        return extra
+
+    def execute(self) -> ExecutionResult:
+        while self.left() > 0:
+            cells = [c for c in self.submission.cells if c.skipped_reason is None]
+            cells = [c for c in cells if c.index not in self.banned]
+            calls = self.remaining()
+            if not calls and all(c.index in self.cells for c in cells):
+                if self.followups is not None and self.more_calls():
+                    continue
+                break
+            worker = self.sandbox.start_worker(self.files)
+            try:
+                finished = self.serve(worker, cells, calls)
+                while finished and self.followups is not None:
+                    extra = self.more_calls()
+                    finished = self.serve(worker, [], extra) if extra else True
+            finally:
+                worker.kill()
+            if finished:
+                break
+        return self.result()
+
+    def give_up_on(self, call: Call, detail: str) -> None:
+        """After a time-out, the function's other calls are not made: an endless loop costs
+        one time limit per function, not one per case."""
+        for other in self.remaining():
+            if other.function == call.function:
+                self.outcomes.append(CallOutcome(
+                    other.key, "not_run",
+                    detail=f"not run: {call.function} already {detail} on an earlier case",
+                ))
+
+    def serve(self, worker: Worker, cells: list[CodeCell], calls: list[Call]) -> bool:
+        """Queue every request, then collect replies; False if the worker had to go."""
+        cap = self.limits.output_bytes
+        seqs: list[int] = []
+        for cell in cells:
+            seqs.append(worker.next_seq())
+            header = {"op": "cell", "seq": seqs[-1], "index": cell.index, "source": cell.source}
+            worker.channel.queue(encode_message({**header, "cap": cap}, []))
+        for call in calls:
+            seqs.append(worker.next_seq())
+            names = call.parameter_names or {}
+            helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
+            header = {"op": "call", "seq": seqs[-1], "function": call.function, "cap": cap,
+                      "helpers": helpers}
+            if self.sandbox.preloaded(call.args_ref):
+                worker.channel.queue(encode_message({**header, "args_ref": call.args_ref}, []))
+            else:
+                worker.channel.queue(encode_message(header, []),
+                                     self.sandbox.encode_cached({}, tuple(call.args)))
+        steps: list[CodeCell | Call] = [*cells, *calls]
+        for seq, step in zip(seqs, steps, strict=True):
+            limit = self.limits.call_timeout
+            if isinstance(step, Call) and step.timeout is not None:
+                limit = min(limit, step.timeout)
+            timeout = min(limit, self.left())
+            if timeout <= 0:
+                return False
+            started = time.monotonic()
+            try:
+                if isinstance(step, CodeCell):
+                    self.cell_done(step, self.await_reply(worker, seq, "cell", None, timeout))
+                else:
+                    reply = self.await_reply(worker, seq, "call", step, timeout)
+                    self.call_done(step, reply, time.monotonic() - started)
+            except (
+                WorkerGone,
+                ValueError,
+                TypeError,
+                KeyError,
+                IndexError,
+                RecursionError,
+            ) as exc:
+                worker.kill(learn_status=isinstance(exc, WorkerGone) and exc.reason == "died")
+                status, detail = self.failure(worker, exc, timeout, limit)
+                if isinstance(step, CodeCell):
+                    self.banned.add(step.index)
+                    status = status if status == "timeout" else "crashed"
+                    self.cells[step.index] = CellOutcome(step.index, status, detail=detail)
+                else:
+                    duration = time.monotonic() - started
+                    self.outcomes.append(CallOutcome(step.key, status, duration=duration,
+                                                     detail=detail))  # fmt: skip
+                    if status == "timeout" and timeout >= limit:
+                        self.give_up_on(step, detail)
+                return False
+        return True
+
+    def await_reply(
+        self, worker: Worker, seq: int, op: str, call: Call | None, timeout: float
+    ) -> tuple[dict[str, Any], list[Any]]:
+        """The reply to request ``seq``, answering the substituted helpers it consults."""
+        deadline = time.monotonic() + timeout
+        while True:
+            header, arrays = worker.channel.receive(deadline)
+            if header.get("op") != "oracle" or call is None:
+                break
+            if header.get("seq") != seq:
+                raise ValueError("oracle question out of sequence")
+            question = worker.channel.receive(deadline)
+            answer = answer_oracle(self.sandbox, call, header, question)
+            worker.channel.queue(answer, urgent=True)
+        if header.get("op") != op or header.get("seq") != seq:
+            raise ValueError("reply out of sequence")
+        if header.get("status") not in WORKER_STATUSES:
+            raise ValueError("unknown status")
+        return header, arrays
+
+    def cell_done(self, cell: CodeCell, reply: tuple[dict[str, Any], list[Any]]) -> None:
+        header, _ = reply
+        status = "ok" if header["status"] == "ok" else "error"
+        outcome = CellOutcome(
+            cell.index,
+            status,
+            reply_exception(header.get("exception")),
+            reply_text(header.get("output"), self.limits.output_bytes),
+        )
+        self.cells.setdefault(cell.index, outcome)
+
+    def call_done(self, call: Call, reply: tuple[dict[str, Any], list[Any]], took: float) -> None:
+        header, arrays = reply
+        pair = unflatten(header["tree"], arrays)
+        if type(pair) is not tuple or len(pair) != 2:
+            raise ValueError("bad reply tree")
+        args_after, value = pair
+        value_flat = None
+        if header.get("args_unchanged") is True:
+            args_after = None  # the usual case: nothing to compare
+            items = header["tree"].get("items")
+            if isinstance(items, list) and len(items) == 2 and items[0] == {"t": "none"}:
+                value_flat = (items[1], arrays)  # the value's arrays are all of them
+        status = header["status"]
+        detail = {
+            "missing": f"no function named {call.function!r} is defined in the notebook",
+            "memory": f"ran out of memory (limit {self.limits.memory_mb} MB)",
+            "output": f"a file grew past the {self.limits.file_mb} MB limit",
+        }.get(status, "")
+        self.outcomes.append(
+            CallOutcome(
+                key=call.key,
+                status=status,
+                value=value if status == "ok" else None,
+                args_after=args_after if type(args_after) is tuple else None,
+                exception=reply_exception(header.get("exception")),
+                output=reply_text(header.get("output"), self.limits.output_bytes),
+                duration=took,
+                detail=detail,
+                value_flat=value_flat if status == "ok" else None,
+            )
+        )
+
+    def failure(
+        self, worker: Worker, exc: Exception, timeout: float, limit: float
+    ) -> tuple[str, str]:
+        """Status and detail of the request during which the worker had to be killed."""
+        reason = exc.reason if isinstance(exc, WorkerGone) else "malformed"
+        if reason == "timeout":
+            if timeout < limit:
+                return "timeout", (
+                    f"stopped when the submission's {self.limits.submission_timeout:g} s "
+                    "budget ran out"
+                )
+            return "timeout", f"did not finish within {limit:g} s"
+        if reason == "malformed":
+            return "crashed", "the worker sent a malformed reply"
+        if worker.lingered:
+            return "crashed", "the code closed the worker's connection to the grader"
+        return death(worker.wait_status, self.limits)
+
+    def result(self) -> ExecutionResult:
+        budget = f"not run: the submission used up its {self.limits.submission_timeout:g} s budget"
+        cells = []
+        for cell in self.submission.cells:
+            if cell.skipped_reason is not None:
+                cells.append(CellOutcome(cell.index, "skipped", detail=cell.skipped_reason))
+            else:
+                missing = CellOutcome(cell.index, "skipped", detail=budget)
+                cells.append(self.cells.get(cell.index, missing))
+        by_key = {o.key: o for o in self.outcomes}
+        calls = [by_key.get(c.key) or CallOutcome(c.key, "not_run", detail=budget)
+                 for c in self.calls]
+        return ExecutionResult(
+            cells=tuple(cells),
+            calls=tuple(calls),
+            wall_time=time.monotonic() - self.start,
+            protections=self.sandbox.protections_seen(),
+        )
+
+

@@ -1,0 +1,313 @@
+"""The zygote process: a clean warm interpreter that forks one confined worker per request.
+
+Started by :class:`grader.sandbox.zygote.Zygote` with a fresh interpreter, it imports numpy, the
+worker code (:mod:`grader.sandbox.worker.runner`) and the student helper modules once, prepares
+the Landlock grants, and then forks on request. It never sees case data or expected values.
+Each forked worker confines itself (:func:`_confine`) before serving the grader
+(:func:`grader.sandbox.worker.runner.serve`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import resource
+import select
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from grader.sandbox.codec import decode_message, encode_message, flatten, unflatten
+from grader.sandbox.frames import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame
+from grader.sandbox.worker.runner import Runner, serve
+
+#: What a worker may read in ``/etc``: what the dynamic loader, time zones, user lookups,
+#: fonts and MIME guessing need. Not all of ``/etc``: run as root, the worker could otherwise
+#: read ``/etc/shadow`` and private keys (Landlock cannot subtract from a granted folder).
+ETC_ENTRIES = (
+    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "zoneinfo",
+    "passwd", "group", "nsswitch.conf", "host.conf", "fonts", "mime.types", "os-release",
+    "locale.alias", "matplotlibrc", "alternatives",
+)  # fmt: skip
+
+
+def _system_roots() -> list[str]:
+    """Folders a Python program (and the libraries it loads) needs to read."""
+    import sysconfig
+
+    roots = ["/usr", "/lib", "/lib32", "/lib64", "/libx32", "/bin", "/sbin"]
+    roots += [os.path.join("/etc", name) for name in ETC_ENTRIES]
+    roots += [p for p in sys.path if p and os.path.isabs(p)]
+    wanted = ("stdlib", "platstdlib", "purelib", "platlib")
+    roots += [v for k, v in sysconfig.get_paths().items() if k in wanted]
+    return roots
+
+
+def zygote_main(control_fd: int, config_text: str) -> None:
+    """Serve fork requests from the grader until it closes the control socket.
+
+    ``config_text`` is JSON: ``forbidden`` (paths no worker may read), ``preload`` (modules to
+    import once here), ``project_root`` (removed from ``sys.path``), ``isolate_network``, and
+    ``base`` (the folder holding the workers' folders, removed when the zygote exits).
+    """
+    from grader.sandbox.worker import confinement as landlock
+
+    config = json.loads(config_text)
+    control = socket.socket(fileno=control_fd)
+    project_root = config.get("project_root")
+    sys.path[:] = [p for p in sys.path if p and p != project_root]
+    failed = []
+    for module in config.get("preload", []):
+        try:
+            __import__(module)
+        except Exception:
+            failed.append(module)
+    failed += _import_helper_modules(
+        config.get("modules", {}), config.get("base"), config.get("helper_cache")
+    )
+    abi = landlock.landlock_abi()
+    readable = landlock.readable_paths(_system_roots(), config.get("forbidden", []))
+    paths = [(p, landlock.READ) for p in readable]
+    paths += [("/dev/null", landlock.DEVICE_READ_WRITE)]
+    paths += [(p, landlock.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
+    grants = landlock.open_grants(paths) if abi else []
+    facts = {
+        "network_namespace": landlock.isolate_network() if config.get("isolate_network") else False,
+        "landlock_abi": abi,
+        "preload_failed": failed,
+        "readable": readable,
+    }
+    gc.freeze()  # forked workers then never touch (copy) these pages just to run the GC
+    send_frame(control, json.dumps({"ready": True, **facts}).encode())
+    children: set[int] = set()
+    released: set[int] = set()
+    try:
+        while True:
+            if released:
+                released -= {pid for pid in released if _reap(pid, None)[0] is not None}
+            ready, _, _ = select.select([control], [], [], 0.2 if released else None)
+            if not ready:
+                continue
+            try:
+                size_bytes, fds, _flags, _addr = socket.recv_fds(control, 8, 1)
+            except OSError:
+                break
+            if len(size_bytes) == 0:
+                break
+            if len(size_bytes) < 8:
+                size_bytes += recv_exact(control, 8 - len(size_bytes))
+            request = json.loads(recv_exact(control, int.from_bytes(size_bytes, "big")))
+            op = request.get("op")
+            if op == "fork" and len(fds) == 1:
+                pid = os.fork()
+                if pid == 0:
+                    _become_worker(fds[0], control, request, grants, abi, facts)
+                os.close(fds[0])
+                children.add(pid)
+                send_frame(control, json.dumps({"pid": pid}).encode())
+                continue
+            for fd in fds:
+                os.close(fd)
+            if op == "preload":
+                count = _preload_cases(recv_frame(control, MAX_MESSAGE_BYTES))
+                send_frame(control, json.dumps({"preloaded": count}).encode())
+                continue
+            pid = int(request.get("pid", 0))
+            if op == "reap":  # the grader wants to know how the worker ended
+                grace = min(float(request.get("grace", 0.5)), 5.0)
+                status, killed = _reap(pid, grace) if pid in children else (None, False)
+                children.discard(pid)
+                reply = {"status": status, "killed": killed}
+                send_frame(control, json.dumps(reply).encode())
+            elif op == "release" and pid in children:  # already killed; reap it later
+                children.discard(pid)
+                released.add(pid)
+    finally:
+        for pid in children | released:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, 9)
+        if config.get("base"):  # the workers' folders: gone even if the grader was killed
+            import shutil
+
+            shutil.rmtree(str(config["base"]), ignore_errors=True)
+        # Nothing left to flush or finalise: skip the interpreter's slow teardown of numpy
+        # and the frozen heap, so the grader is not kept waiting for us to exit.
+        os._exit(0)
+
+
+def _preload_cases(message: bytes) -> int:
+    """Keep each case's inputs, flattened, for every later worker (:data:`child.PRELOADED`)."""
+    from grader.sandbox.worker import runner as child
+
+    header, arrays = decode_message(message)
+    for key, tree in header["cases"].items():
+        child.PRELOADED[str(key)] = flatten(unflatten(tree, arrays), strict=True)
+    gc.freeze()
+    return len(header["cases"])
+
+
+def _import_helper_modules(
+    modules: dict[str, str], base: str | None, cache: str | None = None
+) -> list[str]:
+    """Import the student helper modules (``dnn_utils.py`` ...) once, here in the zygote.
+
+    Workers inherit them in ``sys.modules``, so a notebook's ``from public_tests import *``
+    costs nothing; the files are also in each worker's folder. They are imported from a
+    folder named after their content in ``cache`` (the user's cache folder), so Python's own
+    ``__pycache__`` there spares the next grader start compiling them (~15 ms); without a
+    usable cache, from a folder in ``base``. Either is taken off ``sys.path`` again, and
+    neither is readable by workers.
+    """
+    if not modules or not base:
+        return []
+    folder = _helper_folder(modules, cache) or _write_helpers(os.path.join(base, "helpers"),
+                                                               modules)
+    sys.path.insert(0, folder)
+    failed = []
+    try:
+        for name in modules:
+            stem = os.path.basename(name)[:-3]
+            try:
+                __import__(stem)
+            except Exception:
+                failed.append(stem)
+                sys.modules.pop(stem, None)
+    finally:
+        sys.path.remove(folder)
+    return failed
+
+
+def _write_helpers(folder: str, modules: dict[str, str]) -> str:
+    os.makedirs(folder, exist_ok=True)
+    for name, source in modules.items():
+        with open(os.path.join(folder, os.path.basename(name)), "w", encoding="utf-8") as f:
+            f.write(source)
+    return folder
+
+
+def _helper_folder(modules: dict[str, str], cache: str | None) -> str | None:
+    """``cache/helpers-<digest>`` holding exactly ``modules`` (made if missing), or None."""
+    import hashlib
+    import shutil
+    import tempfile
+
+    if not cache:
+        return None
+    digest = hashlib.sha256(json.dumps(modules, sort_keys=True).encode()).hexdigest()[:20]
+    folder = os.path.join(cache, f"helpers-{digest}")
+    try:
+        if not os.path.isdir(folder):
+            os.makedirs(cache, mode=0o700, exist_ok=True)
+            staging = _write_helpers(tempfile.mkdtemp(dir=cache), modules)
+            try:
+                os.rename(staging, folder)
+            except OSError:  # another grader made it first
+                shutil.rmtree(staging, ignore_errors=True)
+        for name, source in modules.items():  # never import something else by that name
+            with open(os.path.join(folder, os.path.basename(name)), encoding="utf-8") as f:
+                if f.read() != source:
+                    return None
+    except OSError:
+        return None
+    return folder
+
+
+def _reap(pid: int, grace: float | None) -> tuple[int | None, bool]:
+    """``(wait status, killed here)`` of a worker. With ``grace=None`` only look (status
+    None while it lives); else wait that long for it to end by itself, then SIGKILL it."""
+    deadline = time.monotonic() + (grace or 0.0)
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status, False
+            if grace is None:
+                return None, False
+            if time.monotonic() > deadline:
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, 9)
+                os.kill(pid, 9)
+                return os.waitpid(pid, 0)[1], True
+            time.sleep(0.0005)
+    except ChildProcessError:
+        return -1, False
+
+
+def _become_worker(
+    sock_fd: int,
+    control: socket.socket,
+    request: dict[str, Any],
+    grants: Sequence[Any],
+    abi: int,
+    facts: dict[str, Any],
+) -> None:
+    """In the forked child: confine, then serve. Never returns into the zygote's loop."""
+    code = 0
+    try:
+        control.close()
+        protections = _confine(request, grants, abi)
+        protections["network_namespace"] = bool(facts["network_namespace"])
+        os.dup2(sock_fd, 3)
+        os.closerange(4, 1 << 20)
+        sock = socket.socket(fileno=3)
+        runner = Runner()
+        runner._release()
+        send_frame(sock, encode_message({"op": "ready", "protections": protections}, []))
+        serve(sock, runner)
+    except BaseException:
+        code = 70
+    finally:
+        os._exit(code)
+
+
+def _confine(request: dict[str, Any], grants: Sequence[Any], abi: int) -> dict[str, bool]:
+    """Everything that must hold before the first student line runs (see module docstring)."""
+    from grader.sandbox.worker import confinement as landlock
+
+    zygote = os.getppid()
+    os.setsid()
+    landlock.die_with_parent()
+    if os.getppid() != zygote:
+        os._exit(71)
+    megabyte = 1024 * 1024
+    limits = {
+        resource.RLIMIT_AS: int(request["memory_mb"]) * megabyte,
+        resource.RLIMIT_FSIZE: int(request["file_mb"]) * megabyte,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NOFILE: 256,
+        resource.RLIMIT_CPU: int(request["cpu_seconds"]),
+    }
+    for which, value in limits.items():
+        soft, hard = resource.getrlimit(which)
+        if hard != resource.RLIM_INFINITY:
+            value = min(value, hard)
+        resource.setrlimit(which, (value, value))
+    null_in = os.open(os.devnull, os.O_RDONLY)
+    null_out = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null_in, 0)
+    os.dup2(null_out, 1)
+    os.dup2(null_out, 2)
+    workdir = str(request["workdir"])
+    os.chdir(workdir)
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in request["env"].items()})
+    sys.path[:] = [workdir] + [p for p in sys.path if p and p != workdir]
+    sys.dont_write_bytecode = True
+    protections = {"rlimits": True, "own_session": True}
+    landlock.set_no_new_privs()
+    own = landlock.open_grants([(workdir, landlock.READ_WRITE)])
+    try:
+        protections["landlock_filesystem"] = landlock.restrict([*grants, *own], abi)
+    except OSError:
+        protections["landlock_filesystem"] = False
+    protections["landlock_network"] = protections["landlock_filesystem"] and abi >= 4
+    protections["landlock_scope"] = protections["landlock_filesystem"] and abi >= 6
+    protections["no_capabilities"] = landlock.drop_capabilities()
+    protections["seccomp"] = landlock.install_seccomp()
+    for fd in {null_in, null_out} - {0, 1, 2}:
+        os.close(fd)
+    return protections

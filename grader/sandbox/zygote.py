@@ -1,0 +1,247 @@
+"""The grader's side of the zygote: start it, ask it to fork workers, stop it.
+
+Standard library only: the ``check`` command starts the zygote before importing numpy, so the
+two interpreters warm up in parallel. The zygote's own code is :mod:`grader.sandbox.worker.main`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from grader.errors import SetupError
+from grader.paths import install_root
+from grader.sandbox.frames import recv_frame, send_frame
+
+START_TIMEOUT = 30.0
+BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+PROJECT_PACKAGES = ("grader", "reference", "testcases")
+_ZYGOTE_CODE = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from grader.sandbox.worker.main import zygote_main; zygote_main(int(sys.argv[2]), sys.argv[3])"
+)
+
+
+class WorkerGone(Exception):
+    """The worker stopped answering: ``reason`` is ``timeout``, ``died`` or ``malformed``."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+def remove_tree(path: str) -> None:
+    if not os.path.lexists(path):
+        return
+
+    def make_writable(_func: Any, target: str, _exc: Any) -> None:
+        try:
+            os.chmod(os.path.dirname(target), 0o700)
+            os.chmod(target, 0o700)
+            if os.path.isdir(target):
+                shutil.rmtree(target, ignore_errors=True)
+            else:
+                os.unlink(target)
+        except OSError:
+            pass
+
+    shutil.rmtree(path, onerror=make_writable)
+
+
+
+def helper_cache() -> str | None:
+    """The user's cache folder for the zygote's compiled helper modules (None: no home)."""
+    root = os.environ.get("XDG_CACHE_HOME") or (
+        os.path.join(os.path.expanduser("~"), ".cache") if os.path.expanduser("~") != "~"
+        else None
+    )
+    return os.path.join(root, "dnn-autograder") if root else None
+
+
+def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
+    """What a worker must not read: the project's packages and, for a source checkout or an
+    editable install, the whole repository (case bundles, reference code, instructor files)."""
+    paths = {os.path.realpath(p) for p in extra}
+    for name in PROJECT_PACKAGES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is not None and spec.submodule_search_locations:
+            paths.update(os.path.realpath(p) for p in spec.submodule_search_locations)
+    root = install_root()
+    if root.name in ("site-packages", "dist-packages"):
+        paths.update(str(p) for p in root.glob("dnn_autograder*"))
+        paths.update(str(p) for p in root.glob("__editable__*dnn_autograder*"))
+    else:
+        paths.add(str(root))
+    return sorted(paths)
+
+
+class Zygote:
+    """The zygote process and its control socket (requests are serialized by a lock)."""
+
+    def __init__(self, preload: Sequence[str], forbidden: Sequence[str],
+                 modules: Mapping[str, bytes]) -> None:
+        #: Where this zygote's workers get their folders; the zygote removes it when it
+        #: exits, so it goes even if the grader process is killed.
+        self.base = tempfile.mkdtemp(prefix="dnn-grader-")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        config = {
+            "forbidden": list(forbidden),
+            "preload": list(preload),
+            "modules": {
+                name: data.decode("utf-8") for name, data in modules.items() if name.endswith(".py")
+            },
+            "project_root": str(install_root()),
+            "isolate_network": True,
+            "base": self.base,
+            "helper_cache": helper_cache(),
+        }
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+        env.update(BLAS_ENV)
+        for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+        argv = [
+            sys.executable,
+            "-s",
+            "-c",
+            _ZYGOTE_CODE,
+            str(install_root()),
+            str(theirs.fileno()),
+            json.dumps(config),
+        ]
+        try:
+            self.process = subprocess.Popen(
+                argv,
+                pass_fds=(theirs.fileno(),),
+                env=env,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            ours.close()
+            remove_tree(self.base)
+            raise SetupError(f"the sandbox could not start {sys.executable} ({exc}).") from None
+        finally:
+            theirs.close()
+        self.sock = ours
+        self.owner_pid = os.getpid()
+        self.lock = threading.Lock()
+        self.broken = False
+        self._facts: dict[str, Any] | None = None
+        #: Keys of the case inputs this zygote holds (see :meth:`preload`).
+        self.preloaded: frozenset[str] = frozenset()
+
+    def facts(self) -> dict[str, Any]:
+        """The zygote's start-up report (waits for it the first time)."""
+        with self.lock:
+            if self._facts is None:
+                self.sock.settimeout(START_TIMEOUT)
+                try:
+                    facts = json.loads(recv_frame(self.sock, 1 << 24))
+                except (OSError, EOFError, ValueError) as exc:
+                    raise SetupError(
+                        f"the sandbox could not start its worker process ({exc})."
+                    ) from None
+                self.sock.settimeout(None)
+                if not isinstance(facts, dict) or not facts.get("ready"):
+                    raise SetupError("the sandbox's worker process failed to start.")
+                self._facts = facts
+            return self._facts
+
+    def _request(self, request: dict[str, Any], fds: Sequence[int] = ()) -> dict[str, Any]:
+        payload = json.dumps(request).encode()
+        with self.lock:
+            try:
+                self.sock.settimeout(START_TIMEOUT)
+                size = len(payload).to_bytes(8, "big")
+                socket.send_fds(self.sock, [size], list(fds))
+                self.sock.sendall(payload)
+                reply = json.loads(recv_frame(self.sock, 1 << 20))
+            except (OSError, EOFError, ValueError) as exc:
+                self.broken = True  # out of step with us: replaced on next use
+                raise WorkerGone("died", f"zygote: {exc}") from None
+        if not isinstance(reply, dict):
+            self.broken = True
+            raise WorkerGone("died", "zygote sent a malformed reply")
+        return reply
+
+    def preload(self, message: bytes, keys: Sequence[str]) -> None:
+        """Hand the zygote case inputs (one :func:`grader.sandbox.codec.encode_message`), so that
+        its workers start with them and a call names its inputs instead of carrying them.
+        They are inputs only, never expected values."""
+        self.facts()
+        header = json.dumps({"op": "preload", "size": len(message)}).encode()
+        with self.lock:
+            try:
+                self.sock.settimeout(START_TIMEOUT)
+                send_frame(self.sock, header)
+                send_frame(self.sock, message)
+                reply = json.loads(recv_frame(self.sock, 1 << 20))
+            except (OSError, EOFError, ValueError) as exc:
+                self.broken = True
+                raise WorkerGone("died", f"zygote: {exc}") from None
+        if not isinstance(reply, dict) or reply.get("preloaded") != len(keys):
+            self.broken = True
+            raise WorkerGone("died", "zygote did not take the case inputs")
+        self.preloaded = frozenset(keys)
+
+    def fork(self, request: dict[str, Any], sock: socket.socket) -> int:
+        self.facts()
+        reply = self._request({"op": "fork", **request}, [sock.fileno()])
+        pid = reply.get("pid")
+        if not isinstance(pid, int) or pid <= 0:
+            raise WorkerGone("died", "zygote could not fork")
+        return pid
+
+    def release(self, pid: int) -> None:
+        """Tell the zygote to reap a killed worker whenever it has died (no reply)."""
+        payload = json.dumps({"op": "release", "pid": pid}).encode()
+        with self.lock:
+            try:
+                self.sock.settimeout(START_TIMEOUT)
+                send_frame(self.sock, payload)
+            except OSError as exc:
+                self.broken = True
+                raise WorkerGone("died", f"zygote: {exc}") from None
+
+    def reap(self, pid: int, grace: float) -> tuple[int | None, bool]:
+        """How a worker ended: ``(wait status, whether the zygote had to kill it)``, after
+        waiting up to ``grace`` seconds for it to end by itself."""
+        reply = self._request({"op": "reap", "pid": pid, "grace": grace})
+        status = reply.get("status")
+        return (status if isinstance(status, int) else None), reply.get("killed") is True
+
+    def alive(self) -> bool:
+        return not self.broken and self.process.poll() is None and self.owner_pid == os.getpid()
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        finally:
+            try:
+                self.process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            remove_tree(self.base)
+
+
+def start(modules: Mapping[str, bytes]) -> Zygote:
+    """A zygote as :class:`grader.sandbox.api.Sandbox` would start it by default."""
+    return Zygote((), forbidden_paths(), modules)
