@@ -7,6 +7,11 @@ on the same arguments; if exactly one reproduces the student's output on every c
 shown. So every mistake here must produce output (not just raise) on some cases, and its
 output must tell it apart from the reference and from every other mistake of its function.
 
+Mistakes that make the function raise (a key that does not exist, a call numpy refuses) cannot
+be matched by outputs. They are kept apart, in ``RAISING``: each carries the exception type
+it raises and a pattern of the line that raises, so that the diagnosis can name it from the
+exception a student's code raised, its line and the case it raised on.
+
 Mistakes are grouped by module: ``initialization``, ``forward``, ``cost``, ``backward``,
 ``update``. ``samples`` holds small argument sets on which all of them can be told apart.
 """
@@ -25,9 +30,18 @@ MISTAKES: tuple[Mistake, ...] = (
     + update.MISTAKES
 )
 
+#: The mistakes that make the function raise, in the same order; never part of ``MISTAKES``.
+RAISING: tuple[Mistake, ...] = (
+    initialization.RAISING + forward.RAISING + cost.RAISING + backward.RAISING + update.RAISING
+)
+
 _BY_FUNCTION: dict[str, tuple[Mistake, ...]] = {}
 for _mistake in MISTAKES:
     _BY_FUNCTION[_mistake.function] = (*_BY_FUNCTION.get(_mistake.function, ()), _mistake)
+_RAISING_BY_FUNCTION: dict[str, tuple[Mistake, ...]] = {}
+for _mistake in RAISING:
+    _RAISING_BY_FUNCTION[_mistake.function] = (
+        *_RAISING_BY_FUNCTION.get(_mistake.function, ()), _mistake)
 del _mistake
 
 
@@ -36,4 +50,9 @@ def mistakes_for(function: str) -> tuple[Mistake, ...]:
     return _BY_FUNCTION.get(function, ())
 
 
-__all__ = ["MISTAKES", "Mistake", "mistakes_for"]
+def raising_mistakes_for(function: str) -> tuple[Mistake, ...]:
+    """The catalogued mistakes that make ``function`` raise (empty for an unknown name)."""
+    return _RAISING_BY_FUNCTION.get(function, ())
+
+
+__all__ = ["MISTAKES", "RAISING", "Mistake", "mistakes_for", "raising_mistakes_for"]

@@ -493,4 +493,28 @@ def lmb_two_layers_hard_coded(AL: Array, Y: Array, caches: list[Any]) -> dict[st
     return grads
 
 
+# --- mistakes that raise -------------------------------------------------------------------------
+
+
+@add(MODEL, "model-backward-loop-one-layer-too-many",
+     "Hidden-layer loop also visits the output layer (KeyError on a dA key)",
+     """Your code stops with a KeyError on a dA that was never stored: the loop starts at the
+     output layer, which was already handled before the loop, and looks for a gradient above
+     it. The loop covers only the ReLU layers, one fewer than the number of caches. Check the
+     range your loop goes over.""",
+     raises=KeyError, line=r"grads\[")
+def lmb_loop_one_layer_too_many(AL: Array, Y: Array, caches: list[Any]) -> dict[str, Any]:
+    Y = Y.reshape(AL.shape)
+    grads = {}
+    L = len(caches)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = (
+        ref.linear_activation_backward(_dAL(AL, Y), caches[L - 1], "sigmoid")
+    )
+    for l in reversed(range(L)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = (
+            ref.linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+        )
+    return grads
+
 MISTAKES = _registry.mistakes()
+RAISING = _registry.raising()

@@ -175,4 +175,19 @@ def cost_squared_error(AL: Array, Y: Array) -> Array:
     return np.squeeze(cost)
 
 
+# --- mistakes that raise -------------------------------------------------------------------------
+
+
+@add(COST, "cost-np-sum-of-two-terms",
+     "np.sum(first term, second term) used to add the two terms (TypeError)",
+     """Your code stops with a TypeError in the cost line: numpy's sum was given the two terms as
+     two arguments, and it reads the second one as the axis to sum over. Add the two terms
+     together first, then sum the result over the examples.""",
+     raises=TypeError, line=r"sum\(")
+def cost_np_sum_of_two_terms(AL: Array, Y: Array) -> Array:
+    m = Y.shape[1]
+    cost = (-1 / m) * np.sum(Y * np.log(AL), (1 - Y) * np.log(1 - AL))
+    return np.squeeze(cost)
+
 MISTAKES = _registry.mistakes()
+RAISING = _registry.raising()

@@ -465,4 +465,42 @@ def lmf_append_after_loop(X: Array, parameters: dict[str, Any]) -> Pair:
     return AL, caches
 
 
+# --- mistakes that raise -------------------------------------------------------------------------
+
+
+@add(LINEAR, "linear-forward-np-sum-for-plus",
+     "np.sum(product, b) used to add the bias (TypeError)",
+     """Your code stops with a TypeError in the line that adds the bias: numpy's sum adds up the
+     items of one array, and its second argument is the axis to sum over, not a second array.
+     Two arrays of matching shapes are added with the plain plus operator, which also
+     broadcasts b across the examples.""",
+     raises=TypeError, line=r"sum\(")
+def lf_np_sum_for_plus(A: Array, W: Array, b: Array) -> Pair:
+    Z = np.sum(np.dot(W, A), b)
+    return Z, (A, W, b)
+
+
+@add(MODEL, "model-forward-layer-count-not-halved",
+     "Number of layers taken as the number of parameters (KeyError)",
+     """Your code stops with a KeyError on a weight that does not exist: the loop runs over twice
+     as many layers as the network has. The parameters dictionary holds two entries per layer,
+     a W and a b, so its length is twice the number of layers. Check how you compute the number
+     of layers.""",
+     raises=KeyError, line=r"parameters\[")
+def lmf_layer_count_not_halved(X: Array, parameters: dict[str, Any]) -> Pair:
+    caches = []
+    A = X
+    L = len(parameters)
+    for l in range(1, L):
+        A, cache = ref.linear_activation_forward(
+            A, parameters["W" + str(l)], parameters["b" + str(l)], "relu"
+        )
+        caches.append(cache)
+    AL, cache = ref.linear_activation_forward(
+        A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid"
+    )
+    caches.append(cache)
+    return AL, caches
+
 MISTAKES = _registry.mistakes()
+RAISING = _registry.raising()

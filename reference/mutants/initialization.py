@@ -532,4 +532,53 @@ def deep_weights_zero(layer_dims: list[int]) -> Params:
     return parameters
 
 
+# --- mistakes that raise -------------------------------------------------------------------------
+
+
+@add(TWO, "init-randn-given-a-tuple",
+     "randn given the shape as one tuple, like zeros (TypeError)",
+     """Your code stops with a TypeError at the random draw: the shape was passed as a single
+     tuple. The zeros function takes its shape as one tuple, but randn takes each dimension as
+     a separate argument. Check the brackets around the sizes in your randn calls.""",
+     raises=TypeError, line=r"randn\(\(")
+def init_randn_given_a_tuple(n_x: int, n_h: int, n_y: int) -> Params:
+    np.random.seed(1)
+    W1 = np.random.randn((n_h, n_x)) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn((n_y, n_h)) * 0.01
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+@add(DEEP, "deep-init-randn-given-a-tuple",
+     "randn given the shape as one tuple, like zeros (TypeError)",
+     """Your code stops with a TypeError at the random draw: the shape was passed as a single
+     tuple. The zeros function takes its shape as one tuple, but randn takes each dimension as a
+     separate argument. Check the brackets around the two sizes in your randn call.""",
+     raises=TypeError, line=r"randn\(\(")
+def deep_randn_given_a_tuple(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn((layer_dims[l], layer_dims[l - 1])) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+@add(DEEP, "deep-init-sizes-one-layer-ahead",
+     "Sizes read one entry too far (layer l+1 and l), past the end of layer_dims (IndexError)",
+     """Your code stops with an IndexError on the last layer: the weight shape reads the entry
+     after the current layer's, which does not exist there. Layer l's weights connect layer l-1
+     to layer l, so its shape uses those two entries of layer_dims. Check the indices in your
+     weight's shape.""",
+     raises=IndexError, line=r"layer_dims\[l\+1\]")
+def deep_sizes_one_layer_ahead(layer_dims: list[int]) -> Params:
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l + 1], layer_dims[l]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l + 1], 1))
+    return parameters
+
 MISTAKES = _registry.mistakes()
+RAISING = _registry.raising()

@@ -164,4 +164,38 @@ def update_layer_count_hard_coded(
     return parameters
 
 
+# --- mistakes that raise -------------------------------------------------------------------------
+
+
+@add(UPDATE, "update-layer-count-not-halved",
+     "Loop over as many layers as there are parameters (KeyError)",
+     """Your code stops with a KeyError on a layer that does not exist: the loop runs over twice
+     as many layers as the network has. The dictionary holds a W and a b for each layer, so its
+     length is twice the number of layers. Check what your loop's range is built from.""",
+     raises=KeyError, line=r"(parameters|grads)\[")
+def update_layer_count_not_halved(
+    parameters: Params, grads: Params, learning_rate: float
+) -> Params:
+    parameters = _copy(parameters)
+    for l in range(1, len(parameters) + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+@add(UPDATE, "update-loop-from-layer-0",
+     "Loop starts at layer 0, which has no parameters (KeyError)",
+     """Your code stops with a KeyError on layer 0: the loop starts at 0, but layer 0 is the
+     input and has no weights. Parameters are numbered from 1 to L. Check where your loop range
+     starts and stops.""",
+     raises=KeyError, line=r"(parameters|grads)\[")
+def update_loop_from_layer_0(parameters: Params, grads: Params, learning_rate: float) -> Params:
+    parameters = _copy(parameters)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
 MISTAKES = _registry.mistakes()
+RAISING = _registry.raising()
