@@ -75,7 +75,8 @@ def lf_elementwise_product(A: Array, W: Array, b: Array) -> Pair:
      "Linear cache stored as (W, A, b) instead of (A, W, b)",
      """Your Z is right but the cache holds its three items in the wrong order. The backward pass
      unpacks the cache by position into A_prev, W and b, so a different order hands it the wrong
-     arrays. Keep the cache line of the template as it is.""")
+     arrays. Check the order of the three items wherever your code builds or returns the
+     linear cache: the layer's input first, then W, then b.""")
 def lf_cache_order(A: Array, W: Array, b: Array) -> Pair:
     Z = np.dot(W, A) + b
     return Z, (W, A, b)
@@ -95,8 +96,8 @@ def lf_cache_holds_z(A: Array, W: Array, b: Array) -> Pair:
      "Linear cache stored as a dictionary instead of the tuple (A, W, b)",
      """Your Z is right but the cache is a dictionary; an older version of this assignment
      described it that way. The backward pass unpacks the cache by position into three names,
-     which needs a tuple of the three arrays in the order A, W, b. Keep the cache line of the
-     template, which builds that tuple.""")
+     which needs a tuple of the three arrays in the order A, W, b. Look at the type of the cache
+     your function returns.""")
 def lf_cache_as_dict(A: Array, W: Array, b: Array) -> Pair:
     Z = np.dot(W, A) + b
     return Z, {"A": A, "W": W, "b": b}
@@ -116,7 +117,7 @@ def lf_cache_with_z(A: Array, W: Array, b: Array) -> Pair:
      "Linear cache (A, W) with b left out",
      """Your Z is right but the cache holds only two items, the input and the weights. The
      backward step unpacks three, the bias included, because it returns a gradient shaped like
-     b. Keep all three values in the cache, in the template's order.""")
+     b. Check how many items the cache you return holds: the docstring lists three.""")
 def lf_cache_without_b(A: Array, W: Array, b: Array) -> Pair:
     Z = np.dot(W, A) + b
     return Z, (A, W)
@@ -209,7 +210,8 @@ def laf_activation_cache_holds_a(A_prev: Array, W: Array, b: Array, activation: 
      "Cache stored as (activation_cache, linear_cache)",
      """Your A is right but the two caches are packed in the wrong order. The backward function
      unpacks them by position, linear cache first, so swapping them hands it the wrong values.
-     Keep the cache line of the template as it is.""")
+     Check the order of the two caches wherever your code builds or returns the layer's cache:
+     the linear cache comes first, then Z.""")
 def laf_cache_order(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
     A, (linear_cache, activation_cache) = ref.linear_activation_forward(A_prev, W, b, activation)
     return A, (activation_cache, linear_cache)
@@ -229,8 +231,8 @@ def laf_linear_cache_holds_output(A_prev: Array, W: Array, b: Array, activation:
      "Cache flattened to (A_prev, W, b, Z) instead of nested (linear_cache, Z)",
      """Your A is right but the cache is one flat tuple of four items instead of a pair. The
      backward pass unpacks it in two steps, first into the linear cache and the activation cache,
-     then the linear cache into its three parts, so the nesting matters. Keep the template's
-     cache line, which pairs the two caches you got back from the helpers.""")
+     then the linear cache into its three parts, so the nesting matters. Look at how your cache
+     is built: it should pair the two caches the helpers gave you, each kept whole.""")
 def laf_cache_flattened(A_prev: Array, W: Array, b: Array, activation: str) -> Pair:
     A, ((A_in, W_in, b_in), Z) = ref.linear_activation_forward(A_prev, W, b, activation)
     return A, (A_in, W_in, b_in, Z)
