@@ -50,13 +50,25 @@ HANGING_FUNCTION = "compute_cost"
 #: (name, function, old text, new text): typical mistakes, as edits of the solution's cells.
 BUGS = [
     ("wrong-sign", "linear_forward", "Z = np.dot(W, A) + b", "Z = np.dot(W, A) - b"),
-    ("no-keepdims", "linear_backward", "db = np.sum(dZ, axis=1, keepdims=True) / m",
-     "db = np.sum(dZ, axis=1) / m"),
+    (
+        "no-keepdims",
+        "linear_backward",
+        "db = np.sum(dZ, axis=1, keepdims=True) / m",
+        "db = np.sum(dZ, axis=1) / m",
+    ),
     ("no-1/m", "compute_cost", "cost = (-1 / m) *", "cost = -1 *"),
-    ("plus-update", "update_parameters",
-     'parameters["W" + str(l)] - learning_rate', 'parameters["W" + str(l)] + learning_rate'),
-    ("relu-last", "L_model_forward", 'parameters["b" + str(L)], "sigmoid"',
-     'parameters["b" + str(L)], "relu"'),
+    (
+        "plus-update",
+        "update_parameters",
+        'parameters["W" + str(l)] - learning_rate',
+        'parameters["W" + str(l)] + learning_rate',
+    ),
+    (
+        "relu-last",
+        "L_model_forward",
+        'parameters["b" + str(L)], "sigmoid"',
+        'parameters["b" + str(L)], "relu"',
+    ),
 ]
 HANG = (HANGING_FUNCTION, "m = Y.shape[1]\n", "m = Y.shape[1]\n    while True:\n        pass\n")
 
@@ -105,8 +117,9 @@ def grader_command() -> list[str]:
 
 def wall(command: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
+    )
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
@@ -196,11 +209,19 @@ _LINE = re.compile(r"^\[\s*\d+/\d+\] (?P<student>\S+): .*\((?P<seconds>[\d.]+) s
 
 
 def run_batch(submissions: Path, out: Path, jobs: int, timeout: float) -> Batch:
-    command = grader_command() + ["grade", str(submissions), "--out", str(out), "--jobs",
-                                  str(jobs), "--timeout", str(timeout), "--force"]
+    command = grader_command() + [
+        "grade",
+        str(submissions),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--timeout",
+        str(timeout),
+        "--force",
+    ]
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     sampler = TreeMemory(proc.pid)
     sampler.start()
     finished: dict[str, float] = {}
@@ -219,8 +240,9 @@ def run_batch(submissions: Path, out: Path, jobs: int, timeout: float) -> Batch:
     sampler.stop()
     if status not in (0, 1):
         raise SystemExit(f"grader grade failed ({status}):\n{''.join(other)}")
-    return Batch(elapsed, finished, seconds, sampler.peak_rss, sampler.peak_pss,
-                 sampler.samples, status)
+    return Batch(
+        elapsed, finished, seconds, sampler.peak_rss, sampler.peak_pss, sampler.samples, status
+    )
 
 
 def nbconvert_seconds(runs: int, work: Path) -> float:
@@ -228,8 +250,16 @@ def nbconvert_seconds(runs: int, work: Path) -> float:
     shutil.copytree(STUDENT_FOLDER, folder)
     shutil.copy(SOLUTION, folder / "solution.ipynb")
     jupyter = Path(sys.executable).with_name("jupyter")
-    command = [str(jupyter) if jupyter.exists() else "jupyter", "nbconvert", "--to",
-               "notebook", "--execute", "solution.ipynb", "--output", "executed.ipynb"]
+    command = [
+        str(jupyter) if jupyter.exists() else "jupyter",
+        "nbconvert",
+        "--to",
+        "notebook",
+        "--execute",
+        "solution.ipynb",
+        "--output",
+        "executed.ipynb",
+    ]
     return median_wall(command, runs, cwd=folder)
 
 
@@ -270,8 +300,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="grader grade --jobs")
     parser.add_argument("--hanging", type=int, default=3, help="of which hang forever")
     parser.add_argument("--buggy", type=float, default=0.15, help="share of buggy ones")
-    parser.add_argument("--timeout", type=float, default=5.0,
-                        help="grader grade --timeout (the grader's default: 5)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=5.0,
+        help="grader grade --timeout (the grader's default: 5)",
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs of each cold command")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
@@ -279,19 +313,24 @@ def main() -> int:
         raise SystemExit("run `grader generate` first (reference/solution.ipynb is missing)")
 
     load = os.getloadavg()[0]
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, load average {load:.2f} at start"
-          + ("  (busy: figures will be pessimistic)" if load > 0.5 else ""))
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {load:.2f} at start"
+        + ("  (busy: figures will be pessimistic)" if load > 0.5 else "")
+    )
     work = Path(tempfile.mkdtemp(prefix="grading-speed-"))
     try:
         submissions = work / "submissions"
         submissions.mkdir()
         kinds = make_submissions(submissions, args.n, args.hanging, args.buggy)
         groups = {student: group(kind) for student, kind in kinds.items()}
-        counts = {g: sum(1 for v in groups.values() if v == g)
-                  for g in ("correct", "buggy", "hanging")}
-        print(f"submissions: {counts['correct']} correct, {counts['buggy']} buggy, "
-              f"{counts['hanging']} hanging, in {submissions}")
+        counts = {
+            g: sum(1 for v in groups.values() if v == g) for g in ("correct", "buggy", "hanging")
+        }
+        print(
+            f"submissions: {counts['correct']} correct, {counts['buggy']} buggy, "
+            f"{counts['hanging']} hanging, in {submissions}"
+        )
 
         numpy = median_wall([sys.executable, "-c", "import numpy"], args.runs)
         cold = median_wall(grader_command() + ["check", str(SOLUTION)], args.runs)
@@ -306,8 +345,11 @@ def main() -> int:
         rate_others = len(others) / until_others
         hang_each = [batch.seconds[s] for s in hangers]
         limit = hanging_limit(args.timeout)
-        per_kind = {g: statistics.mean(batch.seconds[s] for s, v in groups.items() if v == g)
-                    for g in ("correct", "buggy") if counts[g]}
+        per_kind = {
+            g: statistics.mean(batch.seconds[s] for s, v in groups.items() if v == g)
+            for g in ("correct", "buggy")
+            if counts[g]
+        }
     finally:
         if args.keep:
             print(f"kept {work}")
@@ -318,23 +360,36 @@ def main() -> int:
     rows = [
         ("(a) cold `grader check` of the solution, median", f"{cold:.3f} s", ""),
         ("(c) `jupyter nbconvert --execute`, median", f"{kernel:.3f} s", ""),
-        ("(d) `python -c \"import numpy\"`, median", f"{numpy:.3f} s", ""),
+        ('(d) `python -c "import numpy"`, median', f"{numpy:.3f} s", ""),
         ("(a) / (c)", f"{cold / kernel:.2f}", "<= 0.2"),
         ("(a) / (d)", f"{cold / numpy:.1f}", "<= 3"),
-        (f"(b) `grader grade --jobs {args.jobs}`, without the hanging ones",
-         f"{rate_others:.1f} /s", ">= 25 /s"),
+        (
+            f"(b) `grader grade --jobs {args.jobs}`, without the hanging ones",
+            f"{rate_others:.1f} /s",
+            ">= 25 /s",
+        ),
         ("(b) the whole batch, hanging ones included", f"{rate_all:.1f} /s", ""),
-        ("    mean seconds per correct / buggy submission",
-         " / ".join(f"{per_kind[k]:.3f}" for k in per_kind), ""),
-        ("    each hanging submission, mean (its limit: one cell + one call)",
-         f"{statistics.mean(hang_each):.1f} s" if hang_each else "-",
-         f"~ {limit:.0f} s + worker restarts" if hang_each else ""),
-        ("    time the hanging ones added to the batch",
-         f"{batch.wall - until_others:.1f} s", ""),
-        (f"peak memory of the {args.n}-submission batch, sum of RSS",
-         f"{batch.peak_rss / mb:.0f} MB", "< 500 MB"),
-        ("    the same, sum of PSS (shared pages counted once)",
-         f"{batch.peak_pss / mb:.0f} MB", ""),
+        (
+            "    mean seconds per correct / buggy submission",
+            " / ".join(f"{per_kind[k]:.3f}" for k in per_kind),
+            "",
+        ),
+        (
+            "    each hanging submission, mean (its limit: one cell + one call)",
+            f"{statistics.mean(hang_each):.1f} s" if hang_each else "-",
+            f"~ {limit:.0f} s + worker restarts" if hang_each else "",
+        ),
+        ("    time the hanging ones added to the batch", f"{batch.wall - until_others:.1f} s", ""),
+        (
+            f"peak memory of the {args.n}-submission batch, sum of RSS",
+            f"{batch.peak_rss / mb:.0f} MB",
+            "< 500 MB",
+        ),
+        (
+            "    the same, sum of PSS (shared pages counted once)",
+            f"{batch.peak_pss / mb:.0f} MB",
+            "",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print()
@@ -342,17 +397,23 @@ def main() -> int:
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:>10}  {target}")
     print()
-    print(f"batch: {batch.wall:.1f} s wall for {args.n} submissions, {verdict}; "
-          f"{batch.samples} memory samples")
-    command = (f"python benchmarks/grading_speed.py --n {args.n} --jobs {args.jobs} "
-               f"--hanging {args.hanging} --timeout {args.timeout:g}")
+    print(
+        f"batch: {batch.wall:.1f} s wall for {args.n} submissions, {verdict}; "
+        f"{batch.samples} memory samples"
+    )
+    command = (
+        f"python benchmarks/grading_speed.py --n {args.n} --jobs {args.jobs} "
+        f"--hanging {args.hanging} --timeout {args.timeout:g}"
+    )
     print(f"command: {command}")
     print()
     print("Markdown for the README:")
     print()
-    print(f"Measured with `{command}` on {os.cpu_count()} CPUs "
-          f"({platform.processor() or platform.machine()}, Python "
-          f"{platform.python_version()}):")
+    print(
+        f"Measured with `{command}` on {os.cpu_count()} CPUs "
+        f"({platform.processor() or platform.machine()}, Python "
+        f"{platform.python_version()}):"
+    )
     print()
     print("| figure | value | target |")
     print("| --- | --- | --- |")

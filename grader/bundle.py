@@ -155,4 +155,3 @@ def read_bundle(path: Path) -> list[BundleCase]:
         )
         for entry in index
     ]
-

@@ -41,36 +41,67 @@ def _cmd_build_cases(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive(kind: type[float] | type[int]) -> Callable[[str], float | int]:
+def _positive(
+    kind: type[float] | type[int], at_least: float | None = None
+) -> Callable[[str], float | int]:
     def parse(text: str) -> float | int:
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"{text!r} must be greater than 0")
+        if value <= 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{text!r} must be a finite number above 0")
+        if at_least is not None and value < at_least:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is too small: at least {at_least:g} (numpy alone needs about 150 MB)"
+            )
         return value
 
     return parse
 
 
 def _add_grading_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cases", choices=("public", "all"), default="all",
-                   help="which cases to run (default: all, public and hidden)")
-    p.add_argument("--timeout", type=_positive(float), default=5.0, metavar="SECONDS",
-                   help="wall-clock limit per function call and per cell (default: 5)")
-    p.add_argument("--memory", type=_positive(int), default=1024, metavar="MB",
-                   help="memory limit of the process running student code (default: 1024)")
-    p.add_argument("--strict-dependencies", action="store_true",
-                   help="a function fails when a graded helper it calls fails (default: each "
-                        "function is scored on its own logic)")
+    from grader.grading.options import CASE_SETS, MIN_MEMORY_MB, CheckOptions
+
+    defaults = CheckOptions()
+    p.add_argument(
+        "--cases",
+        choices=CASE_SETS,
+        default=defaults.cases,
+        help=f"which cases to run (default: {defaults.cases}, public and hidden)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive(float),
+        default=defaults.timeout,
+        metavar="SECONDS",
+        help=f"wall-clock limit per function call and per cell (default: {defaults.timeout:g})",
+    )
+    p.add_argument(
+        "--memory",
+        type=_positive(int, at_least=MIN_MEMORY_MB),
+        default=defaults.memory_mb,
+        metavar="MB",
+        help="memory limit of the process running student code "
+        f"(default: {defaults.memory_mb}, at least {MIN_MEMORY_MB})",
+    )
+    p.add_argument(
+        "--strict-dependencies",
+        action="store_true",
+        help="a function fails when a graded helper it calls fails (default: each "
+        "function is scored on its own logic)",
+    )
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
     from grader.grading.engine import CheckOptions
 
-    return CheckOptions(cases=args.cases, timeout=args.timeout, memory_mb=args.memory,
-                        strict_dependencies=args.strict_dependencies)
+    return CheckOptions(
+        cases=args.cases,
+        timeout=args.timeout,
+        memory_mb=args.memory,
+        strict_dependencies=args.strict_dependencies,
+    )
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
@@ -89,8 +120,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
     except BaseException:
         started.close()
         raise
-    report = check_notebook(submission, _options(args), student_files=files, zygote=started,
-                            preload_inputs=False)
+    report = check_notebook(
+        submission, _options(args), student_files=files, zygote=started, preload_inputs=False
+    )
     if args.format == "json":
         import json
 
@@ -127,10 +159,12 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     rate = f", {result.graded_now / result.grading_time:.1f}/s" if result.graded_now else ""
-    print(f"{len(result.rows)} of {result.total} submissions: {result.full_marks} full marks, "
-          f"{result.count('invalid')} invalid, {result.count('error')} errors, "
-          f"{result.reused} reused; graded {result.graded_now} in {result.grading_time:.1f} s "
-          f"with {result.jobs} jobs{rate}")
+    print(
+        f"{len(result.rows)} of {result.total} submissions: {result.full_marks} full marks, "
+        f"{result.count('invalid')} invalid, {result.count('error')} errors, "
+        f"{result.reused} reused; graded {result.graded_now} in {result.grading_time:.1f} s "
+        f"with {result.jobs} jobs{rate}"
+    )
     print(f"gradebook: {result.gradebook}  summary: {result.summary}")
     if result.interrupted:
         print("grader: interrupted; finished results are kept", file=sys.stderr)
@@ -185,18 +219,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--zip", action="store_true", help="write a zip file instead of a folder")
     p.set_defaults(func=_cmd_release)
 
-    p = sub.add_parser("check", help="grade one notebook",
-                       description="Grade one notebook. Exit status: 0 all passed, 1 something "
-                                   "failed, 2 the file cannot be graded.")
+    p = sub.add_parser(
+        "check",
+        help="grade one notebook",
+        description="Grade one notebook. Exit status: 0 all passed, 1 something "
+        "failed, 2 the file cannot be graded.",
+    )
     p.add_argument("notebook", help="the student's .ipynb file")
-    p.add_argument("--format", choices=("text", "json", "html"), default="text",
-                   help="text report (default), Gradescope results.json, or HTML feedback")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="text report (default), Gradescope results.json, or HTML feedback",
+    )
     p.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
     _add_grading_options(p)
     p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser(
-        "grade", help="grade a whole class into a folder (gradebook, Gradescope JSON)",
+        "grade",
+        help="grade a whole class into a folder (gradebook, Gradescope JSON)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Grade many notebooks in parallel, each in its own sandboxed process.\n\n"
         "Student ids: a notebook named on the command line (or by a glob) is its file name "
@@ -211,13 +253,21 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit status: 0 every submission graded; 1 the batch finished but some submissions "
         "are\ninvalid or could not be graded (status column of the gradebook); 3 set-up "
         "error;\n4 usage error (e.g. duplicate student ids); 130 interrupted (finished "
-        "results kept).")
+        "results kept).",
+    )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="notebooks, folders or globs")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write results to")
-    p.add_argument("--jobs", type=_positive(int), metavar="N",
-                   help="submissions graded at once (default: the number of CPUs)")
-    p.add_argument("--force", action="store_true",
-                   help="grade every submission again, even when its results are up to date")
+    p.add_argument(
+        "--jobs",
+        type=_positive(int),
+        metavar="N",
+        help="submissions graded at once (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="grade every submission again, even when its results are up to date",
+    )
     _add_grading_options(p)
     p.set_defaults(func=_cmd_grade)
     return parser
@@ -242,8 +292,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"grader: {where}{exc.strerror or exc}", file=sys.stderr)
         return UsageError.exit_code if exc.filename else INTERNAL_ERROR
     except Exception as exc:  # a bug of ours: still one line, never a traceback
-        print(f"grader: internal error ({type(exc).__name__}: {exc}); please report it",
-              file=sys.stderr)
+        print(
+            f"grader: internal error ({type(exc).__name__}: {exc}); please report it",
+            file=sys.stderr,
+        )
         return INTERNAL_ERROR
 
 

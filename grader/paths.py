@@ -63,8 +63,10 @@ def load_student_files(folder: Path | None = None) -> dict[str, bytes]:
     for name in STUDENT_FILES:
         path = folder / name
         if not path.is_file():
-            raise SetupError(f"student helper file {name} is missing from {folder.name} "
-                             "(reinstall the grader, or run `grader generate` in a checkout)")
+            raise SetupError(
+                f"student helper file {name} is missing from {folder.name} "
+                "(reinstall the grader, or run `grader generate` in a checkout)"
+            )
         found[name] = path.read_bytes()
     return found
 
@@ -83,9 +85,11 @@ def require_checkout(command: str) -> Path:
     """The repository, for a command that writes into it; a clear error outside one."""
     root = checkout()
     if root is None:
-        raise SetupError(f"`grader {command}` writes into the project's repository and must run "
-                         "from a source checkout (git clone, then `pip install -e .`), not from "
-                         "an installed package")
+        raise SetupError(
+            f"`grader {command}` writes into the project's repository and must run "
+            "from a source checkout (git clone, then `pip install -e .`), not from "
+            "an installed package"
+        )
     return root
 
 

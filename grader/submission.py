@@ -197,16 +197,7 @@ def _statement_starts(lines: list[str], ipython_lines: set[int]) -> set[int]:
         while i < len(line):
             char = line[i]
             if quote is not None:
-                if char == "\\":
-                    i += 2
-                elif line.startswith(quote, i):
-                    i += len(quote)
-                    quote = None
-                elif len(quote) == 1 and char in "\r\n":
-                    quote = None  # unterminated one-line string: a syntax error anyway
-                    i += 1
-                else:
-                    i += 1
+                i, quote = _in_string(line, i, quote)
                 continue
             if char == "#":
                 break
@@ -223,6 +214,19 @@ def _statement_starts(lines: list[str], ipython_lines: set[int]) -> set[int]:
                 break
             i += 1
     return starts
+
+
+def _in_string(line: str, i: int, quote: str) -> tuple[int, str | None]:
+    """One step of :func:`_statement_starts` inside a string closed by ``quote``: the next
+    position, and the delimiter still open (None once the string ends)."""
+    char = line[i]
+    if char == "\\":
+        return i + 2, quote
+    if line.startswith(quote, i):
+        return i + len(quote), None
+    if len(quote) == 1 and char in "\r\n":
+        return i + 1, None  # unterminated one-line string: a syntax error anyway
+    return i + 1, quote
 
 
 def _is_single_line_statement(line: str) -> bool:

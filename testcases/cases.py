@@ -106,9 +106,7 @@ def _labels(rng: np.random.Generator, m: int, kind: str) -> np.ndarray:
     return rng.integers(0, 2, size=(1, m))
 
 
-def _forward_caches(
-    X: np.ndarray, params: dict[str, Any]
-) -> tuple[np.ndarray, list[Any]]:
+def _forward_caches(X: np.ndarray, params: dict[str, Any]) -> tuple[np.ndarray, list[Any]]:
     """Caches exactly as a correct forward pass makes them (computed here, not by the reference,
     so that the case inputs do not depend on the code under test)."""
     caches = []
@@ -128,20 +126,46 @@ Spec = tuple[tuple[Any, ...], str]
 
 
 def _hidden_initialize_parameters() -> Iterator[Spec]:
-    for dims in [(1, 1, 1), (2, 4, 1), (5, 3, 2), (10, 1, 1), (1, 7, 3), (30, 20, 5),
-                 (4, 4, 4), (300, 2, 1), (3, 200, 1)]:
+    for dims in [
+        (1, 1, 1),
+        (2, 4, 1),
+        (5, 3, 2),
+        (10, 1, 1),
+        (1, 7, 3),
+        (30, 20, 5),
+        (4, 4, 4),
+        (300, 2, 1),
+        (3, 200, 1),
+    ]:
         yield dims, f"sizes {dims}"
 
 
 def _hidden_initialize_parameters_deep() -> Iterator[Spec]:
-    for dims in [[2, 1], [1, 1], [3, 5, 1], [10, 4, 3, 1], [6, 6, 6, 6, 1],
-                 [20, 7, 5, 3, 2, 1], [400, 2, 1], [2, 200, 1], [4, 3]]:
+    for dims in [
+        [2, 1],
+        [1, 1],
+        [3, 5, 1],
+        [10, 4, 3, 1],
+        [6, 6, 6, 6, 1],
+        [20, 7, 5, 3, 2, 1],
+        [400, 2, 1],
+        [2, 200, 1],
+        [4, 3],
+    ]:
         yield (dims,), f"layer_dims {dims} ({len(dims) - 1} layers)"
 
 
 def _hidden_linear_forward() -> Iterator[Spec]:
-    shapes = [(1, 1, 1), (4, 3, 1), (2, 5, 7), (300, 2, 3), (3, 1, 10), (6, 6, 6),
-              (8, 4, 2), (1, 9, 4)]
+    shapes = [
+        (1, 1, 1),
+        (4, 3, 1),
+        (2, 5, 7),
+        (300, 2, 3),
+        (3, 1, 10),
+        (6, 6, 6),
+        (8, 4, 2),
+        (1, 9, 4),
+    ]
     for seed, (n_prev, n, m) in enumerate(shapes, start=101):
         rng = _rng(seed)
         A = rng.standard_normal((n_prev, m))
@@ -151,9 +175,17 @@ def _hidden_linear_forward() -> Iterator[Spec]:
 
 
 def _hidden_linear_activation_forward() -> Iterator[Spec]:
-    shapes = [(3, 2, 4, "sigmoid"), (3, 2, 4, "relu"), (1, 1, 1, "relu"), (5, 1, 1, "sigmoid"),
-              (200, 3, 2, "relu"), (2, 6, 5, "sigmoid"), (4, 4, 4, "relu"), (3, 5, 6, "relu"),
-              (6, 2, 3, "sigmoid")]
+    shapes = [
+        (3, 2, 4, "sigmoid"),
+        (3, 2, 4, "relu"),
+        (1, 1, 1, "relu"),
+        (5, 1, 1, "sigmoid"),
+        (200, 3, 2, "relu"),
+        (2, 6, 5, "sigmoid"),
+        (4, 4, 4, "relu"),
+        (3, 5, 6, "relu"),
+        (6, 2, 3, "sigmoid"),
+    ]
     for seed, (n_prev, n, m, activation) in enumerate(shapes, start=201):
         rng = _rng(seed)
         A = rng.standard_normal((n_prev, m))
@@ -191,8 +223,16 @@ def _hidden_L_model_forward() -> Iterator[Spec]:
 
 
 def _hidden_compute_cost() -> Iterator[Spec]:
-    settings = [(5, "mixed"), (1, "ones"), (1, "zeros"), (8, "ones"), (8, "zeros"),
-                (50, "mixed"), (2, "mixed"), (12, "mixed")]
+    settings = [
+        (5, "mixed"),
+        (1, "ones"),
+        (1, "zeros"),
+        (8, "ones"),
+        (8, "zeros"),
+        (50, "mixed"),
+        (2, "mixed"),
+        (12, "mixed"),
+    ]
     for seed, (m, kind) in enumerate(settings, start=401):
         rng = _rng(seed)
         AL = rng.uniform(0.02, 0.98, size=(1, m))
@@ -203,8 +243,16 @@ def _hidden_compute_cost() -> Iterator[Spec]:
 
 
 def _hidden_linear_backward() -> Iterator[Spec]:
-    shapes = [(1, 1, 1), (3, 2, 1), (4, 3, 5), (6, 6, 6), (250, 2, 3), (2, 1, 7), (1, 5, 2),
-              (5, 3, 4)]
+    shapes = [
+        (1, 1, 1),
+        (3, 2, 1),
+        (4, 3, 5),
+        (6, 6, 6),
+        (250, 2, 3),
+        (2, 1, 7),
+        (1, 5, 2),
+        (5, 3, 4),
+    ]
     for seed, (n_prev, n, m) in enumerate(shapes, start=501):
         rng = _rng(seed)
         dZ = rng.standard_normal((n, m))
@@ -215,9 +263,17 @@ def _hidden_linear_backward() -> Iterator[Spec]:
 
 
 def _hidden_linear_activation_backward() -> Iterator[Spec]:
-    shapes = [(3, 2, 4, "relu"), (3, 2, 4, "sigmoid"), (1, 1, 1, "relu"), (4, 1, 1, "sigmoid"),
-              (5, 3, 6, "relu"), (150, 2, 3, "relu"), (2, 5, 2, "sigmoid"), (4, 4, 4, "relu"),
-              (3, 3, 5, "sigmoid")]
+    shapes = [
+        (3, 2, 4, "relu"),
+        (3, 2, 4, "sigmoid"),
+        (1, 1, 1, "relu"),
+        (4, 1, 1, "sigmoid"),
+        (5, 3, 6, "relu"),
+        (150, 2, 3, "relu"),
+        (2, 5, 2, "sigmoid"),
+        (4, 4, 4, "relu"),
+        (3, 3, 5, "sigmoid"),
+    ]
     for seed, (n_prev, n, m, activation) in enumerate(shapes, start=601):
         rng = _rng(seed)
         dA = rng.standard_normal((n, m))
@@ -246,9 +302,16 @@ def _hidden_L_model_backward() -> Iterator[Spec]:
 
 
 def _hidden_update_parameters() -> Iterator[Spec]:
-    settings = [([3, 1], 0.1), ([4, 5, 1], 0.01), ([2, 3, 3, 1], 1.5), ([5, 4, 3, 2, 1], 0.0),
-                ([6, 5, 4, 3, 2, 1], 0.05), ([200, 3, 1], 0.3), ([1, 1], 2.0),
-                ([3, 4, 2, 1], 0.75)]
+    settings = [
+        ([3, 1], 0.1),
+        ([4, 5, 1], 0.01),
+        ([2, 3, 3, 1], 1.5),
+        ([5, 4, 3, 2, 1], 0.0),
+        ([6, 5, 4, 3, 2, 1], 0.05),
+        ([200, 3, 1], 0.3),
+        ([1, 1], 2.0),
+        ([3, 4, 2, 1], 0.75),
+    ]
     for seed, (dims, rate) in enumerate(settings, start=801):
         rng = _rng(seed)
         params = _network(rng, dims)

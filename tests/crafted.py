@@ -33,17 +33,25 @@ def reference_source(function: str) -> str:
     return f"# GRADED FUNCTION: {function}\n" + "\n".join(kept) + "\n"
 
 
-def notebook(replace: dict[str, str] | None = None, extra: list[str] | None = None,
-             drop: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+def notebook(
+    replace: dict[str, str] | None = None,
+    extra: list[str] | None = None,
+    drop: tuple[str, ...] = (),
+) -> nbformat.NotebookNode:
     replace = replace or {}
-    cells = [nbformat.v4.new_markdown_cell("# Deep network, step by step"),
-             nbformat.v4.new_code_cell(IMPORTS)]
+    cells = [
+        nbformat.v4.new_markdown_cell("# Deep network, step by step"),
+        nbformat.v4.new_code_cell(IMPORTS),
+    ]
     for function in GRADED_FUNCTIONS:
         if function in drop:
             continue
         source = replace.get(function)
-        source = (textwrap.dedent(source).lstrip("\n") if source is not None
-                  else reference_source(function))
+        source = (
+            textwrap.dedent(source).lstrip("\n")
+            if source is not None
+            else reference_source(function)
+        )
         cells.append(nbformat.v4.new_code_cell(source))
     cells += [nbformat.v4.new_code_cell(textwrap.dedent(s).lstrip("\n")) for s in extra or []]
     nb = nbformat.v4.new_notebook()

@@ -45,13 +45,22 @@ EDITS = {
     "correct": [],
     "buggy": [
         ("linear_forward", "Z = np.dot(W, A) + b", "Z = np.dot(W, A) - b"),
-        ("linear_backward", "db = np.sum(dZ, axis=1, keepdims=True) / m",
-         "db = np.sum(dZ, axis=1) / m"),
+        (
+            "linear_backward",
+            "db = np.sum(dZ, axis=1, keepdims=True) / m",
+            "db = np.sum(dZ, axis=1) / m",
+        ),
     ],
-    "hanging": [("compute_cost", "m = Y.shape[1]\n", "m = Y.shape[1]\n    while True:\n"
-                 "        pass\n")],
-    "crashing": [("update_parameters", "L = len(parameters) // 2",
-                  "L = len(parameters) // 2\n    import os\n    os._exit(1)")],
+    "hanging": [
+        ("compute_cost", "m = Y.shape[1]\n", "m = Y.shape[1]\n    while True:\n        pass\n")
+    ],
+    "crashing": [
+        (
+            "update_parameters",
+            "L = len(parameters) // 2",
+            "L = len(parameters) // 2\n    import os\n    os._exit(1)",
+        )
+    ],
 }
 INVALID = {"not_json": b"{this is not json", "empty": b""}
 EXPECTED_ZEROS = {
@@ -65,8 +74,7 @@ EXPECTED_ZEROS = {
 def edited_solution(edits):
     nb = nbformat.read(SOLUTION, as_version=4)
     for function, old, new in edits:
-        cells = [c for c in nb.cells if c.cell_type == "code"
-                 and f"def {function}(" in c.source]
+        cells = [c for c in nb.cells if c.cell_type == "code" and f"def {function}(" in c.source]
         assert len(cells) == 1 and old in cells[0].source, (function, old)
         cells[0].source = cells[0].source.replace(old, new)
     return nb
@@ -99,9 +107,13 @@ def batch(tmp_path_factory, real_fingerprint):
     submissions = write_class(base / "submissions")
     out = base / "out"
     seen = []
-    result = grade_batch(expand_inputs([submissions]), out, BatchOptions(OPTIONS, jobs=2),
-                         grader_fingerprint=real_fingerprint,
-                         on_row=lambda row, done, total: seen.append((row.student, done, total)))
+    result = grade_batch(
+        expand_inputs([submissions]),
+        out,
+        BatchOptions(OPTIONS, jobs=2),
+        grader_fingerprint=real_fingerprint,
+        on_row=lambda row, done, total: seen.append((row.student, done, total)),
+    )
     return result, submissions, out, seen
 
 
@@ -119,8 +131,11 @@ def test_graded_rows_have_the_right_zero_columns(batch, student):
     assert float(row["max"]) == 10 * len(GRADED_FUNCTIONS)
 
 
-@pytest.mark.parametrize("student, reason", [("not_json", "not valid JSON"),
-                                             ("empty", "is empty")], ids=["not-json", "empty"])
+@pytest.mark.parametrize(
+    "student, reason",
+    [("not_json", "not valid JSON"), ("empty", "is empty")],
+    ids=["not-json", "empty"],
+)
 def test_invalid_submissions_get_a_row_with_the_reason(batch, student, reason):
     _, _, out, _ = batch
     row = read_gradebook(out / "gradebook.csv")[student]
@@ -157,8 +172,20 @@ def test_each_student_gets_gradescope_json_and_plain_feedback(batch):
 
 def test_json_matches_grader_check(batch, capsys):
     _, submissions, out, _ = batch
-    status = main(["check", str(submissions / "buggy.ipynb"), "--format", "json",
-                   "--cases", "public", "--timeout", str(TIMEOUT), "--memory", "600"])
+    status = main(
+        [
+            "check",
+            str(submissions / "buggy.ipynb"),
+            "--format",
+            "json",
+            "--cases",
+            "public",
+            "--timeout",
+            str(TIMEOUT),
+            "--memory",
+            "600",
+        ]
+    )
     single = json.loads(capsys.readouterr().out)
     batched = json.loads((out / "buggy" / "results.json").read_text())
     assert status == 1
@@ -170,8 +197,13 @@ def test_json_matches_grader_check(batch, capsys):
 def test_summary_has_pass_rates_and_the_score_distribution(batch):
     _, _, out, _ = batch
     summary = json.loads((out / "summary.json").read_text())
-    assert (summary["submissions"], summary["graded"], summary["invalid"],
-            summary["error"], summary["full_marks"]) == (6, 4, 2, 0, 1)
+    assert (
+        summary["submissions"],
+        summary["graded"],
+        summary["invalid"],
+        summary["error"],
+        summary["full_marks"],
+    ) == (6, 4, 2, 0, 1)
     rates = {name: f["pass_rate"] for name, f in summary["functions"].items()}
     assert rates["initialize_parameters"] == 1.0
     for name in ("linear_forward", "compute_cost", "update_parameters", "linear_backward"):
@@ -185,8 +217,12 @@ def test_summary_has_pass_rates_and_the_score_distribution(batch):
 def test_rerun_skips_unchanged_submissions(batch, real_fingerprint):
     result, submissions, out, _ = batch
     stamps = {p.parent.name: p.read_text() for p in out.glob("*/grading.json")}
-    again = grade_batch(expand_inputs([submissions]), out, BatchOptions(OPTIONS, jobs=2),
-                        grader_fingerprint=real_fingerprint)
+    again = grade_batch(
+        expand_inputs([submissions]),
+        out,
+        BatchOptions(OPTIONS, jobs=2),
+        grader_fingerprint=real_fingerprint,
+    )
     assert again.graded_now == 0 and again.reused == result.total
     assert stamps == {p.parent.name: p.read_text() for p in out.glob("*/grading.json")}
     assert read_gradebook(out / "gradebook.csv") == read_gradebook(result.gradebook)
@@ -196,13 +232,30 @@ def test_rerun_skips_unchanged_submissions(batch, real_fingerprint):
 # --- the command line -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("students, status", [(["correct"], 0), (["correct", "empty"], 1)],
-                         ids=["all-graded", "some-invalid"])
+@pytest.mark.parametrize(
+    "students, status",
+    [(["correct"], 0), (["correct", "empty"], 1)],
+    ids=["all-graded", "some-invalid"],
+)
 def test_cli_exit_status(batch, tmp_path, capsys, students, status):
     _, submissions, _, _ = batch
     inputs = [str(submissions / f"{s}.ipynb") for s in students]
-    code = main(["grade", *inputs, "--out", str(tmp_path / "out"), "--cases", "public",
-                 "--timeout", str(TIMEOUT), "--memory", "600", "--jobs", "2"])
+    code = main(
+        [
+            "grade",
+            *inputs,
+            "--out",
+            str(tmp_path / "out"),
+            "--cases",
+            "public",
+            "--timeout",
+            str(TIMEOUT),
+            "--memory",
+            "600",
+            "--jobs",
+            "2",
+        ]
+    )
     assert code == status
     assert f"{len(students)} of {len(students)} submissions" in capsys.readouterr().out
 
@@ -212,8 +265,7 @@ def test_cli_refuses_duplicate_student_ids(tmp_path, capsys):
         (tmp_path / section).mkdir()
         (tmp_path / section / "alice.ipynb").write_text("{}")
         (tmp_path / section / "bob.ipynb").write_text("{}")
-    code = main(["grade", str(tmp_path / "a"), str(tmp_path / "b"), "--out",
-                 str(tmp_path / "out")])
+    code = main(["grade", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")])
     assert code == UsageError.exit_code
     assert "two submissions have the student id" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
@@ -223,11 +275,27 @@ def test_cli_refuses_duplicate_student_ids(tmp_path, capsys):
 def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path, jobs):
     _, submissions, _, _ = batch
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "grader", "grade", str(submissions / "correct.ipynb"),
-               str(submissions / "hanging.ipynb"), "--out", str(out), "--jobs", str(jobs),
-               "--cases", "public", "--timeout", "20", "--memory", "600"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT)
+    command = [
+        sys.executable,
+        "-m",
+        "grader",
+        "grade",
+        str(submissions / "correct.ipynb"),
+        str(submissions / "hanging.ipynb"),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--cases",
+        "public",
+        "--timeout",
+        "20",
+        "--memory",
+        "600",
+    ]
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
     try:
         assert proc.stderr is not None
         first = proc.stderr.readline()  # correct.ipynb finishes first; hanging.ipynb hangs
@@ -287,8 +355,11 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
-@pytest.mark.parametrize("submissions, outcome", [(2, "rows"), (4, "set-up error")],
-                         ids=["each-death-is-a-row", "repeated-deaths-stop"])
+@pytest.mark.parametrize(
+    "submissions, outcome",
+    [(2, "rows"), (4, "set-up error")],
+    ids=["each-death-is-a-row", "repeated-deaths-stop"],
+)
 def test_a_dying_grading_process(batch, tmp_path, monkeypatch, submissions, outcome):
     """A grading process that dies costs its submission a row; one that always dies means
     the grader cannot run here."""
@@ -301,14 +372,16 @@ def test_a_dying_grading_process(batch, tmp_path, monkeypatch, submissions, outc
         touch(folder / f"s{i}.ipynb")
     entries = expand_inputs([folder])
     if outcome == "rows":
-        result = grade_batch(entries, tmp_path / "out", BatchOptions(OPTIONS, jobs=2),
-                             grader_fingerprint="x")
+        result = grade_batch(
+            entries, tmp_path / "out", BatchOptions(OPTIONS, jobs=2), grader_fingerprint="x"
+        )
         assert [r.status for r in result.rows] == ["error"] * submissions
         assert all("exit status 3): out of cheese" in r.message for r in result.rows)
     else:
         with pytest.raises(SetupError, match="out of cheese"):
-            grade_batch(entries, tmp_path / "out", BatchOptions(OPTIONS, jobs=2),
-                        grader_fingerprint="x")
+            grade_batch(
+                entries, tmp_path / "out", BatchOptions(OPTIONS, jobs=2), grader_fingerprint="x"
+            )
 
 
 # --- a fake grader: resume, force, errors, interrupts ---------------------------------------
@@ -328,9 +401,16 @@ class FakeGrader:
         if "boom" in text:
             raise RuntimeError("the grader broke\non two lines")
         functions = tuple(
-            FunctionReport(name, 10.0 if name in text else 0.0, 10.0,
-                           "passed" if name in text else "failed", (), "")
-            for name in GRADED_FUNCTIONS)
+            FunctionReport(
+                name,
+                10.0 if name in text else 0.0,
+                10.0,
+                "passed" if name in text else "failed",
+                (),
+                "",
+            )
+            for name in GRADED_FUNCTIONS
+        )
         return GradeReport(str(path), functions)
 
     def close(self):
@@ -338,9 +418,14 @@ class FakeGrader:
 
 
 def fake_batch(folder, out, calls, *, force=False, fp="v1", on_row=None):
-    return grade_batch(expand_inputs([folder]), out, BatchOptions(OPTIONS, jobs=3, force=force),
-                       make_grader=lambda: FakeGrader(calls), grader_fingerprint=fp,
-                       on_row=on_row)
+    return grade_batch(
+        expand_inputs([folder]),
+        out,
+        BatchOptions(OPTIONS, jobs=3, force=force),
+        make_grader=lambda: FakeGrader(calls),
+        grader_fingerprint=fp,
+        on_row=on_row,
+    )
 
 
 @pytest.fixture
@@ -410,8 +495,13 @@ def test_a_file_changed_while_graded_is_graded_again(fake_class, tmp_path):
                 Path(path).write_text("linear_forward")  # the student saved again meanwhile
             return report
 
-    grade_batch(expand_inputs([fake_class]), out, BatchOptions(OPTIONS, jobs=1),
-                make_grader=lambda: Editing(calls), grader_fingerprint="v1")
+    grade_batch(
+        expand_inputs([fake_class]),
+        out,
+        BatchOptions(OPTIONS, jobs=1),
+        make_grader=lambda: Editing(calls),
+        grader_fingerprint="v1",
+    )
     calls.clear()
     again = fake_batch(fake_class, out, calls)
     assert sorted(calls) == ["ann", "dan"]
@@ -456,23 +546,56 @@ def touch(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("layout, inputs, expected", [
-    (["subs/alice.ipynb", "subs/bob.ipynb"], ["subs"], {"alice", "bob"}),
-    (["subs/alice/Assignment.ipynb", "subs/bob/work/Assignment.ipynb"], ["subs"],
-     {"alice", "bob"}),
-    (["subs/alice/Assignment.ipynb", "subs/bob/Assignment.ipynb"],
-     ["subs/alice", "subs/bob"], {"alice", "bob"}),
-    (["subs/sec1/alice.ipynb", "subs/sec1/bob.ipynb", "subs/carol.ipynb"], ["subs"],
-     {"alice", "bob", "carol"}),
-    (["subs/alice.ipynb", "subs/bob.ipynb", "subs/notes.txt"], ["subs/*.ipynb"],
-     {"alice", "bob"}),
-    (["subs/alice.ipynb", "subs/.ipynb_checkpoints/alice-checkpoint.ipynb",
-      "subs/._alice.ipynb", "subs/bob.ipynb"], ["subs"], {"alice", "bob"}),
-    (["a/alice.ipynb"], ["a"], {"a"}),
-    (["a/alice.ipynb"], ["a/alice.ipynb"], {"alice"}),
-    (["a/alice.ipynb"], ["a/alice.ipynb", "a"], {"alice"}),
-], ids=["flat-folder", "one-per-subfolder", "shell-expanded-folders", "sections", "glob",
-        "hidden-ignored", "lone-notebook-folder", "explicit-file-is-stem", "first-match-wins"])
+@pytest.mark.parametrize(
+    "layout, inputs, expected",
+    [
+        (["subs/alice.ipynb", "subs/bob.ipynb"], ["subs"], {"alice", "bob"}),
+        (
+            ["subs/alice/Assignment.ipynb", "subs/bob/work/Assignment.ipynb"],
+            ["subs"],
+            {"alice", "bob"},
+        ),
+        (
+            ["subs/alice/Assignment.ipynb", "subs/bob/Assignment.ipynb"],
+            ["subs/alice", "subs/bob"],
+            {"alice", "bob"},
+        ),
+        (
+            ["subs/sec1/alice.ipynb", "subs/sec1/bob.ipynb", "subs/carol.ipynb"],
+            ["subs"],
+            {"alice", "bob", "carol"},
+        ),
+        (
+            ["subs/alice.ipynb", "subs/bob.ipynb", "subs/notes.txt"],
+            ["subs/*.ipynb"],
+            {"alice", "bob"},
+        ),
+        (
+            [
+                "subs/alice.ipynb",
+                "subs/.ipynb_checkpoints/alice-checkpoint.ipynb",
+                "subs/._alice.ipynb",
+                "subs/bob.ipynb",
+            ],
+            ["subs"],
+            {"alice", "bob"},
+        ),
+        (["a/alice.ipynb"], ["a"], {"a"}),
+        (["a/alice.ipynb"], ["a/alice.ipynb"], {"alice"}),
+        (["a/alice.ipynb"], ["a/alice.ipynb", "a"], {"alice"}),
+    ],
+    ids=[
+        "flat-folder",
+        "one-per-subfolder",
+        "shell-expanded-folders",
+        "sections",
+        "glob",
+        "hidden-ignored",
+        "lone-notebook-folder",
+        "explicit-file-is-stem",
+        "first-match-wins",
+    ],
+)
 def test_student_ids(tmp_path, monkeypatch, layout, inputs, expected):
     monkeypatch.chdir(tmp_path)
     for name in layout:
@@ -480,13 +603,17 @@ def test_student_ids(tmp_path, monkeypatch, layout, inputs, expected):
     assert {e.student for e in expand_inputs(inputs)} == expected
 
 
-@pytest.mark.parametrize("inputs, message", [
-    (["missing.ipynb"], "no such file"),
-    (["nothing*.ipynb"], "no file or folder matches"),
-    (["emptydir"], "holds no .ipynb"),
-    (["x/Assignment.ipynb", "y/Assignment.ipynb"], "two submissions have the student id"),
-    (["summary.json.ipynb"], "cannot be a student id"),
-], ids=["missing", "glob-no-match", "empty-folder", "duplicate", "reserved"])
+@pytest.mark.parametrize(
+    "inputs, message",
+    [
+        (["missing.ipynb"], "no such file"),
+        (["nothing*.ipynb"], "no file or folder matches"),
+        (["emptydir"], "holds no .ipynb"),
+        (["x/Assignment.ipynb", "y/Assignment.ipynb"], "two submissions have the student id"),
+        (["summary.json.ipynb"], "cannot be a student id"),
+    ],
+    ids=["missing", "glob-no-match", "empty-folder", "duplicate", "reserved"],
+)
 def test_bad_inputs(tmp_path, monkeypatch, inputs, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "emptydir").mkdir()
@@ -524,8 +651,17 @@ class Clock:
 
 
 def row(student, score, status="graded", reused=False):
-    return StudentRow(student, f"{student}.ipynb", status, score, 100.0, (),
-                      "" if status == "graded" else "is empty.", 0.5, reused)
+    return StudentRow(
+        student,
+        f"{student}.ipynb",
+        status,
+        score,
+        100.0,
+        (),
+        "" if status == "graded" else "is empty.",
+        0.5,
+        reused,
+    )
 
 
 def test_progress_plain_lines():
@@ -566,9 +702,11 @@ def test_environment_has_no_stray_workers_after_batch(batch):
     me = str(os.getpid())
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
-                          if ":\t" in line)
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
         except OSError:
             continue
         assert fields.get("PPid", "").strip() != me or "zygote" not in (
-            status.parent / "cmdline").read_bytes().decode(errors="replace")
+            status.parent / "cmdline"
+        ).read_bytes().decode(errors="replace")

@@ -82,8 +82,9 @@ def test_objects_that_are_not_plain_values_become_opaque():
 
 def test_bundle_round_trips_every_sample(tmp_path):
     cases = [
-        BundleCase("f", f"public-{i}", "public", name, (value, "relu"), value,
-                   {"g": [((value,), value)]})
+        BundleCase(
+            "f", f"public-{i}", "public", name, (value, "relu"), value, {"g": [((value,), value)]}
+        )
         for i, (name, value) in enumerate(SAMPLES.items())
     ]
     write_bundle(tmp_path / "b.h5", "public", cases)
@@ -101,7 +102,8 @@ def test_committed_bundles_are_fresh(tmp_path):
     committed = default_paths()
     for visibility, path in fresh.items():
         assert path.read_bytes() == committed[visibility].read_bytes(), (
-            f"testcases/{visibility}.h5 is stale: run `grader build-cases`")
+            f"testcases/{visibility}.h5 is stale: run `grader build-cases`"
+        )
 
 
 def test_rebuild_is_byte_identical(tmp_path):

@@ -79,20 +79,30 @@ def test_the_released_stub_notebook_scores_zero_without_crashing(grader):
 # --- one test per kind of wrong output --------------------------------------------------------
 
 WRONG = {
-    "values": ("linear_forward", """
+    "values": (
+        "linear_forward",
+        """
         def linear_forward(A, W, b):
             Z = np.dot(W, A) - b
             return Z, (A, W, b)
-        """, "value(s) are wrong"),
-    "shape": ("linear_backward", """
+        """,
+        "value(s) are wrong",
+    ),
+    "shape": (
+        "linear_backward",
+        """
         def linear_backward(dZ, cache):
             A_prev, W, b = cache
             m = A_prev.shape[1]
             dW = np.dot(dZ, A_prev.T) / m
             db = np.sum(dZ, axis=1) / m
             return np.dot(W.T, dZ), dW, db
-        """, "1-D array"),
-    "dtype": ("initialize_parameters", """
+        """,
+        "1-D array",
+    ),
+    "dtype": (
+        "initialize_parameters",
+        """
         def initialize_parameters(n_x, n_h, n_y):
             np.random.seed(1)
             W1 = (np.random.randn(n_h, n_x) * 0.01).astype(np.float32)
@@ -100,48 +110,80 @@ WRONG = {
             W2 = np.random.randn(n_y, n_h) * 0.01
             b2 = np.zeros((n_y, 1))
             return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-        """, "float32"),
-    "type": ("compute_cost", """
+        """,
+        "float32",
+    ),
+    "type": (
+        "compute_cost",
+        """
         def compute_cost(AL, Y):
             m = Y.shape[1]
             return str(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)
-        """, "should be a single real number"),
-    "not squeezed": ("compute_cost", """
+        """,
+        "should be a single real number",
+    ),
+    "not squeezed": (
+        "compute_cost",
+        """
         def compute_cost(AL, Y):
             m = Y.shape[1]
             return -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
-        """, "Squeeze it"),
-    "missing key": ("initialize_parameters_deep", """
+        """,
+        "Squeeze it",
+    ),
+    "missing key": (
+        "initialize_parameters_deep",
+        """
         def initialize_parameters_deep(layer_dims):
             np.random.seed(3)
             parameters = {}
             for l in range(1, len(layer_dims)):
                 parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
             return parameters
-        """, "missing the key(s)"),
-    "extra key": ("update_parameters", """
+        """,
+        "missing the key(s)",
+    ),
+    "extra key": (
+        "update_parameters",
+        """
         def update_parameters(parameters, grads, learning_rate):
             new = {}
             for name, value in parameters.items():
                 new[name] = value - learning_rate * grads["d" + name]
             new["learning_rate"] = learning_rate
             return new
-        """, "unexpected key(s) 'learning_rate'"),
-    "cache structure": ("linear_forward", """
+        """,
+        "unexpected key(s) 'learning_rate'",
+    ),
+    "cache structure": (
+        "linear_forward",
+        """
         def linear_forward(A, W, b):
             Z = np.dot(W, A) + b
             return Z, (W, A, b)
-        """, "linear_cache -> A"),
-    "cache container": ("linear_forward", """
+        """,
+        "linear_cache -> A",
+    ),
+    "cache container": (
+        "linear_forward",
+        """
         def linear_forward(A, W, b):
             Z = np.dot(W, A) + b
             return Z, [A, W, b]
-        """, "should be a tuple"),
-    "nan": ("compute_cost", """
+        """,
+        "should be a tuple",
+    ),
+    "nan": (
+        "compute_cost",
+        """
         def compute_cost(AL, Y):
             return np.squeeze(np.nan * np.sum(AL))
-        """, "nan"),
-    "modified input": ("linear_activation_backward", """
+        """,
+        "nan",
+    ),
+    "modified input": (
+        "linear_activation_backward",
+        """
         def linear_activation_backward(dA, cache, activation):
             linear_cache, activation_cache = cache
             if activation == "relu":
@@ -150,13 +192,16 @@ WRONG = {
             else:
                 dZ = sigmoid_backward(dA, activation_cache)
             return linear_backward(dZ, linear_cache)
-        """, "changed its input dA in place"),
+        """,
+        "changed its input dA in place",
+    ),
 }
 
 
 @pytest.mark.parametrize(("function", "source", "phrase"), WRONG.values(), ids=WRONG.keys())
 def test_each_kind_of_wrong_output_fails_that_function_with_a_message(
-        grader, tmp_path, function, source, phrase):
+    grader, tmp_path, function, source, phrase
+):
     report = grade(grader, tmp_path, replace={function: source})
     assert function in failed(report)
     assert phrase.lower() in all_messages(report, function).lower()
@@ -190,11 +235,15 @@ def test_stubs_are_reported_as_not_implemented(grader, tmp_path):
             A, activation_cache = None
             return A, (linear_cache, activation_cache)
         """
-    report = grade(grader, tmp_path, replace={"linear_forward": source,
-                                              "linear_activation_forward": stub_unpack})
+    report = grade(
+        grader,
+        tmp_path,
+        replace={"linear_forward": source, "linear_activation_forward": stub_unpack},
+    )
     assert report.function("linear_activation_forward").status == "not_implemented"
-    assert "not implemented" in all_messages(report, "linear_forward") or \
-        "None" in all_messages(report, "linear_forward")
+    assert "not implemented" in all_messages(report, "linear_forward") or "None" in all_messages(
+        report, "linear_forward"
+    )
 
 
 def test_a_missing_function_is_named(grader, tmp_path):
@@ -212,8 +261,11 @@ def test_last_definition_wins_and_the_marker_comment_does_not_matter(grader, tmp
 
 
 def test_a_failing_cell_does_not_stop_later_cells(grader, tmp_path):
-    report = grade(grader, tmp_path, extra=["raise RuntimeError('oops')",
-                                            crafted.reference_source("compute_cost")])
+    report = grade(
+        grader,
+        tmp_path,
+        extra=["raise RuntimeError('oops')", crafted.reference_source("compute_cost")],
+    )
     assert report.score == report.max_score
     assert [c.status for c in report.cells] == ["error"]
     assert "oops" in report.cells[0].message
@@ -243,8 +295,9 @@ def test_hostile_code_costs_only_its_own_function(grader, tmp_path, body):
 
 
 def test_every_function_hanging_finishes_within_the_limits(tmp_path):
-    hang = {name: f"def {name}(*args):\n    while True:\n        pass\n"
-            for name in GRADED_FUNCTIONS}
+    hang = {
+        name: f"def {name}(*args):\n    while True:\n        pass\n" for name in GRADED_FUNCTIONS
+    }
     path = crafted.write(crafted.notebook(replace=hang), tmp_path / "hang.ipynb")
     start = time.perf_counter()
     with Grader(CheckOptions(timeout=0.5, cases="public")) as g:
@@ -311,12 +364,16 @@ def test_hidden_cases_never_reveal_expected_values(grader, tmp_path):
 
 
 def test_same_submission_same_report(grader, tmp_path):
-    edits = {"replace": {"initialize_parameters": """
+    edits = {
+        "replace": {
+            "initialize_parameters": """
         def initialize_parameters(n_x, n_h, n_y):
             W1 = np.random.randn(n_h, n_x) * 0.01
             return {"W1": W1, "b1": np.zeros((n_h, 1)), "W2": np.random.randn(n_y, n_h) * 0.01,
                     "b2": np.zeros((n_y, 1))}
-        """}}
+        """
+        }
+    }
     first = grade(grader, tmp_path, **edits).to_dict()
     second = grade(grader, tmp_path, **edits).to_dict()
     for d in (first, second):
@@ -355,8 +412,14 @@ def test_strict_dependencies_fail_the_callers_too(tmp_path):
 
 
 def run_cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "grader", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 INVALID = {
@@ -364,8 +427,9 @@ INVALID = {
     "empty": b"",
     "not JSON": b"{this is not json",
     "JSON, not a notebook": b'{"hello": "world"}',
-    "nbformat 3": json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
-                              "worksheets": []}).encode(),
+    "nbformat 3": json.dumps(
+        {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}
+    ).encode(),
 }
 
 
@@ -392,10 +456,12 @@ def test_cli_text_report_and_exit_status(tmp_path):
     result = run_cli("check", str(path))
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert any(line.startswith("FAIL") and "compute_cost" in line and "0/10" in line
-               for line in lines)
-    assert any(line.startswith("PASS") and "linear_forward" in line and "10/10" in line
-               for line in lines)
+    assert any(
+        line.startswith("FAIL") and "compute_cost" in line and "0/10" in line for line in lines
+    )
+    assert any(
+        line.startswith("PASS") and "linear_forward" in line and "10/10" in line for line in lines
+    )
     assert "Total: 90 / 100" in result.stdout
     assert "\033[" not in result.stdout  # no colour when not a terminal
 
@@ -426,8 +492,14 @@ def test_cli_gradescope_json_field_by_field(tmp_path):
 
 def test_an_output_path_that_cannot_be_written_is_one_line_exit_4(tmp_path):
     path = crafted.write(crafted.notebook(), tmp_path / "s.ipynb")
-    result = run_cli("check", str(path), "--format", "json",
-                     "--output", str(tmp_path / "missing" / "results.json"))
+    result = run_cli(
+        "check",
+        str(path),
+        "--format",
+        "json",
+        "--output",
+        str(tmp_path / "missing" / "results.json"),
+    )
     assert result.returncode == 4 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert "missing" in result.stderr

@@ -72,12 +72,27 @@ def test_the_diagnosis_carries_the_catalogue_entry() -> None:
     mistake = mistakes_for("linear_backward")[0]
     found = diagnose("linear_backward", _observe(mistake.impl, sample_args("linear_backward")))
     assert found == Diagnosis(mistake.name, mistake.function, mistake.title, mistake.hint)
-    assert found.to_dict() == {"name": mistake.name, "function": "linear_backward",
-                               "title": mistake.title, "hint": mistake.hint}
+    assert found.to_dict() == {
+        "name": mistake.name,
+        "function": "linear_backward",
+        "title": mistake.title,
+        "hint": mistake.hint,
+    }
 
 
-@pytest.mark.parametrize("garbage", [None, "cost", 3, [1, 2], {"W1": 0}, (None, None),
-                                     np.array(["a", "b"]), np.zeros((2, 2), dtype=object)])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        None,
+        "cost",
+        3,
+        [1, 2],
+        {"W1": 0},
+        (None, None),
+        np.array(["a", "b"]),
+        np.zeros((2, 2), dtype=object),
+    ],
+)
 @pytest.mark.parametrize("function", reference.GRADED_FUNCTIONS)
 def test_garbage_gets_no_diagnosis(function: str, garbage: Any) -> None:
     observed = [(args, garbage) for args in sample_args(function)]
@@ -85,8 +100,12 @@ def test_garbage_gets_no_diagnosis(function: str, garbage: Any) -> None:
 
 
 def test_a_right_output_in_the_wrong_container_gets_none() -> None:
-    observed = [(args, list(out)) for args, out in
-                _observe(mistakes_for("linear_backward")[0].impl, sample_args("linear_backward"))]
+    observed = [
+        (args, list(out))
+        for args, out in _observe(
+            mistakes_for("linear_backward")[0].impl, sample_args("linear_backward")
+        )
+    ]
     assert diagnose("linear_backward", observed) is None
 
 
@@ -128,8 +147,12 @@ def test_diagnosis_is_deterministic_and_leaves_no_trace() -> None:
 
 def _student_no_seed(n_x: int, n_h: int, n_y: int) -> dict[str, Any]:
     """A student's own code: forgot the seed line, otherwise right."""
-    return {"W1": np.random.randn(n_h, n_x) * 0.01, "b1": np.zeros((n_h, 1)),
-            "W2": np.random.randn(n_y, n_h) * 0.01, "b2": np.zeros((n_y, 1))}
+    return {
+        "W1": np.random.randn(n_h, n_x) * 0.01,
+        "b1": np.zeros((n_h, 1)),
+        "W2": np.random.randn(n_y, n_h) * 0.01,
+        "b2": np.zeros((n_y, 1)),
+    }
 
 
 def test_a_forgotten_seed_is_recognised_under_the_grader_seeding() -> None:

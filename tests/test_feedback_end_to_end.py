@@ -76,7 +76,8 @@ def student_cell(mistake) -> str:
     text = "\n\n".join(parts)
     if f"correct_{mistake.function}" in text:
         correct = crafted.reference_source(mistake.function).replace(
-            f"def {mistake.function}(", f"def correct_{mistake.function}(")
+            f"def {mistake.function}(", f"def correct_{mistake.function}("
+        )
         text = correct + "\n\n" + text
     return text
 
@@ -104,7 +105,8 @@ def test_a_catalogued_mistake_is_named_and_costs_only_its_function(reports, mist
     f = report.function(mistake.function)
     assert f.points == 0, f"{mistake.name} passed: the mutant is not wrong on the grader's cases"
     assert f.diagnosis is not None and f.diagnosis.name == mistake.name, (
-        f"diagnosed as {f.diagnosis.name if f.diagnosis else None}")
+        f"diagnosed as {f.diagnosis.name if f.diagnosis else None}"
+    )
     others = [g for g in report.functions if g.name != mistake.function]
     assert all(g.points == g.max_points for g in others)
     assert all(g.diagnosis is None for g in others)
@@ -129,39 +131,56 @@ def test_the_correct_notebook_gets_no_diagnosis(grader, tmp_path):
 # One bug per helper; every function that calls it (directly or through another) keeps its
 # points, and the report names the helper.
 EDGES = {
-    "linear_forward": ("db-like bias doubled", """
+    "linear_forward": (
+        "db-like bias doubled",
+        """
         def linear_forward(A, W, b):
             Z = np.dot(W, A) + 2 * b
             return Z, (A, W, b)
-        """, {"linear_activation_forward", "L_model_forward"}),
-    "linear_activation_forward": ("relu on every layer", """
+        """,
+        {"linear_activation_forward", "L_model_forward"},
+    ),
+    "linear_activation_forward": (
+        "relu on every layer",
+        """
         def linear_activation_forward(A_prev, W, b, activation):
             Z, linear_cache = linear_forward(A_prev, W, b)
             A, activation_cache = relu(Z)
             return A, (linear_cache, activation_cache)
-        """, {"L_model_forward"}),
-    "linear_backward": ("db without 1/m", """
+        """,
+        {"L_model_forward"},
+    ),
+    "linear_backward": (
+        "db without 1/m",
+        """
         def linear_backward(dZ, cache):
             A_prev, W, b = cache
             m = A_prev.shape[1]
             dW = np.dot(dZ, A_prev.T) / m
             db = np.sum(dZ, axis=1, keepdims=True)
             return np.dot(W.T, dZ), dW, db
-        """, {"linear_activation_backward", "L_model_backward"}),
-    "linear_activation_backward": ("sigmoid derivative everywhere", """
+        """,
+        {"linear_activation_backward", "L_model_backward"},
+    ),
+    "linear_activation_backward": (
+        "sigmoid derivative everywhere",
+        """
         def linear_activation_backward(dA, cache, activation):
             linear_cache, activation_cache = cache
             dZ = sigmoid_backward(dA, activation_cache)
             return linear_backward(dZ, linear_cache)
-        """, {"L_model_backward"}),
+        """,
+        {"L_model_backward"},
+    ),
 }
 
 
 @pytest.mark.parametrize(("helper", "edge"), EDGES.items(), ids=EDGES.keys())
 def test_a_helpers_bug_is_charged_to_the_helper_alone(grader, tmp_path, helper, edge):
     _, source, callers = edge
-    report = grader.grade(crafted.write(crafted.notebook(replace={helper: source}),
-                                        tmp_path / "s.ipynb"))
+    report = grader.grade(
+        crafted.write(crafted.notebook(replace={helper: source}), tmp_path / "s.ipynb")
+    )
     assert {f.name for f in report.functions if f.points == 0} == {helper}
     for caller in callers:
         f = report.function(caller)

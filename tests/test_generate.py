@@ -47,13 +47,15 @@ def test_committed_student_folder_is_exactly_what_generate_writes(tmp_path):
         for path in written:
             committed = folder / path.name
             assert committed.read_bytes() == path.read_bytes(), (
-                f"{committed} differs from a fresh generation: run `grader generate`")
+                f"{committed} differs from a fresh generation: run `grader generate`"
+            )
 
 
 def test_committed_solution_notebook_is_exactly_what_generate_writes(tmp_path):
     path = generate.generate_solution_notebook(tmp_path / "solution.ipynb")
     assert paths.solution_notebook().read_bytes() == path.read_bytes(), (
-        "reference/solution.ipynb differs from a fresh generation: run `grader generate`")
+        "reference/solution.ipynb differs from a fresh generation: run `grader generate`"
+    )
 
 
 def test_the_solution_notebook_is_never_in_the_student_folder(tmp_path):
@@ -88,9 +90,13 @@ def test_notebook_is_valid_nbformat_4_with_unique_cell_ids_and_no_outputs():
 
 def test_first_code_cell_imports_the_provided_modules_and_seeds_numpy():
     first = next(c for c in read_notebook().cells if c.cell_type == "code").source.splitlines()
-    for line in ["import numpy as np",
-                 "from dnn_utils import sigmoid, sigmoid_backward, relu, relu_backward",
-                 "from testCases import *", "from public_tests import *", "np.random.seed(1)"]:
+    for line in [
+        "import numpy as np",
+        "from dnn_utils import sigmoid, sigmoid_backward, relu, relu_backward",
+        "from testCases import *",
+        "from public_tests import *",
+        "np.random.seed(1)",
+    ]:
         assert line in first
     assert not any("matplotlib" in line for line in first)
 
@@ -120,14 +126,23 @@ def test_graded_cell_is_the_reference_function_with_stubs_instead_of_solution_li
     assert cell.count("### START CODE HERE ###") == cell.count("### END CODE HERE ###")
 
 
-@pytest.mark.parametrize(("function", "expected"), [
-    ("initialize_parameters", ["(≈ 4 lines of code)"]),
-    ("linear_forward", ["(≈ 1 line of code)"]),
-    ("L_model_forward", ["(≈ 2 lines of code)", "(≈ 2 lines of code)"]),
-    ("L_model_backward", ["(≈ 1 line of code)", "(≈ 2 lines of code)", "(≈ 5 lines of code)"]),
-    ("update_parameters", ["(≈ 3 lines of code)"]),
-], ids=["initialize_parameters", "linear_forward", "L_model_forward", "L_model_backward",
-        "update_parameters"])
+@pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        ("initialize_parameters", ["(≈ 4 lines of code)"]),
+        ("linear_forward", ["(≈ 1 line of code)"]),
+        ("L_model_forward", ["(≈ 2 lines of code)", "(≈ 2 lines of code)"]),
+        ("L_model_backward", ["(≈ 1 line of code)", "(≈ 2 lines of code)", "(≈ 5 lines of code)"]),
+        ("update_parameters", ["(≈ 3 lines of code)"]),
+    ],
+    ids=[
+        "initialize_parameters",
+        "linear_forward",
+        "L_model_forward",
+        "L_model_backward",
+        "update_parameters",
+    ],
+)
 def test_line_estimates_count_statements_not_physical_lines(function, expected):
     cell = next(g for g in regions.graded_functions() if g.name == function).student
     starts = [line.split("###")[2].strip() for line in cell.splitlines() if "START CODE" in line]
@@ -147,18 +162,30 @@ def test_solution_notebook_differs_from_the_student_one_only_in_the_graded_cells
 
 def test_expected_tables_show_the_published_values_as_numpy_prints_them():
     text = "\n".join(c.source for c in read_notebook().cells if c.id.startswith("expected-"))
-    for row in ["| **Z** | `[[ 3.26295337 -1.23429987]]` |",
-                "| **cost** | `0.41493159961539694` |",
-                "| **With ReLU: A** | `[[3.43896131 0.        ]]` |",
-                "| **db1** | `[[-0.22007063] [ 0.        ] [-0.02835349]]` |",
-                "| **b2** | `[[-0.84610769]]` |"]:
+    for row in [
+        "| **Z** | `[[ 3.26295337 -1.23429987]]` |",
+        "| **cost** | `0.41493159961539694` |",
+        "| **With ReLU: A** | `[[3.43896131 0.        ]]` |",
+        "| **db1** | `[[-0.22007063] [ 0.        ] [-0.02835349]]` |",
+        "| **b2** | `[[-0.84610769]]` |",
+    ]:
         assert row in text
 
 
-@pytest.mark.parametrize("topic", [
-    "linear_cache", "activation_cache", "A_prev", "why it holds $Z$", "g'(Z^{[l]})",
-    'grads["dA" + str(l)]', "dA0", "backpropagation written by hand", "%matplotlib inline",
-])
+@pytest.mark.parametrize(
+    "topic",
+    [
+        "linear_cache",
+        "activation_cache",
+        "A_prev",
+        "why it holds $Z$",
+        "g'(Z^{[l]})",
+        'grads["dA" + str(l)]',
+        "dA0",
+        "backpropagation written by hand",
+        "%matplotlib inline",
+    ],
+)
 def test_prose_explains_the_points_students_ask_about(topic):
     prose = "\n".join(c.source for c in read_notebook().cells if c.cell_type == "markdown")
     assert topic in prose
@@ -167,14 +194,22 @@ def test_prose_explains_the_points_students_ask_about(topic):
 # --- the student modules ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["public_tests.py", "testCases.py", "dnn_utils.py",
-                                    "comparison.py"])
+@pytest.mark.parametrize(
+    "module", ["public_tests.py", "testCases.py", "dnn_utils.py", "comparison.py"]
+)
 def test_student_modules_import_only_numpy_the_standard_library_and_each_other(module):
     tree = ast.parse((paths.student_folder() / module).read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
     allowed = set(sys.stdlib_module_names) | {"numpy", *STUDENT_MODULES}
     assert imported <= allowed
 
@@ -220,11 +255,19 @@ def test_public_cases_carry_the_public_bundles_values_bit_for_bit(student):
         assert_identical(mine.expected, theirs.expected, f"{theirs.key} expected")
 
 
-@pytest.mark.parametrize("value", [
-    np.array([[0.1, -0.0, 1e-300, np.nan, -np.inf]]), np.arange(6).reshape(2, 3),
-    np.array([True, False]), np.zeros((0, 3)), np.float64(0.41493159961539694),
-    (1, [2.5, "relu"], {"W1": np.ones((2, 1), dtype=np.float32)}), (np.int64(7),),
-], ids=["floats", "ints", "bools", "empty", "npscalar", "nested", "one-tuple"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.array([[0.1, -0.0, 1e-300, np.nan, -np.inf]]),
+        np.arange(6).reshape(2, 3),
+        np.array([True, False]),
+        np.zeros((0, 3)),
+        np.float64(0.41493159961539694),
+        (1, [2.5, "relu"], {"W1": np.ones((2, 1), dtype=np.float32)}),
+        (np.int64(7),),
+    ],
+    ids=["floats", "ints", "bools", "empty", "npscalar", "nested", "one-tuple"],
+)
 def test_literals_rebuild_values_exactly(student, value):
     rebuilt = eval(public_checks.literal(value), vars(student))
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
@@ -278,7 +321,8 @@ def test_an_exception_is_reported_with_the_students_own_line(student, capsys):
 def test_an_exception_inside_numpy_still_points_at_the_students_line(student, capsys):
     student.linear_forward_test(sums_on_a_missing_axis)
     assert "of sums_on_a_missing_axis: `Z = np.sum(np.dot(W, A), axis=7) + b`" in (
-        capsys.readouterr().out)
+        capsys.readouterr().out
+    )
 
 
 def transposed_dW(dZ, cache):
@@ -307,10 +351,18 @@ def test_inputs_changed_in_place_are_reported_and_each_case_gets_fresh_copies(st
     assert "changed its input dA in place" in first_out
 
 
-@pytest.mark.parametrize("target", [
-    None, 42, lambda *args: sys.exit(3), lambda *args: iter([1]), lambda *args: {"W1": "x"},
-    lambda *args: (np.zeros((9, 9)), object()),
-], ids=["none", "not-callable", "sys-exit", "iterator", "dict-of-str", "odd-tuple"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        None,
+        42,
+        lambda *args: sys.exit(3),
+        lambda *args: iter([1]),
+        lambda *args: {"W1": "x"},
+        lambda *args: (np.zeros((9, 9)), object()),
+    ],
+    ids=["none", "not-callable", "sys-exit", "iterator", "dict-of-str", "odd-tuple"],
+)
 def test_a_check_never_raises_whatever_the_function_does(student, capsys, target):
     assert student.linear_forward_test(target) >= 1
     assert "Traceback" not in capsys.readouterr().out

@@ -123,8 +123,16 @@ def test_title_and_hint_are_well_formed(mistake: Mistake) -> None:
 
 # Code-like fragments a hint must not contain: numpy calls, assignments, function calls,
 # and the solution expressions themselves.
-CODE_PATTERNS = [r"np\.", r"=", r"[A-Za-z_]\(", r"\.T\b", r"\*\s*0\.01", r"axis\s*\d",
-                 r"\bW\s*@", r"1\s*/\s*m\b"]
+CODE_PATTERNS = [
+    r"np\.",
+    r"=",
+    r"[A-Za-z_]\(",
+    r"\.T\b",
+    r"\*\s*0\.01",
+    r"axis\s*\d",
+    r"\bW\s*@",
+    r"1\s*/\s*m\b",
+]
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)

@@ -23,16 +23,22 @@ from reference import GRADED_FUNCTIONS
 NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CODE HERE ###"
 ROW = re.compile(r"^\| \*\*(.+)\*\* \| `(.*)` \|$")
 
+
 @pytest.fixture(scope="module")
 def kernel_of_this_python(tmp_path_factory):
     """A `python3` kernelspec that runs sys.executable, found first through JUPYTER_PATH."""
     root = tmp_path_factory.mktemp("jupyter")
     spec = root / "kernels" / "python3"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (tests)", "language": "python",
-    }))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python 3 (tests)",
+                "language": "python",
+            }
+        )
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_PATH", str(root))
         yield "python3"
@@ -43,8 +49,13 @@ def execute(notebook_path, kernel_name, folder):
     from nbclient import NotebookClient
 
     notebook = nbformat.read(notebook_path, as_version=4)
-    client = NotebookClient(notebook, kernel_name=kernel_name, allow_errors=True, timeout=60,
-                            resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(
+        notebook,
+        kernel_name=kernel_name,
+        allow_errors=True,
+        timeout=60,
+        resources={"metadata": {"path": str(folder)}},
+    )
     client.execute()
     return {cell.id: cell for cell in notebook.cells}
 
@@ -63,13 +74,13 @@ def solved(kernel_of_this_python, student_folder):
 
 @pytest.fixture(scope="module")
 def unfilled(kernel_of_this_python, student_folder):
-    return execute(student_folder / generate.NOTEBOOK_NAME, kernel_of_this_python,
-                   student_folder)
+    return execute(student_folder / generate.NOTEBOOK_NAME, kernel_of_this_python, student_folder)
 
 
 def stdout(cell):
-    return "".join(o.text for o in cell.get("outputs", []) if o.output_type == "stream"
-                   and o.name == "stdout")
+    return "".join(
+        o.text for o in cell.get("outputs", []) if o.output_type == "stream" and o.name == "stdout"
+    )
 
 
 def errors(cell):

@@ -52,8 +52,7 @@ def test_there_are_raising_mistakes_and_they_are_kept_apart() -> None:
     assert len(set(names)) == len(names)
     for function in reference.GRADED_FUNCTIONS:
         assert all(m.raises is None for m in mistakes_for(function))
-        assert raising_mistakes_for(function) == tuple(
-            m for m in RAISING if m.function == function)
+        assert raising_mistakes_for(function) == tuple(m for m in RAISING if m.function == function)
     assert raising_mistakes_for("no_such_function") == ()
 
 
@@ -96,9 +95,11 @@ def test_raising_mistakes_of_a_function_can_be_told_apart(function: str) -> None
     mistakes = raising_mistakes_for(function)
     cases = _cases(function)
     for i, first in enumerate(mistakes):
-        for second in mistakes[i + 1:]:
+        for second in mistakes[i + 1 :]:
             assert any(_signature(first, a) != _signature(second, a) for a in cases), (
-                first.name, second.name)
+                first.name,
+                second.name,
+            )
 
 
 @pytest.mark.parametrize("mistake", RAISING, ids=lambda m: m.name)

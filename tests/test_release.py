@@ -22,8 +22,9 @@ from grader.cli import main
 from grader.errors import SetupError, UsageError
 from grader.paths import bundle_paths as default_paths
 
-STUDENT_FILES = sorted(p.name for p in paths.student_folder().iterdir() if p.is_file()
-                       and not p.name.startswith("."))
+STUDENT_FILES = sorted(
+    p.name for p in paths.student_folder().iterdir() if p.is_file() and not p.name.startswith(".")
+)
 FLOAT = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 
 
@@ -59,10 +60,12 @@ def floats_in(value):
 
 def hidden_only_floats():
     """Floats of the hidden cases (inputs and outputs) that no public case contains."""
-    public = set().union(*(floats_in((c.args, c.expected))
-                           for c in read_bundle(default_paths()["public"])))
-    hidden = set().union(*(floats_in((c.args, c.expected))
-                           for c in read_bundle(default_paths()["hidden"])))
+    public = set().union(
+        *(floats_in((c.args, c.expected)) for c in read_bundle(default_paths()["public"]))
+    )
+    hidden = set().union(
+        *(floats_in((c.args, c.expected)) for c in read_bundle(default_paths()["hidden"]))
+    )
     return {x for x in hidden - public if len(repr(x)) > 8}
 
 
@@ -132,13 +135,24 @@ def test_an_existing_release_is_not_overwritten(tmp_path):
 def test_a_pasted_solution_line_is_caught():
     files = {"dnn_utils.py": b"    db = np.sum(dZ, axis=1, keepdims=True) / m\n"}
     assert solution_leaks(files) == [
-        "dnn_utils.py contains the solution line 'db = np.sum(dZ, axis=1, keepdims=True) / m'"]
+        "dnn_utils.py contains the solution line 'db = np.sum(dZ, axis=1, keepdims=True) / m'"
+    ]
     assert solution_leaks(generate.student_files()) == []
 
 
 def test_the_commands_generate_and_release(tmp_path, capsys):
-    assert main(["generate", "--out", str(tmp_path / "gen"),
-                 "--solution", str(tmp_path / "sol" / "solution.ipynb")]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--out",
+                str(tmp_path / "gen"),
+                "--solution",
+                str(tmp_path / "sol" / "solution.ipynb"),
+            ]
+        )
+        == 0
+    )
     assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == STUDENT_FILES
     assert (tmp_path / "sol" / "solution.ipynb").exists()
     assert main(["release", str(tmp_path / "rel"), "--zip"]) == 0

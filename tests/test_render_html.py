@@ -33,61 +33,129 @@ def _notebook(path: Path) -> Path:
     nb.cells = [
         v4.new_markdown_cell("# My network\nThe pre-activation is $Z = W A + b$."),
         v4.new_code_cell("import numpy as np  # marker-cell-1"),
-        v4.new_code_cell("def initialize_parameters(n_x, n_h, n_y):  # marker-cell-2\n"
-                         "    return {}"),
+        v4.new_code_cell(
+            "def initialize_parameters(n_x, n_h, n_y):  # marker-cell-2\n    return {}"
+        ),
         v4.new_code_cell("def linear_forward(A, W, b):  # marker-cell-3 first try\n    pass"),
-        v4.new_markdown_cell(f"Some text <b>bold</b> and {SCRIPT} marker-cell-4\n\n"
-                             '<span id="grader-summary" onclick="alert(2)">spoof</span>'),
-        v4.new_code_cell("def linear_forward(A, W, b):  # marker-cell-5\n"
-                         "    Z = W * A + b\n    return Z, (A, W, b)",
-                         outputs=[v4.new_output("stream", name="stdout",
-                                                text=f"printed {SCRIPT}\n")]),
-        v4.new_code_cell("def linear_activation_forward(A_prev, W, b, activation):"
-                         "  # marker-cell-6\n    return linear_forward(A_prev, W, b)"),
+        v4.new_markdown_cell(
+            f"Some text <b>bold</b> and {SCRIPT} marker-cell-4\n\n"
+            '<span id="grader-summary" onclick="alert(2)">spoof</span>'
+        ),
+        v4.new_code_cell(
+            "def linear_forward(A, W, b):  # marker-cell-5\n"
+            "    Z = W * A + b\n    return Z, (A, W, b)",
+            outputs=[v4.new_output("stream", name="stdout", text=f"printed {SCRIPT}\n")],
+        ),
+        v4.new_code_cell(
+            "def linear_activation_forward(A_prev, W, b, activation):"
+            "  # marker-cell-6\n    return linear_forward(A_prev, W, b)"
+        ),
         v4.new_code_cell("raise ValueError('oops')  # marker-cell-7"),
-        v4.new_code_cell("def update_parameters(parameters, grads, rate):  # marker-cell-8\n"
-                         "    # YOUR CODE HERE\n    return None"),
+        v4.new_code_cell(
+            "def update_parameters(parameters, grads, rate):  # marker-cell-8\n"
+            "    # YOUR CODE HERE\n    return None"
+        ),
     ]
     nbformat.write(nb, path)
     return path
 
 
 def _case(function: str, number: int, passed: bool, **kw: Any) -> CaseResult:
-    return CaseResult(function=function, name=f"{function}-{number}",
-                      visibility="public" if number == 1 else "hidden", passed=passed, **kw)
+    return CaseResult(
+        function=function,
+        name=f"{function}-{number}",
+        visibility="public" if number == 1 else "hidden",
+        passed=passed,
+        **kw,
+    )
 
 
 def _report(submission: Path | str) -> GradeReport:
     wrong = Mismatch(kind="value", path="Z", message=f"Z is wrong: expected 1.5, got {SCRIPT}.")
-    crash = Problem(status="error", message=f"Your code raised ValueError: {SCRIPT}",
-                    exception_type="ValueError", lineno=2, line="Z = W * A + b  # <b>")
+    crash = Problem(
+        status="error",
+        message=f"Your code raised ValueError: {SCRIPT}",
+        exception_type="ValueError",
+        lineno=2,
+        line="Z = W * A + b  # <b>",
+    )
     functions = (
-        FunctionReport("initialize_parameters", 1.0, 1.0, "passed",
-                       (_case("initialize_parameters", 1, True),
-                        _case("initialize_parameters", 2, True)),
-                       "all 2 cases pass", cells=(2,)),
-        FunctionReport("linear_forward", 0.0, 2.0, "failed",
-                       (_case("linear_forward", 1, False, mismatches=(wrong,)),
-                        _case("linear_forward", 2, False, problem=crash, note="m = 1")),
-                       "2 of 2 cases fail",
-                       diagnosis=Diagnosis("elementwise", "linear_forward",
-                                           "Element-wise product instead of np.dot",
-                                           "W * A multiplies entries one by one; a layer needs "
-                                           "the matrix product."),
-                       cells=(3, 5)),
-        FunctionReport("linear_activation_forward", 2.0, 2.0, "inherited",
-                       (_case("linear_activation_forward", 1, False, mismatches=(wrong,),
-                              passed_with_correct_helpers=True),),
-                       "own logic right; linear_forward is wrong",
-                       blamed_helpers=("linear_forward",), cells=(6,)),
-        FunctionReport("compute_cost", 0.0, 1.0, "missing",
-                       (_case("compute_cost", 1, False,
-                              problem=Problem("missing", "compute_cost is not defined.")),),
-                       "not defined"),
-        FunctionReport("update_parameters", 0.0, 1.0, "not_implemented",
-                       (_case("update_parameters", 1, False,
-                              problem=Problem("not_implemented", "It returns None.")),),
-                       "not implemented", cells=(8,)),
+        FunctionReport(
+            "initialize_parameters",
+            1.0,
+            1.0,
+            "passed",
+            (_case("initialize_parameters", 1, True), _case("initialize_parameters", 2, True)),
+            "all 2 cases pass",
+            cells=(2,),
+        ),
+        FunctionReport(
+            "linear_forward",
+            0.0,
+            2.0,
+            "failed",
+            (
+                _case("linear_forward", 1, False, mismatches=(wrong,)),
+                _case("linear_forward", 2, False, problem=crash, note="m = 1"),
+            ),
+            "2 of 2 cases fail",
+            diagnosis=Diagnosis(
+                "elementwise",
+                "linear_forward",
+                "Element-wise product instead of np.dot",
+                "W * A multiplies entries one by one; a layer needs the matrix product.",
+            ),
+            cells=(3, 5),
+        ),
+        FunctionReport(
+            "linear_activation_forward",
+            2.0,
+            2.0,
+            "inherited",
+            (
+                _case(
+                    "linear_activation_forward",
+                    1,
+                    False,
+                    mismatches=(wrong,),
+                    passed_with_correct_helpers=True,
+                ),
+            ),
+            "own logic right; linear_forward is wrong",
+            blamed_helpers=("linear_forward",),
+            cells=(6,),
+        ),
+        FunctionReport(
+            "compute_cost",
+            0.0,
+            1.0,
+            "missing",
+            (
+                _case(
+                    "compute_cost",
+                    1,
+                    False,
+                    problem=Problem("missing", "compute_cost is not defined."),
+                ),
+            ),
+            "not defined",
+        ),
+        FunctionReport(
+            "update_parameters",
+            0.0,
+            1.0,
+            "not_implemented",
+            (
+                _case(
+                    "update_parameters",
+                    1,
+                    False,
+                    problem=Problem("not_implemented", "It returns None."),
+                ),
+            ),
+            "not implemented",
+            cells=(8,),
+        ),
     )
     cells = (CellReport(7, "error", f"ValueError: oops {SCRIPT}"),)
     return GradeReport(submission=str(submission), functions=functions, cells=cells)
@@ -99,8 +167,9 @@ def page(tmp_path: Path) -> str:
 
 
 def _blocks(html: str) -> list[str]:
-    return re.findall(r'<section class="grader-feedback [^"]*" id="[^"]*" data-function="([^"]*)"',
-                      html)
+    return re.findall(
+        r'<section class="grader-feedback [^"]*" id="[^"]*" data-function="([^"]*)"', html
+    )
 
 
 def test_every_function_has_exactly_one_block(page: str) -> None:
@@ -127,11 +196,22 @@ def test_blocks_follow_their_defining_cell(page: str) -> None:
 
 def test_verdicts_points_and_hints(page: str) -> None:
     text = re.sub(r"<[^>]+>", "", page)
-    for expected in ("Score: 3 / 7", "Passed", "Failed", "Passes on its own logic",
-                     "Not found in the notebook", "Not implemented yet", "0 / 2 points",
-                     "2 / 2 points", "Likely mistake: Element-wise product instead of np.dot",
-                     "a layer needs the matrix product", "passes with correct helpers",
-                     "public case 1", "hidden case 2 (m = 1)", "line 2: Z = W * A + b"):
+    for expected in (
+        "Score: 3 / 7",
+        "Passed",
+        "Failed",
+        "Passes on its own logic",
+        "Not found in the notebook",
+        "Not implemented yet",
+        "0 / 2 points",
+        "2 / 2 points",
+        "Likely mistake: Element-wise product instead of np.dot",
+        "a layer needs the matrix product",
+        "passes with correct helpers",
+        "public case 1",
+        "hidden case 2 (m = 1)",
+        "line 2: Z = W * A + b",
+    ):
         assert expected in text, expected
     assert re.search(r'class="grader-blamed">[^<]*<code>linear_forward</code>', page)
     for name in ("initialize_parameters", "linear_forward", "compute_cost"):
@@ -167,9 +247,11 @@ def test_unreadable_notebook_still_gives_the_feedback(tmp_path: Path) -> None:
 def test_notebook_nbconvert_rejects_falls_back_to_plain_cells(tmp_path: Path) -> None:
     # Valid enough for the grader (cells with sources), not for nbconvert (no metadata at all).
     path = tmp_path / "odd.ipynb"
-    path.write_text('{"nbformat": 4, "nbformat_minor": 5, "cells": ['
-                    + ",".join(f'{{"cell_type": "code", "source": "# marker-cell-{i}"}}'
-                               for i in range(9)) + "]}")
+    path.write_text(
+        '{"nbformat": 4, "nbformat_minor": 5, "cells": ['
+        + ",".join(f'{{"cell_type": "code", "source": "# marker-cell-{i}"}}' for i in range(9))
+        + "]}"
+    )
     html = render_html(_report(path))
     assert "could not be rendered" in html and 'class="jp-Cell' not in html
     assert sorted(_blocks(html)) == sorted(f.name for f in _report("x").functions)
@@ -192,13 +274,17 @@ def _install_chromium() -> str | None:
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
         return None
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update"],
-                    ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]):
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900,
-                              check=False)
+    for command in (
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+    ):
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
         if done.returncode != 0:
-            pytest.fail(f"`{' '.join(command)}` failed:\n{done.stdout[-2000:]}"
-                        f"\n{done.stderr[-2000:]}")
+            pytest.fail(
+                f"`{' '.join(command)}` failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+            )
     return shutil.which("chromium")
 
 
@@ -206,17 +292,30 @@ def _install_chromium() -> str | None:
 def chromium() -> str:
     found = shutil.which("chromium") or _install_chromium()
     if found is None:
-        pytest.fail("headless Chromium is needed: install Debian's `chromium` package "
-                    "(apt-get install -y chromium), or run the tests as root so they can.")
+        pytest.fail(
+            "headless Chromium is needed: install Debian's `chromium` package "
+            "(apt-get install -y chromium), or run the tests as root so they can."
+        )
     return found
 
 
 def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-               # offline: every host name fails to resolve, so CDN scripts fail at once
-               "--host-resolver-rules=MAP * ~NOTFOUND", *args]
+    command = [
+        binary,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        # offline: every host name fails to resolve, so CDN scripts fail at once
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, timeout=60, check=False)
 
 
@@ -235,8 +334,14 @@ def test_browser_screenshot_is_not_blank(chromium: str, page: str, tmp_path: Pat
     html_path = tmp_path / "feedback.html"
     html_path.write_text(page, encoding="utf-8")
     png = Path(os.environ.get("GRADER_SCREENSHOT", tmp_path / "feedback.png"))
-    done = _chromium(chromium, tmp_path / "profile", f"--screenshot={png}",
-                     "--window-size=1200,2400", "--hide-scrollbars", html_path.as_uri())
+    done = _chromium(
+        chromium,
+        tmp_path / "profile",
+        f"--screenshot={png}",
+        "--window-size=1200,2400",
+        "--hide-scrollbars",
+        html_path.as_uri(),
+    )
     assert png.is_file(), done.stderr.decode()[-2000:]
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -250,8 +355,8 @@ def test_browser_screenshot_is_not_blank(chromium: str, page: str, tmp_path: Pat
 def _chunks(png: bytes, kind: bytes) -> list[bytes]:
     found, at = [], 8
     while at < len(png):
-        (length,) = struct.unpack(">I", png[at:at + 4])
-        if png[at + 4:at + 8] == kind:
-            found.append(png[at + 8:at + 8 + length])
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        if png[at + 4 : at + 8] == kind:
+            found.append(png[at + 8 : at + 8 + length])
         at += 12 + length
     return found

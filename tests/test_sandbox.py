@@ -249,7 +249,7 @@ def growing_list():
         ("growing_list", "memory", "MemoryError"),
         ("forever", "timeout", None),
     ],
-    ids=lambda v: str(v),
+    ids=str,
 )
 def test_a_misbehaving_call_costs_only_itself(
     sandbox: Sandbox, tmp_path: Path, function: str, status: str, exception: str | None

@@ -11,7 +11,9 @@ from grader.grading.engine import CheckOptions, Grader
 
 # name -> (graded function, the student's cell, the catalogued mistake it is)
 CORPUS = {
-    "rand-for-randn": ("initialize_parameters", """
+    "rand-for-randn": (
+        "initialize_parameters",
+        """
         def initialize_parameters(n_x, n_h, n_y):
             np.random.seed(1)
             W1 = 0.01 * np.random.rand(n_h, n_x)
@@ -19,8 +21,12 @@ CORPUS = {
             W2 = 0.01 * np.random.rand(n_y, n_h)
             b2 = np.zeros(shape=(n_y, 1))
             return dict(W1=W1, b1=b1, W2=W2, b2=b2)
-        """, "init-rand-not-randn"),
-    "deep-unscaled": ("initialize_parameters_deep", """
+        """,
+        "init-rand-not-randn",
+    ),
+    "deep-unscaled": (
+        "initialize_parameters_deep",
+        """
         def initialize_parameters_deep(layer_dims):
             np.random.seed(3)
             params = {}
@@ -28,20 +34,32 @@ CORPUS = {
                 params[f"W{i}"] = np.random.randn(layer_dims[i], layer_dims[i - 1])
                 params[f"b{i}"] = np.zeros((layer_dims[i], 1))
             return params
-        """, "deep-init-weights-not-scaled"),
-    "no-bias": ("linear_forward", """
+        """,
+        "deep-init-weights-not-scaled",
+    ),
+    "no-bias": (
+        "linear_forward",
+        """
         def linear_forward(A, W, b):
             Z = W @ A
             cache = (A, W, b)
             return Z, cache
-        """, "linear-forward-bias-missing"),
-    "activation-cache-is-A": ("linear_activation_forward", """
+        """,
+        "linear-forward-bias-missing",
+    ),
+    "activation-cache-is-A": (
+        "linear_activation_forward",
+        """
         def linear_activation_forward(A_prev, W, b, activation):
             Z, linear_cache = linear_forward(A_prev, W, b)
             A = sigmoid(Z)[0] if activation == "sigmoid" else relu(Z)[0]
             return A, (linear_cache, A)
-        """, "layer-forward-activation-cache-holds-a"),
-    "relu-output-layer": ("L_model_forward", """
+        """,
+        "layer-forward-activation-cache-holds-a",
+    ),
+    "relu-output-layer": (
+        "L_model_forward",
+        """
         def L_model_forward(X, parameters):
             caches = []
             A = X
@@ -51,13 +69,21 @@ CORPUS = {
                     A, parameters["W%d" % layer], parameters["b%d" % layer], "relu")
                 caches.append(cache)
             return A, caches
-        """, "model-forward-relu-output"),
-    "cost-without-m": ("compute_cost", """
+        """,
+        "model-forward-relu-output",
+    ),
+    "cost-without-m": (
+        "compute_cost",
+        """
         def compute_cost(AL, Y):
             losses = Y * np.log(AL) + (1 - Y) * np.log(1 - AL)
             return np.squeeze(-np.sum(losses))
-        """, "cost-missing-1-over-m"),
-    "dW-without-m": ("linear_backward", """
+        """,
+        "cost-missing-1-over-m",
+    ),
+    "dW-without-m": (
+        "linear_backward",
+        """
         def linear_backward(dZ, cache):
             A_prev, W, b = cache
             m = A_prev.shape[1]
@@ -65,8 +91,12 @@ CORPUS = {
             dW = dZ @ A_prev.T
             db = dZ.sum(axis=1, keepdims=True) / m
             return dA_prev, dW, db
-        """, "dw-missing-1-over-m"),
-    "db-over-examples-axis": ("linear_backward", """
+        """,
+        "dw-missing-1-over-m",
+    ),
+    "db-over-examples-axis": (
+        "linear_backward",
+        """
         def linear_backward(dZ, cache):
             A_prev, W, b = cache
             m = A_prev.shape[1]
@@ -74,14 +104,22 @@ CORPUS = {
             db = np.sum(dZ, axis=0, keepdims=True) / m
             dA_prev = np.dot(W.T, dZ)
             return dA_prev, dW, db
-        """, "db-wrong-axis"),
-    "sigmoid-slope-for-relu": ("linear_activation_backward", """
+        """,
+        "db-wrong-axis",
+    ),
+    "sigmoid-slope-for-relu": (
+        "linear_activation_backward",
+        """
         def linear_activation_backward(dA, cache, activation):
             linear_cache, Z = cache
             dZ = sigmoid_backward(dA, Z)
             return linear_backward(dZ, linear_cache)
-        """, "layer-backward-sigmoid-derivative-for-relu"),
-    "dAL-sign": ("L_model_backward", """
+        """,
+        "layer-backward-sigmoid-derivative-for-relu",
+    ),
+    "dAL-sign": (
+        "L_model_backward",
+        """
         def L_model_backward(AL, Y, caches):
             grads = {}
             L = len(caches)
@@ -93,8 +131,12 @@ CORPUS = {
                 out = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
                 grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = out
             return grads
-        """, "model-backward-dal-sign"),
-    "old-dA-keys": ("L_model_backward", """
+        """,
+        "model-backward-dal-sign",
+    ),
+    "old-dA-keys": (
+        "L_model_backward",
+        """
         def L_model_backward(AL, Y, caches):
             grads = {}
             L = len(caches)
@@ -109,22 +151,32 @@ CORPUS = {
                 grads["dW" + str(l + 1)] = dW
                 grads["db" + str(l + 1)] = db
             return grads
-        """, "model-backward-da-keys-shifted"),
-    "gradient-ascent": ("update_parameters", """
+        """,
+        "model-backward-da-keys-shifted",
+    ),
+    "gradient-ascent": (
+        "update_parameters",
+        """
         def update_parameters(parameters, grads, learning_rate):
             new = {}
             for name, value in parameters.items():
                 new[name] = value + learning_rate * grads["d" + name]
             return new
-        """, "update-plus-instead-of-minus"),
-    "b-forgotten": ("update_parameters", """
+        """,
+        "update-plus-instead-of-minus",
+    ),
+    "b-forgotten": (
+        "update_parameters",
+        """
         def update_parameters(parameters, grads, learning_rate):
             parameters = dict(parameters)
             for l in range(1, len(parameters) // 2 + 1):
                 step = learning_rate * grads["dW" + str(l)]
                 parameters["W" + str(l)] = parameters["W" + str(l)] - step
             return parameters
-        """, "update-b-not-updated"),
+        """,
+        "update-b-not-updated",
+    ),
 }
 
 
@@ -133,8 +185,11 @@ def reports(tmp_path_factory):
     folder = tmp_path_factory.mktemp("unseen")
     with Grader(CheckOptions(timeout=2.0)) as grader:
         return {
-            name: grader.grade(crafted.write(crafted.notebook(replace={function: source}),
-                                             folder / f"{name}.ipynb"))
+            name: grader.grade(
+                crafted.write(
+                    crafted.notebook(replace={function: source}), folder / f"{name}.ipynb"
+                )
+            )
             for name, (function, source, _) in CORPUS.items()
         }
 
@@ -148,11 +203,15 @@ def test_only_the_wrong_function_loses_points_and_no_right_one_is_diagnosed(repo
 
 
 def test_nine_in_ten_are_named_correctly(reports):
-    named = [name for name, (function, _, mistake) in CORPUS.items()
-             if (d := reports[name].function(function).diagnosis) is not None
-             and d.name == mistake]
-    wrong = [(name, d.name) for name, (function, _, mistake) in CORPUS.items()
-             if (d := reports[name].function(function).diagnosis) is not None
-             and d.name != mistake]
+    named = [
+        name
+        for name, (function, _, mistake) in CORPUS.items()
+        if (d := reports[name].function(function).diagnosis) is not None and d.name == mistake
+    ]
+    wrong = [
+        (name, d.name)
+        for name, (function, _, mistake) in CORPUS.items()
+        if (d := reports[name].function(function).diagnosis) is not None and d.name != mistake
+    ]
     assert not wrong, f"named the wrong mistake: {wrong}"
     assert len(named) >= 0.9 * len(CORPUS), f"named {len(named)} of {len(CORPUS)}"

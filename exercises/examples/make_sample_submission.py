@@ -30,8 +30,10 @@ EDITS = {  # cell id -> [(solution line, the student's line)]
         ("Z = np.dot(W, A) + b", "Z = W @ A + b  # @ is matrix multiplication"),
     ],
     "graded-compute_cost": [
-        ("cost = (-1 / m) * (np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T))",
-         "cost = (1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))"),
+        (
+            "cost = (-1 / m) * (np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T))",
+            "cost = (1 / m) * np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))",
+        ),
     ],
     "graded-linear_backward": [
         ("db = np.sum(dZ, axis=1, keepdims=True) / m", "db = np.sum(dZ, axis=1) / m"),
@@ -60,8 +62,9 @@ def build() -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell(source)
         cell.id = f"scratch-{i}"
         nb.cells.append(cell)
-    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                  "language": "python"}}
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    }
     return nb
 
 

@@ -162,7 +162,6 @@ def expected_table(stdout: str) -> str:
     return "\n".join([_TABLE_HEAD, *rows])
 
 
-
 # --- the copied modules ----------------------------------------------------------------------
 
 
@@ -193,9 +192,6 @@ _TEST_CASES_DOC = """Inputs for the demos in the notebook, one function per grad
 Each function seeds numpy and draws its arrays, so it returns the same inputs every time: the
 ones behind the "Expected output" tables of the notebook.
 """
-
-
-
 
 
 # --- the API ---------------------------------------------------------------------------------
@@ -235,8 +231,7 @@ def generate_student_folder(out_dir: Path | None = None) -> list[Path]:
     return _write_all(out_dir, files)
 
 
-def generate_solution_notebook(path: Path | None = None,
-                               student_dir: Path | None = None) -> Path:
+def generate_solution_notebook(path: Path | None = None, student_dir: Path | None = None) -> Path:
     """Write the filled solution notebook (for instructors) to ``path`` (default: the
     checkout's ``reference/solution.ipynb``).
 

@@ -42,26 +42,36 @@ def _check_definitions(names: list[str], cases: list[BundleCase]) -> list[str]:
     for name in names:
         count = sum(1 for c in cases if c.function == name)
         plural = "case" if count == 1 else "cases"
-        lines += ["", "", f"def {name}_test(target: Callable[..., Any]) -> int:",
-                  f'    """Check `{name}` on its {count} public {plural}: print a report, return '
-                  'the\n    number of problems found."""',
-                  f'    return run_check("{name}", target, CASES["{name}"])']
+        lines += [
+            "",
+            "",
+            f"def {name}_test(target: Callable[..., Any]) -> int:",
+            f'    """Check `{name}` on its {count} public {plural}: print a report, return '
+            'the\n    number of problems found."""',
+            f'    return run_check("{name}", target, CASES["{name}"])',
+        ]
     return [*lines, "", "", "__all__ += [", *[f'    "{n}_test",' for n in names], "]"]
 
 
 def _case_table(functions: list[GradedFunction], cases: list[BundleCase]) -> list[str]:
-    lines = ["", "", "# The public cases: arguments, the reference's output and the stub's output.",
-             "CASES: dict[str, list[Case]] = {"]
+    lines = [
+        "",
+        "",
+        "# The public cases: arguments, the reference's output and the stub's output.",
+        "CASES: dict[str, list[Case]] = {",
+    ]
     for graded in functions:
         lines.append(f"    {graded.name!r}: [")
         mine = [c for c in cases if c.function == graded.name]
         for number, case in enumerate(mine, start=1):
-            lines += ["        Case(",
-                      f"            {f'public case {number} ({case.note})'!r},",
-                      f"            args={literal(case.args)},",
-                      f"            expected={literal(case.expected)},",
-                      f"            unfilled={literal(_unfilled_output(graded, case.args))},",
-                      "        ),"]
+            lines += [
+                "        Case(",
+                f"            {f'public case {number} ({case.note})'!r},",
+                f"            args={literal(case.args)},",
+                f"            expected={literal(case.expected)},",
+                f"            unfilled={literal(_unfilled_output(graded, case.args))},",
+                "        ),",
+            ]
         lines.append("    ],")
     return [*lines, "}"]
 
@@ -127,5 +137,3 @@ def _float(x: float) -> str:
     if math.isinf(x):
         return 'float("inf")' if x > 0 else '-float("inf")'
     return repr(x)
-
-

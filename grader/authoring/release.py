@@ -65,8 +65,11 @@ def solution_leaks(files: dict[str, bytes]) -> list[str]:
     leaks = []
     for name, data in files.items():
         text = data.decode("utf-8", errors="replace")
-        leaks += [f"{name} contains the solution line {line!r}" for line in sorted(answers)
-                  if line in text]
+        leaks += [
+            f"{name} contains the solution line {line!r}"
+            for line in sorted(answers)
+            if line in text
+        ]
     return leaks
 
 

@@ -19,54 +19,89 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from grader.batch.gradebook import ERROR, GRADED, INVALID
 from grader.batch.inputs import Entry
-from grader.batch.run import Finished, FunctionScore, GraderLike, StudentRow
+from grader.batch.rows import (
+    ERROR,
+    GRADED,
+    INVALID,
+    Finished,
+    FunctionScore,
+    GraderLike,
+    StudentRow,
+)
 from grader.errors import GraderError, InvalidSubmission
 from grader.grading.engine import CheckOptions
 from grader.grading.results import GradeReport
 
 
 def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
-    functions = tuple(FunctionScore(f.name, f.points, f.max_points, f.status)
-                      for f in report.functions)
+    functions = tuple(
+        FunctionScore(f.name, f.points, f.max_points, f.status) for f in report.functions
+    )
     cells = [c for c in report.cells if c.status != "skipped"]
     message = f"{len(cells)} cell(s) did not run cleanly" if cells else ""
-    return StudentRow(entry.student, str(entry.path), GRADED, report.score, report.max_score,
-                      functions, message, round(seconds, 3))
+    return StudentRow(
+        entry.student,
+        str(entry.path),
+        GRADED,
+        report.score,
+        report.max_score,
+        functions,
+        message,
+        round(seconds, 3),
+    )
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _grade_one(grader: GraderLike, entry: Entry, max_score: float
-               ) -> tuple[StudentRow, GradeReport | None]:
+def _grade_one(
+    grader: GraderLike, entry: Entry, max_score: float
+) -> tuple[StudentRow, GradeReport | None]:
     """Grade one notebook; whatever happens, a row (and the report when there is one)."""
     begin = time.perf_counter()
     try:
         report = grader.grade(entry.path)
         return _row_from_report(entry, report, time.perf_counter() - begin), report
     except InvalidSubmission as exc:
-        return StudentRow(entry.student, str(entry.path), INVALID, 0.0, max_score, (),
-                          _one_line(exc.message), time.perf_counter() - begin), None
+        return StudentRow(
+            entry.student,
+            str(entry.path),
+            INVALID,
+            0.0,
+            max_score,
+            (),
+            _one_line(exc.message),
+            time.perf_counter() - begin,
+        ), None
     except GraderError as exc:
         message = exc.message
     except Exception as exc:  # a grader bug must cost one row, not the batch
         message = f"{type(exc).__name__}: {exc}"
-    return StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(message),
-                      seconds=round(time.perf_counter() - begin, 3)), None
+    return StudentRow(
+        entry.student,
+        str(entry.path),
+        ERROR,
+        message=_one_line(message),
+        seconds=round(time.perf_counter() - begin, 3),
+    ), None
 
 
-def _grade_and_render(grader: GraderLike, entry: Entry, max_score: float
-                      ) -> tuple[StudentRow, str | None, str]:
+def _grade_and_render(
+    grader: GraderLike, entry: Entry, max_score: float
+) -> tuple[StudentRow, str | None, str]:
     """One submission, start to finish: its row, results.json text and feedback text."""
     row, report = _grade_one(grader, entry, max_score)
     try:
         results, feedback = _render(row, report)
     except Exception as exc:  # a renderer bug costs this row, not the batch
-        row = StudentRow(entry.student, str(entry.path), ERROR, message=_one_line(
-            f"rendering the report failed: {type(exc).__name__}: {exc}"))
+        row = StudentRow(
+            entry.student,
+            str(entry.path),
+            ERROR,
+            message=_one_line(f"rendering the report failed: {type(exc).__name__}: {exc}"),
+        )
         results, feedback = _render(row, None)
     return row, results, feedback
 
@@ -78,24 +113,38 @@ def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, st
     from grader.reports.text import render_text
 
     if report is not None:
-        return (json.dumps(render_gradescope(report), indent=2) + "\n",
-                render_text(report, colour=False))
+        return (
+            json.dumps(render_gradescope(report), indent=2) + "\n",
+            render_text(report, colour=False),
+        )
     if row.status == INVALID:
-        results = {"score": 0.0, "output": f"This submission could not be graded: "
-                   f"{row.message}", "stdout_visibility": "hidden", "tests": []}
-        return (json.dumps(results, indent=2) + "\n",
-                f"Grading {row.path}\n\nThis submission could not be graded: {row.message}"
-                "\n\nTotal: 0\n")
-    return None, (f"Grading {row.path}\n\nThe grader failed on this submission: "
-                  f"{row.message}\nRun the batch again to retry it.\n")
+        results = {
+            "score": 0.0,
+            "output": f"This submission could not be graded: {row.message}",
+            "stdout_visibility": "hidden",
+            "tests": [],
+        }
+        return (
+            json.dumps(results, indent=2) + "\n",
+            f"Grading {row.path}\n\nThis submission could not be graded: {row.message}"
+            "\n\nTotal: 0\n",
+        )
+    return None, (
+        f"Grading {row.path}\n\nThe grader failed on this submission: "
+        f"{row.message}\nRun the batch again to retry it.\n"
+    )
 
 
 # --- engine 1: threads of this process sharing one grader -------------------------------------
 
 
-def grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
-                      make_grader: Callable[[], GraderLike], max_score: float,
-                      finished: Finished) -> None:
+def grade_in_threads(
+    todo: Sequence[tuple[Entry, str | None]],
+    jobs: int,
+    make_grader: Callable[[], GraderLike],
+    max_score: float,
+    finished: Finished,
+) -> None:
     """Grade in ``jobs`` threads sharing one grader (the sandbox is thread-safe).
 
     The threads grade and render; the files are written here, in the calling thread, so once
@@ -106,8 +155,9 @@ def grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
     work: queue.SimpleQueue[tuple[Entry, str | None]] = queue.SimpleQueue()
     for item in todo:
         work.put(item)
-    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, str | None, str]] = \
+    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, str | None, str]] = (
         queue.SimpleQueue()
+    )
     stop = threading.Event()
 
     def worker() -> None:
@@ -119,8 +169,7 @@ def grade_in_threads(todo: Sequence[tuple[Entry, str | None]], jobs: int,
             row, results, feedback = _grade_and_render(grader, entry, max_score)
             done.put((entry, key, row, results, feedback))
 
-    threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True)
-               for i in range(jobs)]
+    threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True) for i in range(jobs)]
     try:
         for thread in threads:
             thread.start()
@@ -150,8 +199,13 @@ MAX_CONSECUTIVE_DEATHS = 3
 class _Child:
     """A grading process (:func:`serve`): JSON lines in on stdin, JSON lines out on stdout."""
 
-    def __init__(self, slot: int, options: CheckOptions, max_score: float,
-                 done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
+    def __init__(
+        self,
+        slot: int,
+        options: CheckOptions,
+        max_score: float,
+        done: queue.SimpleQueue[tuple[int, bytes | None]],
+    ) -> None:
         import subprocess
         import tempfile
 
@@ -164,12 +218,16 @@ class _Child:
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from grader.batch.engines import serve; serve()", config],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
-            env=env, start_new_session=True,  # Ctrl-C reaches the batch, which stops us
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.stderr,
+            env=env,
+            start_new_session=True,  # Ctrl-C reaches the batch, which stops us
         )
         self.slot = slot
-        self.reader = threading.Thread(target=self._read, args=(done,), daemon=True,
-                                       name=f"grade-reader-{slot}")
+        self.reader = threading.Thread(
+            target=self._read, args=(done,), daemon=True, name=f"grade-reader-{slot}"
+        )
         self.reader.start()
 
     def _read(self, done: queue.SimpleQueue[tuple[int, bytes | None]]) -> None:
@@ -216,8 +274,13 @@ class _Child:
                     stream.close()
 
 
-def grade_in_processes(todo: Sequence[tuple[Entry, str | None]], jobs: int,
-                        options: CheckOptions, max_score: float, finished: Finished) -> None:
+def grade_in_processes(
+    todo: Sequence[tuple[Entry, str | None]],
+    jobs: int,
+    options: CheckOptions,
+    max_score: float,
+    finished: Finished,
+) -> None:
     """Grade in ``jobs`` processes, each with its own grader (own zygote and cases), so the
     judging of one submission never waits for another's (no shared interpreter lock).
 

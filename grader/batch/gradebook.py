@@ -1,6 +1,6 @@
 """The class-level files of a batch: ``gradebook.csv`` and ``summary.json``.
 
-Pure functions of the per-student rows (:class:`grader.batch.run.StudentRow`), plus
+Pure functions of the per-student rows (:class:`grader.batch.rows.StudentRow`), plus
 :func:`write_atomic`, which every file the batch writes goes through: a temporary file in the
 same folder, then ``os.replace``, so a reader (or an interrupted run) never sees half a file.
 
@@ -21,14 +21,11 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from grader.batch.run import StudentRow
+from grader.batch.rows import ERROR, GRADED, INVALID, StudentRow
 
-GRADED = "graded"
-INVALID = "invalid"
-ERROR = "error"
+__all__ = ["ERROR", "GRADED", "INVALID"]
 
 #: A function "passes" for the class statistics when it earned its points.
 EARNING = ("passed", "inherited")
@@ -73,13 +70,22 @@ def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
             cells = ["" for _ in functions]
         else:
             cells = [_number(points.get(name)) for name in functions]
-        writer.writerow([row.student, _number(row.score), _number(row.max_score), *cells,
-                         row.status, row.message])
+        writer.writerow(
+            [
+                row.student,
+                _number(row.score),
+                _number(row.max_score),
+                *cells,
+                row.status,
+                row.message,
+            ]
+        )
     return out.getvalue()
 
 
-def summarize(rows: Sequence[StudentRow], functions: Sequence[str], *, total: int,
-              interrupted: bool = False) -> dict[str, Any]:
+def summarize(
+    rows: Sequence[StudentRow], functions: Sequence[str], *, total: int, interrupted: bool = False
+) -> dict[str, Any]:
     """Class statistics: counts, score statistics and distribution, per-function pass rates.
 
     Scores and pass rates are over the *graded* submissions; invalid and errored ones are
@@ -119,8 +125,9 @@ def _stats(scores: Sequence[float]) -> dict[str, float | None]:
     }
 
 
-def _distribution(graded: Sequence[StudentRow], scores: Sequence[float],
-                  max_score: float | None) -> dict[str, int]:
+def _distribution(
+    graded: Sequence[StudentRow], scores: Sequence[float], max_score: float | None
+) -> dict[str, int]:
     """How many graded submissions got each total score (every reachable total listed when
     all functions are worth the same, so a histogram shows its empty bars too)."""
     found = Counter(scores)
@@ -136,8 +143,13 @@ def _distribution(graded: Sequence[StudentRow], scores: Sequence[float],
 def _function_stats(name: str, graded: Sequence[StudentRow]) -> dict[str, Any]:
     results = [f for r in graded for f in r.functions if f.name == name]
     if not results:
-        return {"graded": 0, "pass_rate": None, "mean_points": None, "max_points": None,
-                "statuses": {}}
+        return {
+            "graded": 0,
+            "pass_rate": None,
+            "mean_points": None,
+            "max_points": None,
+            "statuses": {},
+        }
     earned = sum(1 for f in results if f.status in EARNING)
     return {
         "graded": len(results),

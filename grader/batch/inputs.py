@@ -32,10 +32,12 @@ def _hidden(name: str) -> bool:
 def _notebooks_under(folder: Path, exclude: Path | None) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not _hidden(d)
-                         and (exclude is None or Path(root, d).resolve() != exclude))
-        found += [Path(root, f) for f in sorted(files)
-                  if f.endswith(".ipynb") and not _hidden(f)]
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not _hidden(d) and (exclude is None or Path(root, d).resolve() != exclude)
+        )
+        found += [Path(root, f) for f in sorted(files) if f.endswith(".ipynb") and not _hidden(f)]
     return found
 
 
@@ -58,8 +60,9 @@ def _folder_entries(folder: Path, exclude: Path | None) -> list[Entry]:
     return entries
 
 
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]], exclude: Path | None = None
-                  ) -> list[Entry]:
+def expand_inputs(
+    inputs: Iterable[str | os.PathLike[str]], exclude: Path | None = None
+) -> list[Entry]:
     """The submissions named by ``inputs`` (notebooks, folders, glob patterns), by student id.
 
     ``exclude`` (the output folder) is never searched. Raises :class:`UsageError` for an input
@@ -95,8 +98,9 @@ def _unique(entries: Sequence[Entry]) -> list[Entry]:
     paths: set[Path] = set()
     for entry in entries:
         if entry.student in RESERVED or entry.student in ("", ".", ".."):
-            raise UsageError(f"{entry.path}: {entry.student!r} cannot be a student id "
-                             "(rename the file)")
+            raise UsageError(
+                f"{entry.path}: {entry.student!r} cannot be a student id (rename the file)"
+            )
         resolved = entry.path.resolve()
         if resolved in paths:
             continue

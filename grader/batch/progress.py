@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from grader.batch.gradebook import GRADED
-from grader.batch.run import StudentRow
+from grader.batch.rows import GRADED, StudentRow
 
 BAR_WIDTH = 24
 #: Seconds between two redraws of the live bar (the last one is always drawn).
@@ -25,8 +24,9 @@ RATE_AFTER = 0.5
 
 
 class Progress:
-    def __init__(self, total: int, stream: TextIO, live: bool,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, total: int, stream: TextIO, live: bool, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.total = total
         self.stream = stream
         self.live = live

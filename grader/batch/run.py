@@ -51,11 +51,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Protocol
 
+from grader.batch.engines import grade_in_processes, grade_in_threads
 from grader.batch.gradebook import (
-    ERROR,
-    GRADED,
     function_names,
     gradebook_csv,
     summarize,
@@ -63,9 +61,15 @@ from grader.batch.gradebook import (
     write_atomic,
 )
 from grader.batch.inputs import GRADEBOOK, SUMMARY, Entry
+from grader.batch.rows import (
+    ERROR,
+    GRADED,
+    GraderLike,
+    OnRow,
+    StudentRow,
+)
 from grader.grading.comparison import GRADED_FUNCTIONS
 from grader.grading.engine import CheckOptions
-from grader.grading.results import GradeReport
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.txt"
@@ -75,63 +79,6 @@ RECORD_VERSION = 1
 
 
 # --- data ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FunctionScore:
-    name: str
-    points: float
-    max_points: float
-    status: str
-
-
-@dataclass(frozen=True)
-class StudentRow:
-    """One student's line of the gradebook.
-
-    status -- ``graded``; ``invalid`` (not a gradable notebook: ``message`` says why, scores
-    0); ``error`` (the grader failed on it: ``message`` says how, no score)
-    """
-
-    student: str
-    path: str
-    status: str
-    score: float | None = None
-    max_score: float | None = None
-    functions: tuple[FunctionScore, ...] = ()
-    message: str = ""
-    seconds: float = 0.0
-    #: True when read back from a previous run's grading.json instead of graded now.
-    reused: bool = False
-
-    @property
-    def full_marks(self) -> bool:
-        return (self.status == GRADED and self.score is not None
-                and self.max_score is not None and self.score >= self.max_score)
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["functions"] = [asdict(f) for f in self.functions]
-        del data["reused"]
-        return data
-
-    @staticmethod
-    def from_dict(data: Mapping[str, Any]) -> StudentRow:
-        functions = tuple(
-            FunctionScore(str(f["name"]), float(f["points"]), float(f["max_points"]),
-                          str(f["status"]))
-            for f in data["functions"]
-        )
-        return StudentRow(
-            student=str(data["student"]),
-            path=str(data["path"]),
-            status=str(data["status"]),
-            score=None if data["score"] is None else float(data["score"]),
-            max_score=None if data["max_score"] is None else float(data["max_score"]),
-            functions=functions,
-            message=str(data["message"]),
-            seconds=float(data["seconds"]),
-        )
 
 
 @dataclass(frozen=True)
@@ -187,19 +134,6 @@ class BatchResult:
         return not self.interrupted and all(r.status == GRADED for r in self.rows)
 
 
-class GraderLike(Protocol):
-    """What the batch needs of a grader (:class:`grader.grading.engine.Grader`, or a fake in tests).
-    ``grade`` is called from several threads at once."""
-
-    def grade(self, path: str | Path) -> GradeReport: ...
-
-    def close(self) -> None: ...
-
-
-#: Called in the batch's thread after each submission finishes: (row, done, total).
-OnRow = Callable[[StudentRow, int, int], None]
-
-
 # --- keys --------------------------------------------------------------------------------------
 
 
@@ -223,8 +157,12 @@ def grader_source_digest() -> str:
     return h.hexdigest()
 
 
-def fingerprint(options: CheckOptions, bundles: Sequence[Path],
-                student_files: Mapping[str, bytes], extra: str = "") -> str:
+def fingerprint(
+    options: CheckOptions,
+    bundles: Sequence[Path],
+    student_files: Mapping[str, bytes],
+    extra: str = "",
+) -> str:
     """Everything but the notebook that decides a grade, as one digest."""
     h = hashlib.sha256(b"dnn-autograder batch\0")
     h.update(json.dumps(asdict(options), sort_keys=True).encode() + b"\0")
@@ -254,8 +192,11 @@ def _reusable(folder: Path, key: str | None, student: str) -> StudentRow | None:
         return None
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        if (record.get("version") != RECORD_VERSION or record.get("key") != key
-                or record["row"]["status"] == ERROR):
+        if (
+            record.get("version") != RECORD_VERSION
+            or record.get("key") != key
+            or record["row"]["status"] == ERROR
+        ):
             return None
         if not (folder / RESULTS).is_file() or not (folder / FEEDBACK).is_file():
             return None
@@ -267,8 +208,9 @@ def _reusable(folder: Path, key: str | None, student: str) -> StudentRow | None:
     return StudentRow(**{**row.__dict__, "reused": True})
 
 
-def _write_student(folder: Path, row: StudentRow, key: str | None, results: str | None,
-                   feedback: str) -> None:
+def _write_student(
+    folder: Path, row: StudentRow, key: str | None, results: str | None, feedback: str
+) -> None:
     """The student's files; grading.json goes last and marks them complete."""
     (folder / RECORD).unlink(missing_ok=True)
     if results is None:
@@ -321,11 +263,22 @@ def default_grader(options: CheckOptions) -> tuple[Callable[[], GraderLike], str
     return make, fp
 
 
-def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
-                options: BatchOptions | None = None, *,
-                make_grader: Callable[[], GraderLike] | None = None,
-                grader_fingerprint: str | None = None,
-                on_row: OnRow | None = None) -> BatchResult:
+def _batch_fingerprint(options: BatchOptions, real_grader: bool) -> str:
+    """The real grader's fingerprint, or the options alone for an injected grader."""
+    if real_grader:
+        return default_fingerprint(options.check)
+    return hashlib.sha256(json.dumps(asdict(options.check), sort_keys=True).encode()).hexdigest()
+
+
+def grade_batch(
+    entries: Sequence[Entry],
+    out: str | os.PathLike[str],
+    options: BatchOptions | None = None,
+    *,
+    make_grader: Callable[[], GraderLike] | None = None,
+    grader_fingerprint: str | None = None,
+    on_row: OnRow | None = None,
+) -> BatchResult:
     """Grade ``entries`` into ``out`` (see the module's docstring); returns every row.
 
     ``make_grader`` replaces the real grader (tests inject fakes): it is called once, and the
@@ -339,18 +292,13 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     total = len(entries)
-    if grader_fingerprint is not None:
-        fp = grader_fingerprint
-    elif make_grader is None:
-        fp = default_fingerprint(options.check)
-    else:
-        fp = hashlib.sha256(json.dumps(asdict(options.check), sort_keys=True).encode()
-                            ).hexdigest()
+    fp = grader_fingerprint or _batch_fingerprint(options, real_grader=make_grader is None)
     max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
     rows: dict[str, StudentRow] = {}
 
-    def finished(entry: Entry, key: str | None, row: StudentRow, results: str | None,
-                 feedback: str) -> None:
+    def finished(
+        entry: Entry, key: str | None, row: StudentRow, results: str | None, feedback: str
+    ) -> None:
         """Called in this thread only, so nothing is written once Ctrl-C has reached it."""
         if key is not None and _key(entry.path, fp) != key:
             key = None  # the file changed while it was graded: grade it again next time
@@ -369,16 +317,15 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
     try:
         for entry in entries:
             key = _key(entry.path, fp)
-            cached = None if options.force else _reusable(out_dir / entry.student, key,
-                                                          entry.student)
+            cached = (
+                None if options.force else _reusable(out_dir / entry.student, key, entry.student)
+            )
             if cached is not None:
                 reuse(cached)
             else:
                 todo.append((entry, key))
         grading_started = time.perf_counter()
         jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
-        from grader.batch.engines import grade_in_processes, grade_in_threads
-
         if todo and (make_grader is not None or jobs == 1):
             if make_grader is None:
                 make_grader = default_grader(options.check)[0]
@@ -389,20 +336,19 @@ def grade_batch(entries: Sequence[Entry], out: str | os.PathLike[str],
         interrupted = True
     grading_time = time.perf_counter() - grading_started
 
-    ordered = tuple(rows[e.student] for e in sorted(entries, key=lambda e: e.student)
-                    if e.student in rows)
+    ordered = tuple(
+        rows[e.student] for e in sorted(entries, key=lambda e: e.student) if e.student in rows
+    )
     _write_class_files(out_dir, ordered, total, interrupted)
-    return BatchResult(out_dir, ordered, total, interrupted,
-                       time.perf_counter() - started, grading_time, jobs)
+    return BatchResult(
+        out_dir, ordered, total, interrupted, time.perf_counter() - started, grading_time, jobs
+    )
 
 
-def _write_class_files(out_dir: Path, rows: Sequence[StudentRow], total: int,
-                       interrupted: bool) -> None:
+def _write_class_files(
+    out_dir: Path, rows: Sequence[StudentRow], total: int, interrupted: bool
+) -> None:
     functions = function_names(rows, GRADED_FUNCTIONS)
     write_atomic(out_dir / GRADEBOOK, gradebook_csv(rows, functions))
     summary = summarize(rows, functions, total=total, interrupted=interrupted)
     write_atomic(out_dir / SUMMARY, summary_json(summary))
-
-
-#: (entry, key, row, results.json text, feedback.txt text), in the batch's thread.
-Finished = Callable[[Entry, "str | None", StudentRow, "str | None", str], None]

@@ -125,9 +125,11 @@ def _child_spec(spec: Any, key: Any) -> Any:
         return parts[key]
     if isinstance(parts, tuple) and parts[0] == "each" and isinstance(key, int):
         inner = parts[1]
-        return (f"{_name(inner)} of layer {key + 1}", inner[1]) if not isinstance(
-            inner, str
-        ) else f"{inner} of layer {key + 1}"
+        return (
+            (f"{_name(inner)} of layer {key + 1}", inner[1])
+            if not isinstance(inner, str)
+            else f"{inner} of layer {key + 1}"
+        )
     return None
 
 
@@ -178,19 +180,27 @@ def _scalar_like(expected: Any) -> bool:
 def shape_hint(expected: tuple[int, ...], got: tuple[int, ...]) -> str:
     """Say which axis differs and the usual cause of such a mismatch."""
     if len(expected) == 2 and got == expected[::-1] and expected[0] != expected[1]:
-        return ("The two axes are swapped: this usually means a matrix product in the wrong "
-                "order or a missing/extra transpose (.T).")
+        return (
+            "The two axes are swapped: this usually means a matrix product in the wrong "
+            "order or a missing/extra transpose (.T)."
+        )
     if len(expected) == 2 and expected[1] == 1 and got == (expected[0],):
-        return ("This is a 1-D array, not a column vector: use shape (n, 1), e.g. "
-                "keepdims=True when summing, or a two-number shape tuple when creating it.")
+        return (
+            "This is a 1-D array, not a column vector: use shape (n, 1), e.g. "
+            "keepdims=True when summing, or a two-number shape tuple when creating it."
+        )
     if len(expected) == 2 and expected[0] == 1 and got == (expected[1],):
         return "This is a 1-D array, not a row vector of shape (1, m)."
     if len(got) == 2 and len(expected) == 2 and got[0] == got[1] and 1 in expected:
-        return ("A (n, 1) or (1, n) array was combined with one of the other orientation and "
-                "numpy broadcast them into an (n, n) matrix without complaining.")
+        return (
+            "A (n, 1) or (1, n) array was combined with one of the other orientation and "
+            "numpy broadcast them into an (n, n) matrix without complaining."
+        )
     if len(expected) != len(got):
-        return (f"It has {len(got)} axes instead of {len(expected)}: check for a squeeze, a sum "
-                "without keepdims=True, or an extra reshape.")
+        return (
+            f"It has {len(got)} axes instead of {len(expected)}: check for a squeeze, a sum "
+            "without keepdims=True, or an extra reshape."
+        )
     axes = [i for i, (e, g) in enumerate(zip(expected, got)) if e != g]
     which = " and ".join(f"axis {i} ({got[i]} instead of {expected[i]})" for i in axes)
     return f"The sizes differ on {which}: check which dimension each factor contributes."
@@ -206,12 +216,16 @@ def compare(expected: Any, actual: Any, spec: Any = "output", path: str = "") ->
     """
     here = path or _name(spec)
     if actual is None and expected is not None:
-        return [Mismatch(
-            "not_implemented", here,
-            f"{here} is None: this part has not been computed yet (a stub still says None, "
-            "or a return statement is missing).",
-            type_label(expected), "None",
-        )]
+        return [
+            Mismatch(
+                "not_implemented",
+                here,
+                f"{here} is None: this part has not been computed yet (a stub still says None, "
+                "or a return statement is missing).",
+                type_label(expected),
+                "None",
+            )
+        ]
     if _scalar_like(expected):
         return _compare_scalar(expected, actual, here)
     if isinstance(expected, np.ndarray):
@@ -220,36 +234,51 @@ def compare(expected: Any, actual: Any, spec: Any = "output", path: str = "") ->
         hint = ""
         if isinstance(expected, (tuple, list)) and isinstance(actual, (tuple, list)):
             hint = " The order and number of the parts matter, and so does the container."
-        return [Mismatch(
-            "type", here,
-            f"{here} should be a {type_label(expected)}, but it is a {type_label(actual)}.{hint}",
-            type_label(expected), type_label(actual),
-        )]
+        return [
+            Mismatch(
+                "type",
+                here,
+                f"{here} should be a {type_label(expected)}, "
+                f"but it is a {type_label(actual)}.{hint}",
+                type_label(expected),
+                type_label(actual),
+            )
+        ]
     if isinstance(expected, (tuple, list)):
         return _compare_sequence(expected, actual, spec, here)
     if isinstance(expected, dict):
         return _compare_dict(expected, actual, here)
     if expected != actual:
-        return [Mismatch(
-            "value", here, f"{here} should be {expected!r}, but it is {actual!r}.",
-            repr(expected), repr(actual),
-        )]
+        return [
+            Mismatch(
+                "value",
+                here,
+                f"{here} should be {expected!r}, but it is {actual!r}.",
+                repr(expected),
+                repr(actual),
+            )
+        ]
     return []
 
 
 def _compare_sequence(expected: Any, actual: Any, spec: Any, here: str) -> list[Mismatch]:
     kind = "tuple" if isinstance(expected, tuple) else "list"
     if len(expected) != len(actual):
-        return [Mismatch(
-            "length", here,
-            f"{here} should be a {kind} of {len(expected)} items, but it has {len(actual)}.",
-            str(len(expected)), str(len(actual)),
-        )]
+        return [
+            Mismatch(
+                "length",
+                here,
+                f"{here} should be a {kind} of {len(expected)} items, but it has {len(actual)}.",
+                str(len(expected)),
+                str(len(actual)),
+            )
+        ]
     problems: list[Mismatch] = []
     for i, (e, a) in enumerate(zip(expected, actual)):
         child = _child_spec(spec, i)
-        problems += compare(e, a, child if child is not None else f"[{i}]",
-                            _join(here, child, i, False))
+        problems += compare(
+            e, a, child if child is not None else f"[{i}]", _join(here, child, i, False)
+        )
     return problems
 
 
@@ -258,89 +287,129 @@ def _compare_dict(expected: dict[Any, Any], actual: dict[Any, Any], here: str) -
     missing = [k for k in expected if k not in actual]
     extra = [k for k in actual if k not in expected]
     if missing:
-        problems.append(Mismatch(
-            "missing_key", here,
-            f"{here} is missing the key(s) {', '.join(map(repr, missing))}. "
-            f"Expected exactly the keys {', '.join(map(repr, expected))}.",
-            ", ".join(map(repr, expected)), ", ".join(map(repr, actual)),
-            {"missing": [str(k) for k in missing]},
-        ))
+        problems.append(
+            Mismatch(
+                "missing_key",
+                here,
+                f"{here} is missing the key(s) {', '.join(map(repr, missing))}. "
+                f"Expected exactly the keys {', '.join(map(repr, expected))}.",
+                ", ".join(map(repr, expected)),
+                ", ".join(map(repr, actual)),
+                {"missing": [str(k) for k in missing]},
+            )
+        )
     if extra:
-        problems.append(Mismatch(
-            "extra_key", here,
-            f"{here} has unexpected key(s) {', '.join(map(repr, extra))}. "
-            "Check the names (upper/lower case, layer numbers).",
-            ", ".join(map(repr, expected)), ", ".join(map(repr, actual)),
-            {"extra": [str(k) for k in extra]},
-        ))
+        problems.append(
+            Mismatch(
+                "extra_key",
+                here,
+                f"{here} has unexpected key(s) {', '.join(map(repr, extra))}. "
+                "Check the names (upper/lower case, layer numbers).",
+                ", ".join(map(repr, expected)),
+                ", ".join(map(repr, actual)),
+                {"extra": [str(k) for k in extra]},
+            )
+        )
     for key in expected:
         if key in actual:
-            problems += compare(expected[key], actual[key], f"{here}[{key!r}]",
-                                f"{here}[{key!r}]")
+            problems += compare(expected[key], actual[key], f"{here}[{key!r}]", f"{here}[{key!r}]")
     return problems
 
 
 def _compare_scalar(expected: Any, actual: Any, here: str) -> list[Mismatch]:
     if isinstance(actual, np.ndarray) and actual.ndim > 0 and actual.size == 1:
-        return [Mismatch(
-            "shape", here,
-            f"{here} should be a single number (a 0-d value), but it is an array of shape "
-            f"{actual.shape}. Squeeze it (np.squeeze) so [[0.41]] becomes 0.41.",
-            "shape ()", f"shape {actual.shape}",
-        )]
+        return [
+            Mismatch(
+                "shape",
+                here,
+                f"{here} should be a single number (a 0-d value), but it is an array of shape "
+                f"{actual.shape}. Squeeze it (np.squeeze) so [[0.41]] becomes 0.41.",
+                "shape ()",
+                f"shape {actual.shape}",
+            )
+        ]
     if not _is_real_scalar(actual):
-        return [Mismatch(
-            "type", here,
-            f"{here} should be a single real number, but it is a {type_label(actual)}.",
-            type_label(expected), type_label(actual),
-        )]
+        return [
+            Mismatch(
+                "type",
+                here,
+                f"{here} should be a single real number, but it is a {type_label(actual)}.",
+                type_label(expected),
+                type_label(actual),
+            )
+        ]
     got = np.asarray(actual)
     if got.dtype.kind == "f" and got.dtype != np.float64:
-        return [Mismatch(
-            "dtype", here,
-            f"{here} should be a float64 number, but it is {got.dtype}: that keeps too few "
-            "digits to compare costs between training steps.",
-            "float64", str(got.dtype),
-        )]
+        return [
+            Mismatch(
+                "dtype",
+                here,
+                f"{here} should be a float64 number, but it is {got.dtype}: that keeps too few "
+                "digits to compare costs between training steps.",
+                "float64",
+                str(got.dtype),
+            )
+        ]
     return _compare_values(np.asarray(expected), got, here)
 
 
 def _compare_array(expected: np.ndarray[Any, Any], actual: Any, here: str) -> list[Mismatch]:
     if not isinstance(actual, np.ndarray):
-        return [Mismatch(
-            "type", here,
-            f"{here} should be a numpy array of shape {expected.shape}, but it is a "
-            f"{type_label(actual)}.",
-            type_label(expected), type_label(actual),
-        )]
+        return [
+            Mismatch(
+                "type",
+                here,
+                f"{here} should be a numpy array of shape {expected.shape}, but it is a "
+                f"{type_label(actual)}.",
+                type_label(expected),
+                type_label(actual),
+            )
+        ]
     if actual.shape != expected.shape:
-        return [Mismatch(
-            "shape", here,
-            f"{here} should have shape {expected.shape}, but it has shape {actual.shape}. "
-            + shape_hint(expected.shape, actual.shape),
-            f"shape {expected.shape}", f"shape {actual.shape}",
-            {"expected_shape": list(expected.shape), "got_shape": list(actual.shape)},
-        )]
+        return [
+            Mismatch(
+                "shape",
+                here,
+                f"{here} should have shape {expected.shape}, but it has shape {actual.shape}. "
+                + shape_hint(expected.shape, actual.shape),
+                f"shape {expected.shape}",
+                f"shape {actual.shape}",
+                {"expected_shape": list(expected.shape), "got_shape": list(actual.shape)},
+            )
+        ]
     if expected.dtype.kind == "f" and actual.dtype != expected.dtype:
-        why = (" float32 keeps only about 7 significant digits; the reference works in "
-               "float64." if actual.dtype == np.float32 else
-               " Integer arrays cannot hold the small fractional values this needs."
-               if actual.dtype.kind in "iub" else "")
-        return [Mismatch(
-            "dtype", here,
-            f"{here} should have dtype {expected.dtype}, but it has dtype {actual.dtype}.{why}",
-            str(expected.dtype), str(actual.dtype),
-        )]
+        why = (
+            " float32 keeps only about 7 significant digits; the reference works in float64."
+            if actual.dtype == np.float32
+            else " Integer arrays cannot hold the small fractional values this needs."
+            if actual.dtype.kind in "iub"
+            else ""
+        )
+        return [
+            Mismatch(
+                "dtype",
+                here,
+                f"{here} should have dtype {expected.dtype}, but it has dtype {actual.dtype}.{why}",
+                str(expected.dtype),
+                str(actual.dtype),
+            )
+        ]
     if actual.dtype.kind not in "biuf":
-        return [Mismatch(
-            "dtype", here, f"{here} should hold numbers, but its dtype is {actual.dtype}.",
-            str(expected.dtype), str(actual.dtype),
-        )]
+        return [
+            Mismatch(
+                "dtype",
+                here,
+                f"{here} should hold numbers, but its dtype is {actual.dtype}.",
+                str(expected.dtype),
+                str(actual.dtype),
+            )
+        ]
     return _compare_values(expected, actual, here)
 
 
-def _compare_values(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any],
-                    here: str) -> list[Mismatch]:
+def _compare_values(
+    expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any], here: str
+) -> list[Mismatch]:
     if expected.dtype == actual.dtype and expected.tobytes() == actual.tobytes():
         return []  # bit-for-bit equal: the common case for right answers, and the cheapest
     e = expected.astype(np.float64)
@@ -367,20 +436,30 @@ def _compare_values(expected: np.ndarray[Any, Any], actual: np.ndarray[Any, Any]
     }
     if bool(bad_nan.any()):
         spot = tuple(int(i) for i in np.argwhere(bad_nan)[0])
-        return [Mismatch(
-            "nan", here,
-            f"{here} contains {a[spot]!r} at index {spot} where a finite number "
-            f"({e[spot]:.8g}) was expected: look for log(0), a division by zero, or an "
-            "overflow in exp.",
-            f"{e[spot]:.8g}", repr(float(a[spot])), details,
-        )]
-    return [Mismatch(
-        "value", here,
-        f"{here} has the right shape, but {details['mismatched']} of {details['total']} "
-        f"value(s) are wrong; the first{where}: expected {e[first]:.8g}, got {a[first]:.8g} "
-        f"(largest absolute error {max_abs:.3g}, largest relative error {max_rel:.3g}).",
-        _short(e), _short(a), details,
-    )]
+        return [
+            Mismatch(
+                "nan",
+                here,
+                f"{here} contains {a[spot]!r} at index {spot} where a finite number "
+                f"({e[spot]:.8g}) was expected: look for log(0), a division by zero, or an "
+                "overflow in exp.",
+                f"{e[spot]:.8g}",
+                repr(float(a[spot])),
+                details,
+            )
+        ]
+    return [
+        Mismatch(
+            "value",
+            here,
+            f"{here} has the right shape, but {details['mismatched']} of {details['total']} "
+            f"value(s) are wrong; the first{where}: expected {e[first]:.8g}, got {a[first]:.8g} "
+            f"(largest absolute error {max_abs:.3g}, largest relative error {max_rel:.3g}).",
+            _short(e),
+            _short(a),
+            details,
+        )
+    ]
 
 
 def compare_output(function: str, expected: Any, actual: Any) -> list[Mismatch]:
@@ -402,20 +481,26 @@ def compare_inputs(function: str, before: tuple[Any, ...], after: Any) -> list[M
         changed = compare(value, after[i], spec)
         if changed:
             where = changed[0].path
-            problems.append(Mismatch(
-                "modified_input", where,
-                f"{function} changed its input {where} in place. The caller still needs it "
-                "(a cache is reused by backprop, dA by the next layer): work on a copy or "
-                "build new arrays instead of writing into the ones you were given.",
-                "unchanged", "modified", {"argument": _name(spec)},
-            ))
+            problems.append(
+                Mismatch(
+                    "modified_input",
+                    where,
+                    f"{function} changed its input {where} in place. The caller still needs it "
+                    "(a cache is reused by backprop, dA by the next layer): work on a copy or "
+                    "build new arrays instead of writing into the ones you were given.",
+                    "unchanged",
+                    "modified",
+                    {"argument": _name(spec)},
+                )
+            )
     return problems
 
 
 def looks_unimplemented(exc_type: str, message: str) -> bool:
     """Whether an exception is the typical result of a stub that still says ``None``."""
-    return "NoneType" in message or "None" in message and exc_type in ("TypeError",
-                                                                       "AttributeError")
+    return (
+        "NoneType" in message or "None" in message and exc_type in ("TypeError", "AttributeError")
+    )
 
 
 def format_mismatches(mismatches: list[Mismatch]) -> str:

@@ -25,7 +25,6 @@ never break grading: every failure is swallowed and reported as "no diagnosis".
 from __future__ import annotations
 
 import copy
-import importlib
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -54,8 +53,12 @@ class Diagnosis:
     hint: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"name": self.name, "function": self.function, "title": self.title,
-                "hint": self.hint}
+        return {
+            "name": self.name,
+            "function": self.function,
+            "title": self.title,
+            "hint": self.hint,
+        }
 
 
 @contextmanager
@@ -90,12 +93,13 @@ def replay(impl: Callable[..., Any], args: Sequence[Any]) -> Any:
 def _mistakes(function: str) -> tuple[Any, ...]:
     """The catalogued mistakes of ``function`` (``reference.mutants.Mistake`` records).
 
-    Loaded by name, on first use: the catalogue and the reference it builds on are untyped on
-    purpose (the reference is the source of the student notebook), so static type checking of
-    the grader stops at this boundary, and grading runs that never fail never load it.
+    Loaded on first use, so grading runs that never fail never load it. This is the one place
+    grading imports reference code (an import contract in ``pyproject.toml`` allows exactly
+    this edge): the catalogue's wrong versions are replayed on the student's cases here.
     """
-    catalogue = importlib.import_module("reference.mutants")
-    found: tuple[Any, ...] = catalogue.mistakes_for(function)
+    from reference import mutants
+
+    found: tuple[Any, ...] = mutants.mistakes_for(function)
     return found
 
 
@@ -108,13 +112,23 @@ def _surely_differs(expected: Any, actual: Any) -> bool:
     final word.
     """
     if isinstance(expected, (tuple, list)):
-        return (type(actual) is not type(expected) or len(actual) != len(expected)
-                or any(_surely_differs(e, a) for e, a in zip(expected, actual)))
+        return (
+            type(actual) is not type(expected)
+            or len(actual) != len(expected)
+            or any(_surely_differs(e, a) for e, a in zip(expected, actual))
+        )
     if isinstance(expected, dict):
-        return (type(actual) is not dict or actual.keys() != expected.keys()
-                or any(_surely_differs(v, actual[k]) for k, v in expected.items()))
-    if (isinstance(expected, np.ndarray) and isinstance(actual, np.ndarray)
-            and expected.dtype.kind == "f" and actual.dtype.kind == "f"):
+        return (
+            type(actual) is not dict
+            or actual.keys() != expected.keys()
+            or any(_surely_differs(v, actual[k]) for k, v in expected.items())
+        )
+    if (
+        isinstance(expected, np.ndarray)
+        and isinstance(actual, np.ndarray)
+        and expected.dtype.kind == "f"
+        and actual.dtype.kind == "f"
+    ):
         if actual.shape != expected.shape:
             return True
         close = np.isclose(actual, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
@@ -152,7 +166,6 @@ def diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis | 
         if len(matches) != 1:
             return None
         found = matches[0]
-        return Diagnosis(str(found.name), str(found.function), str(found.title),
-                         str(found.hint))
+        return Diagnosis(str(found.name), str(found.function), str(found.title), str(found.hint))
     except Exception:
         return None

@@ -8,13 +8,21 @@ read these objects and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from grader.grading.comparison import Mismatch
 from grader.grading.diagnose import Diagnosis
 
 PUBLIC = "public"
 HIDDEN = "hidden"
+
+#: A graded function's verdict: "passed"; "failed" (own logic wrong); "inherited" (own logic
+#: right, a graded helper it calls is wrong); "not_implemented"; "missing" (not defined).
+FunctionStatus = Literal["passed", "failed", "inherited", "not_implemented", "missing"]
+#: Why a call gave no value to compare.
+ProblemStatus = Literal[
+    "error", "missing", "timeout", "crashed", "memory", "output", "not_run", "not_implemented"
+]
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,7 @@ class Problem:
     message -- sentences for the student; line -- their own line of code, when known
     """
 
-    status: str
+    status: ProblemStatus
     message: str
     exception_type: str = ""
     cell: int | None = None
@@ -88,7 +96,7 @@ class FunctionReport:
     name: str
     points: float
     max_points: float
-    status: str
+    status: FunctionStatus
     cases: tuple[CaseResult, ...]
     summary: str
     diagnosis: Diagnosis | None = None
@@ -123,8 +131,12 @@ class CellReport:
     defines: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "status": self.status, "message": self.message,
-                "defines": list(self.defines)}
+        return {
+            "index": self.index,
+            "status": self.status,
+            "message": self.message,
+            "defines": list(self.defines),
+        }
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ def render_gradescope(report: GradeReport) -> dict[str, Any]:
     }
 
 
-def _test(function: FunctionReport, visibility: str, cases: list[CaseResult],
-          share: float) -> dict[str, Any]:
+def _test(
+    function: FunctionReport, visibility: str, cases: list[CaseResult], share: float
+) -> dict[str, Any]:
     earned = share if function.points > 0 else 0.0
     # A function scored on its own logic passes here even when a helper's bug shows in it.
-    passed = all(c.passed or (function.points > 0 and c.passed_with_correct_helpers)
-                 for c in cases)
+    passed = all(c.passed or (function.points > 0 and c.passed_with_correct_helpers) for c in cases)
     out = [f"{function.name}: {function.summary}."]
     if function.diagnosis is not None:
         out.append(f"Likely mistake: {function.diagnosis.title}. {function.diagnosis.hint}")

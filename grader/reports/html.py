@@ -35,17 +35,71 @@ _VERDICTS = {
 }
 
 #: Where MathJax comes from; loaded with ``defer`` so an offline page never waits for it.
-_MATHJAX_URL = ("https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js"
-                "?config=TeX-AMS_CHTML-full,Safe")
+_MATHJAX_URL = (
+    "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML-full,Safe"
+)
 
 #: Tags kept in the student's HTML (markdown cells, outputs); others are shown as text.
-_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "center", "code", "col", "colgroup", "dd",
-    "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p", "pre", "q", "s", "samp",
-    "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "tt", "u", "ul", "var",
-})
+_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "center",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "font",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "tt",
+        "u",
+        "ul",
+        "var",
+    }
+)
 
 
 def render_html(report: GradeReport) -> str:
@@ -65,8 +119,10 @@ def render_html(report: GradeReport) -> str:
         try:
             page, placed = _export(notebook, after, report.submission)
         except Exception as exc:  # the file is untrusted: any failure falls back to plain text
-            error = (f"Your notebook could not be rendered ({type(exc).__name__}): its cells "
-                     "are shown as plain text.")
+            error = (
+                f"Your notebook could not be rendered ({type(exc).__name__}): its cells "
+                "are shown as plain text."
+            )
     if page is None:
         cells = notebook.get("cells") if isinstance(notebook, dict) else None
         body, placed = _plain_cells(cells, after)
@@ -95,8 +151,9 @@ def _read_notebook(path: str) -> dict[str, Any] | str:
     return data
 
 
-def _export(notebook: dict[str, Any], after: dict[int, list[str]],
-            path: str) -> tuple[str, set[int]]:
+def _export(
+    notebook: dict[str, Any], after: dict[int, list[str]], path: str
+) -> tuple[str, set[int]]:
     """nbconvert's page for the notebook with the blocks in place, and the cells they follow."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -116,9 +173,14 @@ def _export(notebook: dict[str, Any], after: dict[int, list[str]],
                 if int(nb.get("nbformat_minor", 0)) < 5:
                     del slot["id"]
                 nb.cells.insert(index + 1, slot)
-        exporter = HTMLExporter(template_name="lab", sanitize_html=True,
-                                filters={"clean_html": _clean_html}, exclude_anchor_links=True,
-                                optimistic_validation=True, mathjax_url=_MATHJAX_URL)
+        exporter = HTMLExporter(
+            template_name="lab",
+            sanitize_html=True,
+            filters={"clean_html": _clean_html},
+            exclude_anchor_links=True,
+            optimistic_validation=True,
+            mathjax_url=_MATHJAX_URL,
+        )
         resources = {"metadata": {"name": f"Feedback: {Path(path).stem}"}}
         page, _ = exporter.from_notebook_node(nb, resources=resources)
     page = page.replace(f'<script src="{exporter.require_js_url}"></script>', "", 1)
@@ -140,9 +202,15 @@ def _clean_html(html: object) -> str:
 
     text = html.decode() if isinstance(html, bytes) else str(html)
     kwargs: dict[str, Any] = {}
-    attributes = {"*": ["class", "title", "align"], "a": ["href", "title"],
-                  "img": ["src", "alt", "width", "height"], "th": ["colspan", "rowspan"],
-                  "td": ["colspan", "rowspan"], "ol": ["start"], "font": ["color"]}
+    attributes = {
+        "*": ["class", "title", "align"],
+        "a": ["href", "title"],
+        "img": ["src", "alt", "width", "height"],
+        "th": ["colspan", "rowspan"],
+        "td": ["colspan", "rowspan"],
+        "ol": ["start"],
+        "font": ["color"],
+    }
     try:
         from bleach.css_sanitizer import CSSSanitizer
     except ImportError:  # no tinycss2: no inline styles either
@@ -150,8 +218,15 @@ def _clean_html(html: object) -> str:
     else:
         kwargs["css_sanitizer"] = CSSSanitizer()
         attributes["*"].append("style")
-    return str(bleach.clean(text, tags=_TAGS, attributes=attributes,
-                            protocols={"http", "https", "mailto", "data"}, **kwargs))
+    return str(
+        bleach.clean(
+            text,
+            tags=_TAGS,
+            attributes=attributes,
+            protocols={"http", "https", "mailto", "data"},
+            **kwargs,
+        )
+    )
 
 
 def _plain_cells(cells: object, after: dict[int, list[str]]) -> tuple[str, set[int]]:
@@ -170,11 +245,13 @@ def _plain_cells(cells: object, after: dict[int, list[str]]) -> tuple[str, set[i
 
 def _plain_page(report: GradeReport, summary: str, body: str) -> str:
     title = escape(f"Feedback: {Path(report.submission).stem}")
-    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-            f'<title>{title}</title>\n<style type="text/css">\n{_css()}</style>\n</head>\n'
-            f'<body>\n{summary}\n<main class="grader-plain">\n{body}\n</main>\n'
-            "</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
+        f'<title>{title}</title>\n<style type="text/css">\n{_css()}</style>\n</head>\n'
+        f'<body>\n{summary}\n<main class="grader-plain">\n{body}\n</main>\n'
+        "</body>\n</html>\n"
+    )
 
 
 def _css() -> str:
@@ -222,13 +299,17 @@ def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
         parts.append(f'<p class="grader-summary-line">All {len(function.cases)} cases pass.</p>')
     if function.blamed_helpers:
         helpers = ", ".join(f"<code>{escape(h)}</code>" for h in function.blamed_helpers)
-        parts.append(f'<p class="grader-blamed">Wrong values come from the graded helper(s) it '
-                     f"calls: {helpers}. Fix those first.</p>")
+        parts.append(
+            f'<p class="grader-blamed">Wrong values come from the graded helper(s) it '
+            f"calls: {helpers}. Fix those first.</p>"
+        )
     if function.diagnosis is not None and function.status != "passed":
         d = function.diagnosis
-        parts.append(f'<div class="grader-diagnosis"><p class="grader-diagnosis-title">'
-                     f"Likely mistake: {escape(d.title)}</p>"
-                     f'<p class="grader-hint">{escape(d.hint)}</p></div>')
+        parts.append(
+            f'<div class="grader-diagnosis"><p class="grader-diagnosis-title">'
+            f"Likely mistake: {escape(d.title)}</p>"
+            f'<p class="grader-hint">{escape(d.hint)}</p></div>'
+        )
     failing = [] if function.status == "passed" else [c for c in function.cases if not c.passed]
     if function.status in ("missing", "not_implemented"):
         failing = failing[:1]
@@ -237,8 +318,10 @@ def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
         items = "".join(_case(c, inherited) for c in failing[:MAX_CASES_SHOWN])
         parts.append(f'<ul class="grader-cases">{items}</ul>')
     if len(failing) > MAX_CASES_SHOWN:
-        parts.append(f'<p class="grader-more">... and {len(failing) - MAX_CASES_SHOWN} more '
-                     "failing case(s).</p>")
+        parts.append(
+            f'<p class="grader-more">... and {len(failing) - MAX_CASES_SHOWN} more '
+            "failing case(s).</p>"
+        )
     parts.append('<a class="grader-back" href="#grader-summary">&uarr; back to the summary</a>')
     parts.append("</section>")
     return "\n".join(parts)
@@ -264,21 +347,30 @@ def _case(case: CaseResult, inherited: bool) -> str:
 def _cell_note(cell: CellReport) -> str:
     defines = ", ".join(f"<code>{escape(d)}</code>" for d in cell.defines)
     defines = f" (it defines {defines})" if defines else ""
-    return (f'<aside class="grader-cell-note" id="cell-note-{cell.index}">'
-            f"<strong>This cell did not run cleanly</strong>{defines}: "
-            f"{escape(cell.message)}</aside>")
+    return (
+        f'<aside class="grader-cell-note" id="cell-note-{cell.index}">'
+        f"<strong>This cell did not run cleanly</strong>{defines}: "
+        f"{escape(cell.message)}</aside>"
+    )
 
 
-def _summary(report: GradeReport, ids: dict[str, str], unplaced: list[FunctionReport],
-             placed: set[int], error: str) -> str:
+def _summary(
+    report: GradeReport,
+    ids: dict[str, str],
+    unplaced: list[FunctionReport],
+    placed: set[int],
+    error: str,
+) -> str:
     share = report.score / report.max_score if report.max_score else 0.0
     rows = []
     for f in report.functions:
         css, verdict = _verdict(f.status)
-        rows.append(f'<tr><td><a href="#{ids[f.name]}"><code>{escape(f.name)}</code></a></td>'
-                    f'<td><span class="grader-pill {css}">{verdict}</span></td>'
-                    f'<td class="grader-num">{_points(f.points)} / {_points(f.max_points)}'
-                    "</td></tr>")
+        rows.append(
+            f'<tr><td><a href="#{ids[f.name]}"><code>{escape(f.name)}</code></a></td>'
+            f'<td><span class="grader-pill {css}">{verdict}</span></td>'
+            f'<td class="grader-num">{_points(f.points)} / {_points(f.max_points)}'
+            "</td></tr>"
+        )
     parts = [
         '<section class="grader-summary" id="grader-summary">',
         "<h1>Grader feedback</h1>",
@@ -291,16 +383,21 @@ def _summary(report: GradeReport, ids: dict[str, str], unplaced: list[FunctionRe
         parts.append('<p class="grader-note">Public cases only: hidden cases were not run.</p>')
     if error:
         parts.append(f'<p class="grader-render-error">{escape(error)}</p>')
-    parts.append('<table class="grader-table"><thead><tr><th>Function</th><th>Result</th>'
-                 '<th class="grader-num">Points</th></tr></thead><tbody>'
-                 + "".join(rows) + "</tbody></table>")
+    parts.append(
+        '<table class="grader-table"><thead><tr><th>Function</th><th>Result</th>'
+        '<th class="grader-num">Points</th></tr></thead><tbody>'
+        + "".join(rows)
+        + "</tbody></table>"
+    )
     if report.cells:
-        items = "".join(f"<li>{_cell_link(c.index, placed)}: {escape(c.message)}</li>"
-                        for c in report.cells)
+        items = "".join(
+            f"<li>{_cell_link(c.index, placed)}: {escape(c.message)}</li>" for c in report.cells
+        )
         parts.append(f"<h2>Cells that did not run cleanly</h2><ul>{items}</ul>")
     if unplaced:
-        parts.append("<h2>Functions not found in your notebook</h2>" if placed else
-                     "<h2>Feedback</h2>")
+        parts.append(
+            "<h2>Functions not found in your notebook</h2>" if placed else "<h2>Feedback</h2>"
+        )
         parts.extend(_feedback(f, ids) for f in unplaced)
     parts.append("</section>")
     return "\n".join(parts)

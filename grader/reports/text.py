@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from grader.grading.results import CaseResult, FunctionReport, GradeReport
 
-_COLOURS = {"green": "\033[32m", "red": "\033[31m", "yellow": "\033[33m", "bold": "\033[1m",
-            "dim": "\033[2m"}
+_COLOURS = {
+    "green": "\033[32m",
+    "red": "\033[31m",
+    "yellow": "\033[33m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+}
 _RESET = "\033[0m"
 
 #: At most this many failing cases are detailed per function (the rest are counted).
@@ -44,7 +49,8 @@ def render_text(report: GradeReport, colour: bool = False) -> str:
 
 def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> list[str]:
     mark = {"passed": paint("PASS", "green"), "inherited": paint("PASS", "yellow")}.get(
-        function.status, paint("FAIL", "red"))
+        function.status, paint("FAIL", "red")
+    )
     score = f"{_points(function.points)}/{_points(function.max_points)}"
     lines = [f"{mark}  {function.name:<{width}}  {score:>7}  {function.summary}"]
     if function.status == "passed":
@@ -55,25 +61,24 @@ def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> li
         lines.extend(f"        {line}" for line in _wrap(d.hint, 88))
     if function.status == "inherited":
         helpers = " and ".join(function.blamed_helpers) or "a graded helper it calls"
-        lines.append("      Every failing case passes with correct versions of the graded "
-                     f"functions it calls; the bug is in {helpers}: fix that first.")
+        lines.append(
+            "      Every failing case passes with correct versions of the graded "
+            f"functions it calls; the bug is in {helpers}: fix that first."
+        )
         return lines
     failing = [c for c in function.cases if not c.passed]
     if function.status in ("missing", "not_implemented"):
         failing = failing[:1]
     for case in failing[:MAX_CASES_SHOWN]:
-        lines.extend(_case_lines(case, function.status == "inherited"))
+        lines.extend(_case_lines(case))
     if len(failing) > MAX_CASES_SHOWN:
         lines.append(f"      ... and {len(failing) - MAX_CASES_SHOWN} more failing case(s)")
     return lines
 
 
-def _case_lines(case: CaseResult, inherited: bool) -> list[str]:
+def _case_lines(case: CaseResult) -> list[str]:
     note = f" ({case.note})" if case.note else ""
-    head = f"    - {case.label}{note}:"
-    if inherited and case.passed_with_correct_helpers:
-        head += " passes with correct helpers substituted"
-    lines = [head]
+    lines = [f"    - {case.label}{note}:"]
     if case.problem is not None:
         lines.extend(f"        {line}" for line in _wrap(case.problem.message, 88))
     for m in case.mismatches:

@@ -87,7 +87,8 @@ class Sandbox:
         self._forbidden = forbidden_paths(forbidden)
         self._lock = threading.Lock()
         self._zygote: Zygote | None = zygote or Zygote(
-            self._preload, self._forbidden, self._modules)
+            self._preload, self._forbidden, self._modules
+        )
         self._closed = False
         self._case_inputs: tuple[bytes, tuple[str, ...]] | None = None
         self._protections: dict[str, bool] = {}
@@ -131,8 +132,9 @@ class Sandbox:
         """Give the zygote these case inputs once; a :class:`Call` whose ``args_ref`` names
         one then travels without its arguments (each worker copies them from its memory)."""
         arrays: list[Any] = []
-        trees = {key: flatten_into(tuple(args), arrays, strict=True)
-                 for key, args in args_by_key.items()}
+        trees = {
+            key: flatten_into(tuple(args), arrays, strict=True) for key, args in args_by_key.items()
+        }
         self._case_inputs = (encode_message({"cases": trees}, arrays), tuple(args_by_key))
         self._current_zygote().preload(*self._case_inputs)
 
@@ -202,8 +204,9 @@ class Sandbox:
         """Whether workers already hold this very file as a module (imported by the zygote),
         so that compiling it for them would be wasted."""
         failed = zygote.facts().get("preload_failed", [])
-        return (self._modules.get(name) == data and isinstance(failed, list)
-                and name[:-3] not in failed)
+        return (
+            self._modules.get(name) == data and isinstance(failed, list) and name[:-3] not in failed
+        )
 
     def _write_files(self, zygote: Zygote, workdir: str, files: Mapping[str, bytes]) -> None:
         cache = os.path.join(workdir, "__pycache__")

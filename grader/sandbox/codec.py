@@ -55,8 +55,9 @@ def _type_name(value: object) -> str:
 
 
 class _Flattener:
-    def __init__(self, strict: bool, max_bytes: int,
-                 arrays: list[np.ndarray[Any, Any]] | None = None) -> None:
+    def __init__(
+        self, strict: bool, max_bytes: int, arrays: list[np.ndarray[Any, Any]] | None = None
+    ) -> None:
         self.strict = strict
         self.budget = max_bytes
         self.arrays: list[np.ndarray[Any, Any]] = [] if arrays is None else arrays
@@ -120,7 +121,10 @@ def flatten(
 
 
 def flatten_into(
-    value: object, arrays: list[np.ndarray[Any, Any]], *, strict: bool = False,
+    value: object,
+    arrays: list[np.ndarray[Any, Any]],
+    *,
+    strict: bool = False,
     max_bytes: int = MAX_ARRAY_BYTES,
 ) -> Tree:
     """Like :func:`flatten`, appending the arrays to ``arrays``, shared by several trees (one
@@ -167,9 +171,9 @@ class Opaque:
         return f"<{self.type_name} ({self.why})>"
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Opaque)
-            and (self.type_name, self.why) == (other.type_name, other.why)
+        return isinstance(other, Opaque) and (self.type_name, self.why) == (
+            other.type_name,
+            other.why,
         )
 
     def __hash__(self) -> int:
@@ -351,21 +355,37 @@ def matches_flat(value: Any, flat: Flat) -> bool:
         kind = node["t"]
         if kind == "ndarray":
             a = arrays[node["i"]]
-            return (type(v) is np.ndarray and v.dtype == a.dtype and v.shape == a.shape
-                    and v.tobytes() == a.tobytes())
+            return (
+                type(v) is np.ndarray
+                and v.dtype == a.dtype
+                and v.shape == a.shape
+                and v.tobytes() == a.tobytes()
+            )
         if kind in ("tuple", "list"):
             items = node["items"]
-            return (type(v) is (tuple if kind == "tuple" else list) and len(v) == len(items)
-                    and all(walk(x, n) for x, n in zip(v, items, strict=True)))
+            return (
+                type(v) is (tuple if kind == "tuple" else list)
+                and len(v) == len(items)
+                and all(walk(x, n) for x, n in zip(v, items, strict=True))
+            )
         if kind == "dict":
             pairs = node["items"]
-            return (type(v) is dict and len(v) == len(pairs)
-                    and all(walk(k, kn) and walk(x, xn)
-                            for (k, x), (kn, xn) in zip(v.items(), pairs, strict=True)))
+            return (
+                type(v) is dict
+                and len(v) == len(pairs)
+                and all(
+                    walk(k, kn) and walk(x, xn)
+                    for (k, x), (kn, xn) in zip(v.items(), pairs, strict=True)
+                )
+            )
         if kind == "npscalar":
             a = arrays[node["i"]]
-            return (isinstance(v, np.generic) and type(v).__module__ == "numpy"
-                    and v.dtype == a.dtype and np.asarray(v).tobytes() == a.tobytes())
+            return (
+                isinstance(v, np.generic)
+                and type(v).__module__ == "numpy"
+                and v.dtype == a.dtype
+                and np.asarray(v).tobytes() == a.tobytes()
+            )
         return bool(flatten(v)[0] == node)
 
     try:

@@ -14,10 +14,13 @@ from typing import Any
 
 from grader.sandbox.codec import decode_message
 from grader.sandbox.frames import MAX_MESSAGE_BYTES
-from grader.sandbox.outcomes import ExceptionInfo, Limits
+from grader.sandbox.outcomes import CallStatus, ExceptionInfo, Limits
 from grader.sandbox.zygote import BLAS_ENV, START_TIMEOUT, WorkerGone, Zygote, remove_tree
 
-WORKER_STATUSES = {"ok", "error", "missing", "memory", "output"}
+#: The statuses a worker may report for a request (anything else is a malformed reply).
+WORKER_STATUSES: dict[str, CallStatus] = {
+    status: status for status in ("ok", "error", "missing", "memory", "output")
+}
 
 
 class Channel:
@@ -58,10 +61,11 @@ class Channel:
                     self.outgoing.popleft()
                 size = sum(len(b) for b in frame)
                 if sent < size:  # this frame is now the one being sent
-                    while sent >= len(frame[0]):
-                        sent -= len(frame[0])
-                        frame = frame[1:]
-                    self.sending = [frame[0][sent:], *frame[1:]]
+                    parts = list(frame)
+                    while sent >= len(parts[0]):
+                        sent -= len(parts[0])
+                        parts = parts[1:]
+                    self.sending = [parts[0][sent:], *parts[1:]]
                     return
                 sent -= size
             self.sending = []
@@ -196,7 +200,7 @@ def shut_down(zygote: Zygote | None) -> None:
         zygote.close()
 
 
-def death(status: int | None, limits: Limits) -> tuple[str, str]:
+def death(status: int | None, limits: Limits) -> tuple[CallStatus, str]:
     """Outcome status and explanation for a worker that died on its own."""
     if status is not None and os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
@@ -251,5 +255,3 @@ def reply_exception(value: Any) -> ExceptionInfo | None:
         line=opt_str(value.get("line")),
         function=opt_str(value.get("function")),
     )
-
-

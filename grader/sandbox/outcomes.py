@@ -7,19 +7,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from grader.sandbox.codec import Flat
+if TYPE_CHECKING:  # only in annotations: the options and the CLI load this without numpy
+    from grader.sandbox.codec import Flat
+
+#: What a call did (see :class:`CallOutcome`).
+CallStatus = Literal["ok", "error", "missing", "timeout", "crashed", "memory", "output", "not_run"]
+#: What a notebook cell did (see :class:`CellOutcome`).
+CellStatus = Literal["ok", "error", "timeout", "crashed", "skipped"]
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one submission may use. Defaults suit the assignment's small functions."""
+    """What one submission may use. Defaults suit the assignment's small functions; they are
+    the grader's defaults too (:class:`grader.grading.options.CheckOptions`)."""
 
     #: Wall seconds per function call, and per notebook cell.
     call_timeout: float = 5.0
     #: Wall seconds for the whole submission, restarts included.
-    submission_timeout: float = 60.0
+    submission_timeout: float = 120.0
     #: Address-space limit (RLIMIT_AS) of the worker; numpy alone maps ~150 MB.
     memory_mb: int = 1024
     #: Captured stdout+stderr text kept per cell and per call.
@@ -73,7 +80,7 @@ class CallOutcome:
     when they came back unchanged (or nothing came back)."""
 
     key: str
-    status: str
+    status: CallStatus
     value: Any = None
     args_after: tuple[Any, ...] | None = None
     exception: ExceptionInfo | None = None
@@ -92,7 +99,7 @@ class CellOutcome:
     magic, or the time budget ran out; the reason is in ``detail``)."""
 
     index: int
-    status: str
+    status: CellStatus
     exception: ExceptionInfo | None = None
     output: str = ""
     detail: str = ""
@@ -104,7 +111,6 @@ class ExecutionResult:
     calls: tuple[CallOutcome, ...]
     wall_time: float
     protections: Mapping[str, bool] = field(default_factory=dict)
-
 
 
 Followups = Callable[[Sequence["CallOutcome"]], Sequence[Call]]

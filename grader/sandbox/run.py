@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from grader.sandbox.codec import encode_message, unflatten
 from grader.sandbox.link import (
@@ -16,12 +16,33 @@ from grader.sandbox.link import (
     reply_text,
 )
 from grader.sandbox.matching import describe_arguments, find_recorded
-from grader.sandbox.outcomes import Call, CallOutcome, CellOutcome, ExecutionResult, Followups
+from grader.sandbox.outcomes import (
+    Call,
+    CallOutcome,
+    CallStatus,
+    CellOutcome,
+    CellStatus,
+    ExecutionResult,
+    Followups,
+    Limits,
+)
 from grader.sandbox.zygote import WorkerGone
 from grader.submission import CodeCell, Submission
 
-if TYPE_CHECKING:
-    from grader.sandbox.api import Sandbox
+
+class Sandbox(Protocol):
+    """What a run needs of its :class:`grader.sandbox.api.Sandbox` (typed here, so that the
+    run's bookkeeping does not import the module that drives it)."""
+
+    limits: Limits
+
+    def start_worker(self, files: Mapping[str, bytes]) -> Worker: ...
+
+    def preloaded(self, key: str | None) -> bool: ...
+
+    def encode_cached(self, header: dict[str, Any], value: Any) -> bytes: ...
+
+    def protections_seen(self) -> dict[str, bool]: ...
 
 
 def answer_oracle(sandbox: Sandbox, call: Call, question: dict[str, Any], args_frame: Any) -> bytes:
@@ -45,7 +66,6 @@ def answer_oracle(sandbox: Sandbox, call: Call, question: dict[str, Any], args_f
         f"here (it made {len(recorded)} call(s) to {helper}, with other arguments)"
     )
     return encode_message({"op": "answer", "found": False, "message": message}, [])
-
 
 
 class Run:
@@ -116,10 +136,13 @@ class Run:
         one time limit per function, not one per case."""
         for other in self.remaining():
             if other.function == call.function:
-                self.outcomes.append(CallOutcome(
-                    other.key, "not_run",
-                    detail=f"not run: {call.function} already {detail} on an earlier case",
-                ))
+                self.outcomes.append(
+                    CallOutcome(
+                        other.key,
+                        "not_run",
+                        detail=f"not run: {call.function} already {detail} on an earlier case",
+                    )
+                )
 
     def serve(self, worker: Worker, cells: list[CodeCell], calls: list[Call]) -> bool:
         """Queue every request, then collect replies; False if the worker had to go."""
@@ -133,13 +156,19 @@ class Run:
             seqs.append(worker.next_seq())
             names = call.parameter_names or {}
             helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
-            header = {"op": "call", "seq": seqs[-1], "function": call.function, "cap": cap,
-                      "helpers": helpers}
+            header = {
+                "op": "call",
+                "seq": seqs[-1],
+                "function": call.function,
+                "cap": cap,
+                "helpers": helpers,
+            }
             if self.sandbox.preloaded(call.args_ref):
                 worker.channel.queue(encode_message({**header, "args_ref": call.args_ref}, []))
             else:
-                worker.channel.queue(encode_message(header, []),
-                                     self.sandbox.encode_cached({}, tuple(call.args)))
+                worker.channel.queue(
+                    encode_message(header, []), self.sandbox.encode_cached({}, tuple(call.args))
+                )
         steps: list[CodeCell | Call] = [*cells, *calls]
         for seq, step in zip(seqs, steps, strict=True):
             limit = self.limits.call_timeout
@@ -167,8 +196,8 @@ class Run:
                 status, detail = self.failure(worker, exc, timeout, limit)
                 if isinstance(step, CodeCell):
                     self.banned.add(step.index)
-                    status = status if status == "timeout" else "crashed"
-                    self.cells[step.index] = CellOutcome(step.index, status, detail=detail)
+                    cell_status: CellStatus = "timeout" if status == "timeout" else "crashed"
+                    self.cells[step.index] = CellOutcome(step.index, cell_status, detail=detail)
                 else:
                     duration = time.monotonic() - started
                     self.outcomes.append(CallOutcome(step.key, status, duration=duration,
@@ -200,7 +229,7 @@ class Run:
 
     def cell_done(self, cell: CodeCell, reply: tuple[dict[str, Any], list[Any]]) -> None:
         header, _ = reply
-        status = "ok" if header["status"] == "ok" else "error"
+        status: CellStatus = "ok" if header["status"] == "ok" else "error"
         outcome = CellOutcome(
             cell.index,
             status,
@@ -221,7 +250,7 @@ class Run:
             items = header["tree"].get("items")
             if isinstance(items, list) and len(items) == 2 and items[0] == {"t": "none"}:
                 value_flat = (items[1], arrays)  # the value's arrays are all of them
-        status = header["status"]
+        status = WORKER_STATUSES[header["status"]]
         detail = {
             "missing": f"no function named {call.function!r} is defined in the notebook",
             "memory": f"ran out of memory (limit {self.limits.memory_mb} MB)",
@@ -243,7 +272,7 @@ class Run:
 
     def failure(
         self, worker: Worker, exc: Exception, timeout: float, limit: float
-    ) -> tuple[str, str]:
+    ) -> tuple[CallStatus, str]:
         """Status and detail of the request during which the worker had to be killed."""
         reason = exc.reason if isinstance(exc, WorkerGone) else "malformed"
         if reason == "timeout":
@@ -269,13 +298,12 @@ class Run:
                 missing = CellOutcome(cell.index, "skipped", detail=budget)
                 cells.append(self.cells.get(cell.index, missing))
         by_key = {o.key: o for o in self.outcomes}
-        calls = [by_key.get(c.key) or CallOutcome(c.key, "not_run", detail=budget)
-                 for c in self.calls]
+        calls = [
+            by_key.get(c.key) or CallOutcome(c.key, "not_run", detail=budget) for c in self.calls
+        ]
         return ExecutionResult(
             cells=tuple(cells),
             calls=tuple(calls),
             wall_time=time.monotonic() - self.start,
             protections=self.sandbox.protections_seen(),
         )
-
-

@@ -58,12 +58,10 @@ def remove_tree(path: str) -> None:
     shutil.rmtree(path, onerror=make_writable)
 
 
-
 def helper_cache() -> str | None:
     """The user's cache folder for the zygote's compiled helper modules (None: no home)."""
     root = os.environ.get("XDG_CACHE_HOME") or (
-        os.path.join(os.path.expanduser("~"), ".cache") if os.path.expanduser("~") != "~"
-        else None
+        os.path.join(os.path.expanduser("~"), ".cache") if os.path.expanduser("~") != "~" else None
     )
     return os.path.join(root, "dnn-autograder") if root else None
 
@@ -91,8 +89,9 @@ def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
 class Zygote:
     """The zygote process and its control socket (requests are serialized by a lock)."""
 
-    def __init__(self, preload: Sequence[str], forbidden: Sequence[str],
-                 modules: Mapping[str, bytes]) -> None:
+    def __init__(
+        self, preload: Sequence[str], forbidden: Sequence[str], modules: Mapping[str, bytes]
+    ) -> None:
         #: Where this zygote's workers get their folders; the zygote removes it when it
         #: exits, so it goes even if the grader process is killed.
         self.base = tempfile.mkdtemp(prefix="dnn-grader-")

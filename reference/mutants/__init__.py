@@ -23,11 +23,7 @@ from reference.mutants._catalogue import Mistake
 
 #: Every catalogued mistake, grouped by graded function in the order the assignment teaches them.
 MISTAKES: tuple[Mistake, ...] = (
-    initialization.MISTAKES
-    + forward.MISTAKES
-    + cost.MISTAKES
-    + backward.MISTAKES
-    + update.MISTAKES
+    initialization.MISTAKES + forward.MISTAKES + cost.MISTAKES + backward.MISTAKES + update.MISTAKES
 )
 
 #: The mistakes that make the function raise, in the same order; never part of ``MISTAKES``.
@@ -41,7 +37,9 @@ for _mistake in MISTAKES:
 _RAISING_BY_FUNCTION: dict[str, tuple[Mistake, ...]] = {}
 for _mistake in RAISING:
     _RAISING_BY_FUNCTION[_mistake.function] = (
-        *_RAISING_BY_FUNCTION.get(_mistake.function, ()), _mistake)
+        *_RAISING_BY_FUNCTION.get(_mistake.function, ()),
+        _mistake,
+    )
 del _mistake
 
 

@@ -53,9 +53,15 @@ class Registry:
     def __init__(self) -> None:
         self._mistakes: list[Mistake] = []
 
-    def add(self, function: str, name: str, title: str, hint: str,
-            raises: type[BaseException] | None = None,
-            line: str | None = None) -> Callable[[F], F]:
+    def add(
+        self,
+        function: str,
+        name: str,
+        title: str,
+        hint: str,
+        raises: type[BaseException] | None = None,
+        line: str | None = None,
+    ) -> Callable[[F], F]:
         """Register the decorated function as the wrong version ``name`` of ``function``.
 
         The hint may be written over several source lines; its whitespace is normalised.

@@ -47,14 +47,23 @@ def _initialize_parameters() -> list[Args]:
 
 
 def _initialize_parameters_deep() -> list[Args]:
-    return [([5, 4, 3],), ([3, 1],), ([2, 2],), ([4, 4, 4, 1],), ([6, 5, 4, 3, 2, 1],),
-            ([3, 5, 1],)]
+    return [
+        ([5, 4, 3],),
+        ([3, 1],),
+        ([2, 2],),
+        ([4, 4, 4, 1],),
+        ([6, 5, 4, 3, 2, 1],),
+        ([3, 5, 1],),
+    ]
 
 
 def _linear_parts(seed: int, n_prev: int, n: int, m: int) -> Args:
     rng = _rng(seed)
-    return (rng.standard_normal((n_prev, m)), rng.standard_normal((n, n_prev)),
-            rng.standard_normal((n, 1)))
+    return (
+        rng.standard_normal((n_prev, m)),
+        rng.standard_normal((n, n_prev)),
+        rng.standard_normal((n, 1)),
+    )
 
 
 # (n[l-1], n[l], m): square W, m equal to n, n = 1, m = 1, and a plain rectangular case.
@@ -68,10 +77,10 @@ def _linear_forward() -> list[Args]:
 
 
 def _linear_activation_forward() -> list[Args]:
-    cases = [(*published.linear_activation_forward_test_case(), act)
-             for act in ("sigmoid", "relu")]
-    for i, (n_prev, n, m, act) in enumerate([(4, 4, 4, "relu"), (2, 3, 5, "sigmoid"),
-                                             (2, 3, 5, "relu"), (1, 1, 1, "relu")]):
+    cases = [(*published.linear_activation_forward_test_case(), act) for act in ("sigmoid", "relu")]
+    for i, (n_prev, n, m, act) in enumerate(
+        [(4, 4, 4, "relu"), (2, 3, 5, "sigmoid"), (2, 3, 5, "relu"), (1, 1, 1, "relu")]
+    ):
         A, W, b = _linear_parts(20 + i, n_prev, n, m)
         if i == 0:
             A[:, 0] = 0.0
@@ -81,8 +90,14 @@ def _linear_activation_forward() -> list[Args]:
 
 
 # (layer_dims, m): 1 to 5 layers; [4, 4, 4, 1] and [2, 3, 3, 1] have a square hidden layer.
-_NETWORKS = [([3, 1], 2), ([4, 4, 4, 1], 3), ([2, 3, 3, 1], 5), ([5, 4, 3, 2, 1], 1),
-             ([3, 5, 1], 4), ([6, 5, 4, 3, 2, 1], 3)]
+_NETWORKS = [
+    ([3, 1], 2),
+    ([4, 4, 4, 1], 3),
+    ([2, 3, 3, 1], 5),
+    ([5, 4, 3, 2, 1], 1),
+    ([3, 5, 1], 4),
+    ([6, 5, 4, 3, 2, 1], 3),
+]
 
 
 def _L_model_forward() -> list[Args]:
@@ -100,8 +115,9 @@ def _L_model_forward() -> list[Args]:
 def _compute_cost() -> list[Args]:
     Y, AL = published.compute_cost_test_case()
     cases: list[Args] = [(AL, Y)]
-    for i, (m, kind) in enumerate([(5, "mixed"), (1, "ones"), (4, "zeros"), (6, "mixed"),
-                                   (1, "zeros")]):
+    for i, (m, kind) in enumerate(
+        [(5, "mixed"), (1, "ones"), (4, "zeros"), (6, "mixed"), (1, "zeros")]
+    ):
         rng = _rng(40 + i)
         AL = rng.uniform(0.05, 0.95, size=(1, m))
         if kind == "mixed":
@@ -125,9 +141,15 @@ def _linear_backward() -> list[Args]:
 def _linear_activation_backward() -> list[Args]:
     dA, cache = published.linear_activation_backward_test_case()
     cases: list[Args] = [(dA, cache, "sigmoid"), (dA, cache, "relu")]
-    for i, (n_prev, n, m, act) in enumerate([(3, 2, 4, "relu"), (3, 2, 4, "sigmoid"),
-                                             (1, 1, 1, "relu"), (2, 5, 3, "sigmoid"),
-                                             (4, 4, 4, "relu")]):
+    for i, (n_prev, n, m, act) in enumerate(
+        [
+            (3, 2, 4, "relu"),
+            (3, 2, 4, "sigmoid"),
+            (1, 1, 1, "relu"),
+            (2, 5, 3, "sigmoid"),
+            (4, 4, 4, "relu"),
+        ]
+    ):
         rng = _rng(70 + i)
         dA = rng.standard_normal((n, m))
         Z = rng.standard_normal((n, m))
@@ -154,9 +176,16 @@ def _L_model_backward() -> list[Args]:
 def _update_parameters() -> list[Args]:
     cases: list[Args] = [(*published.update_parameters_test_case(), 0.1)]
     # 1.0 and 1.2 are rates that some mistakes hard-code: there they agree with the reference.
-    for i, (dims, rate) in enumerate([([3, 1], 0.5), ([4, 3, 2, 1], 0.01), ([2, 2], 1.0),
-                                      ([5, 4, 1], 0.0), ([3, 3, 3, 3, 3, 1], 0.2),
-                                      ([2, 3, 1], 1.2)]):
+    for i, (dims, rate) in enumerate(
+        [
+            ([3, 1], 0.5),
+            ([4, 3, 2, 1], 0.01),
+            ([2, 2], 1.0),
+            ([5, 4, 1], 0.0),
+            ([3, 3, 3, 3, 3, 1], 0.2),
+            ([2, 3, 1], 1.2),
+        ]
+    ):
         rng = _rng(90 + i)
         params = _network(rng, dims)
         grads = {}

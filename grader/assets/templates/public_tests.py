@@ -59,8 +59,7 @@ class _Problem:
 
 
 def not_implemented_message(function: str) -> str:
-    return (f"`{function}` is not implemented yet: fill in the code between {_START} and "
-            f"{_END}.")
+    return f"`{function}` is not implemented yet: fill in the code between {_START} and {_END}."
 
 
 def run_check(function: str, target: Any, cases: list[Case]) -> int:
@@ -70,13 +69,20 @@ def run_check(function: str, target: Any, cases: list[Case]) -> int:
         if callable(target):
             problems = [p for case in cases for p in _check_case(function, target, case)]
         else:
-            problems = [_Problem("the check", f"expected the function `{function}` itself, "
-                                 f"but got a {comparison.type_label(target)}.")]
+            problems = [
+                _Problem(
+                    "the check",
+                    f"expected the function `{function}` itself, "
+                    f"but got a {comparison.type_label(target)}.",
+                )
+            ]
         report = _report(function, problems)
     except Exception as exc:  # a fault in the check itself: still a report, never a traceback
         problems = [_Problem("the check", f"{type(exc).__name__}: {exc}")]
-        report = (f"The check of `{function}` could not finish ({problems[0].message}). "
-                  "This is not a problem in your code; please report it.")
+        report = (
+            f"The check of `{function}` could not finish ({problems[0].message}). "
+            "This is not a problem in your code; please report it."
+        )
     finally:
         np.random.set_state(state)
     print(report)
@@ -97,11 +103,8 @@ def _check_case(function: str, target: Callable[..., Any], case: Case) -> list[_
         return [_Problem(case.label, f"your function raised {error}, at {where}")]
     if _is_none(output):
         return [_Problem(case.label, "it returned None", True)]
-    if case.unfilled is not None and not comparison.compare_output(
-        function, case.unfilled, output
-    ):
-        return [_Problem(case.label, "it still returns what the unfilled template returns",
-                         True)]
+    if case.unfilled is not None and not comparison.compare_output(function, case.unfilled, output):
+        return [_Problem(case.label, "it still returns what the unfilled template returns", True)]
     mismatches = comparison.compare_output(function, case.expected, output)
     mismatches += comparison.compare_inputs(function, case.args, args)
     return [_Problem(case.label, m.message) for m in mismatches]
@@ -111,14 +114,19 @@ def _is_none(output: Any) -> bool:
     """None itself, or None wrapped by np.squeeze(None) into a 0-d object array."""
     if output is None:
         return True
-    return (isinstance(output, np.ndarray) and output.dtype == object and output.shape == ()
-            and output[()] is None)
+    return (
+        isinstance(output, np.ndarray)
+        and output.dtype == object
+        and output.shape == ()
+        and output[()] is None
+    )
 
 
 def _your_line(tb: TracebackType | None) -> str:
     """Where in your code it went wrong: the innermost frame outside the checks and libraries."""
-    frames = [f for f in traceback.extract_tb(tb)
-              if os.path.basename(f.filename) not in _CHECK_FILES]
+    frames = [
+        f for f in traceback.extract_tb(tb) if os.path.basename(f.filename) not in _CHECK_FILES
+    ]
     yours = [f for f in frames if not f.filename.startswith(_LIBRARY_DIRS)]
     chosen = yours or frames
     if not chosen:

@@ -54,10 +54,30 @@ def zygote_main(control_fd: int, config_text: str) -> None:
     import once here), ``project_root`` (removed from ``sys.path``), ``isolate_network``, and
     ``base`` (the folder holding the workers' folders, removed when the zygote exits).
     """
-    from grader.sandbox.worker import confinement as landlock
-
     config = json.loads(config_text)
     control = socket.socket(fileno=control_fd)
+    grants, abi, facts = _prepare(config)
+    gc.freeze()  # forked workers then never touch (copy) these pages just to run the GC
+    send_frame(control, json.dumps({"ready": True, **facts}).encode())
+    server = _ForkServer(control, grants, abi, facts)
+    try:
+        server.serve()
+    finally:
+        server.kill_all()
+        if config.get("base"):  # the workers' folders: gone even if the grader was killed
+            import shutil
+
+            shutil.rmtree(str(config["base"]), ignore_errors=True)
+        # Nothing left to flush or finalise: skip the interpreter's slow teardown of numpy
+        # and the frozen heap, so the grader is not kept waiting for us to exit.
+        os._exit(0)
+
+
+def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, dict[str, Any]]:
+    """Import what every worker shares, and open the Landlock grants once: the grants, the
+    Landlock ABI (0: none) and the facts reported to the grader."""
+    from grader.sandbox.worker import confinement as landlock
+
     project_root = config.get("project_root")
     sys.path[:] = [p for p in sys.path if p and p != project_root]
     failed = []
@@ -81,71 +101,89 @@ def zygote_main(control_fd: int, config_text: str) -> None:
         "preload_failed": failed,
         "readable": readable,
     }
-    gc.freeze()  # forked workers then never touch (copy) these pages just to run the GC
-    send_frame(control, json.dumps({"ready": True, **facts}).encode())
-    children: set[int] = set()
-    released: set[int] = set()
-    try:
+    return grants, abi, facts
+
+
+class _ForkServer:
+    """The zygote's request loop: fork a worker, preload case inputs, reap or release one."""
+
+    def __init__(
+        self, control: socket.socket, grants: list[Any], abi: int, facts: dict[str, Any]
+    ) -> None:
+        self.control = control
+        self.grants = grants
+        self.abi = abi
+        self.facts = facts
+        self.children: set[int] = set()
+        #: Killed workers the grader no longer waits for, reaped in the background.
+        self.released: set[int] = set()
+
+    def serve(self) -> None:
         while True:
-            if released:
-                released -= {pid for pid in released if _reap(pid, None)[0] is not None}
-            ready, _, _ = select.select([control], [], [], 0.2 if released else None)
+            if self.released:
+                self.released -= {p for p in self.released if _reap(p, None)[0] is not None}
+            ready, _, _ = select.select([self.control], [], [], 0.2 if self.released else None)
             if not ready:
                 continue
-            try:
-                size_bytes, fds, _flags, _addr = socket.recv_fds(control, 8, 1)
-            except OSError:
-                break
-            if len(size_bytes) == 0:
-                break
-            if len(size_bytes) < 8:
-                size_bytes += recv_exact(control, 8 - len(size_bytes))
-            request = json.loads(recv_exact(control, int.from_bytes(size_bytes, "big")))
-            op = request.get("op")
-            if op == "fork" and len(fds) == 1:
-                pid = os.fork()
-                if pid == 0:
-                    _become_worker(fds[0], control, request, grants, abi, facts)
-                os.close(fds[0])
-                children.add(pid)
-                send_frame(control, json.dumps({"pid": pid}).encode())
-                continue
-            for fd in fds:
-                os.close(fd)
-            if op == "preload":
-                count = _preload_cases(recv_frame(control, MAX_MESSAGE_BYTES))
-                send_frame(control, json.dumps({"preloaded": count}).encode())
-                continue
-            pid = int(request.get("pid", 0))
-            if op == "reap":  # the grader wants to know how the worker ended
-                grace = min(float(request.get("grace", 0.5)), 5.0)
-                status, killed = _reap(pid, grace) if pid in children else (None, False)
-                children.discard(pid)
-                reply = {"status": status, "killed": killed}
-                send_frame(control, json.dumps(reply).encode())
-            elif op == "release" and pid in children:  # already killed; reap it later
-                children.discard(pid)
-                released.add(pid)
-    finally:
-        for pid in children | released:
+            received = self._receive()
+            if received is None:
+                return
+            self._handle(*received)
+
+    def _receive(self) -> tuple[dict[str, Any], list[int]] | None:
+        """The next request and the descriptors sent with it (None: the grader is gone)."""
+        try:
+            size_bytes, fds, _flags, _addr = socket.recv_fds(self.control, 8, 1)
+        except OSError:
+            return None
+        if len(size_bytes) == 0:
+            return None
+        if len(size_bytes) < 8:
+            size_bytes += recv_exact(self.control, 8 - len(size_bytes))
+        request = json.loads(recv_exact(self.control, int.from_bytes(size_bytes, "big")))
+        return request, list(fds)
+
+    def _handle(self, request: dict[str, Any], fds: list[int]) -> None:
+        op = request.get("op")
+        if op == "fork" and len(fds) == 1:
+            pid = os.fork()
+            if pid == 0:
+                _become_worker(fds[0], self.control, request, self.grants, self.abi, self.facts)
+            os.close(fds[0])
+            self.children.add(pid)
+            self._reply({"pid": pid})
+            return
+        for fd in fds:
+            os.close(fd)
+        if op == "preload":
+            self._reply({"preloaded": _preload_cases(recv_frame(self.control, MAX_MESSAGE_BYTES))})
+            return
+        pid = int(request.get("pid", 0))
+        if op == "reap":  # the grader wants to know how the worker ended
+            grace = min(float(request.get("grace", 0.5)), 5.0)
+            status, killed = _reap(pid, grace) if pid in self.children else (None, False)
+            self.children.discard(pid)
+            self._reply({"status": status, "killed": killed})
+        elif op == "release" and pid in self.children:  # already killed; reap it later
+            self.children.discard(pid)
+            self.released.add(pid)
+
+    def _reply(self, message: dict[str, Any]) -> None:
+        send_frame(self.control, json.dumps(message).encode())
+
+    def kill_all(self) -> None:
+        for pid in self.children | self.released:
             with contextlib.suppress(OSError):
                 os.killpg(pid, 9)
-        if config.get("base"):  # the workers' folders: gone even if the grader was killed
-            import shutil
-
-            shutil.rmtree(str(config["base"]), ignore_errors=True)
-        # Nothing left to flush or finalise: skip the interpreter's slow teardown of numpy
-        # and the frozen heap, so the grader is not kept waiting for us to exit.
-        os._exit(0)
 
 
 def _preload_cases(message: bytes) -> int:
-    """Keep each case's inputs, flattened, for every later worker (:data:`child.PRELOADED`)."""
-    from grader.sandbox.worker import runner as child
+    """Keep each case's inputs, flattened, for every later worker (the runner's PRELOADED)."""
+    from grader.sandbox.worker import runner
 
     header, arrays = decode_message(message)
     for key, tree in header["cases"].items():
-        child.PRELOADED[str(key)] = flatten(unflatten(tree, arrays), strict=True)
+        runner.PRELOADED[str(key)] = flatten(unflatten(tree, arrays), strict=True)
     gc.freeze()
     return len(header["cases"])
 
@@ -164,8 +202,9 @@ def _import_helper_modules(
     """
     if not modules or not base:
         return []
-    folder = _helper_folder(modules, cache) or _write_helpers(os.path.join(base, "helpers"),
-                                                               modules)
+    folder = _helper_folder(modules, cache) or _write_helpers(
+        os.path.join(base, "helpers"), modules
+    )
     sys.path.insert(0, folder)
     failed = []
     try:
@@ -281,10 +320,9 @@ def _confine(request: dict[str, Any], grants: Sequence[Any], abi: int) -> dict[s
         resource.RLIMIT_NOFILE: 256,
         resource.RLIMIT_CPU: int(request["cpu_seconds"]),
     }
-    for which, value in limits.items():
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
+    for which, wanted in limits.items():
+        _soft, hard = resource.getrlimit(which)
+        value = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(which, (value, value))
     null_in = os.open(os.devnull, os.O_RDONLY)
     null_out = os.open(os.devnull, os.O_WRONLY)

@@ -1,0 +1,110 @@
+"""The rows of a batch: one student's line of the gradebook, and what produces one.
+
+Plain data shared by the batch's parts (:mod:`grader.batch.run`, :mod:`grader.batch.engines`,
+:mod:`grader.batch.gradebook`, :mod:`grader.batch.progress`), so that none of them imports
+another for its types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from grader.batch.inputs import Entry
+from grader.grading.results import GradeReport
+
+#: A row's status: graded; invalid (not a gradable notebook, scored 0); error (the grader
+#: failed on it, no score, retried on the next run).
+RowStatus = Literal["graded", "invalid", "error"]
+GRADED: RowStatus = "graded"
+INVALID: RowStatus = "invalid"
+ERROR: RowStatus = "error"
+ROW_STATUSES: tuple[RowStatus, ...] = (GRADED, INVALID, ERROR)
+
+
+@dataclass(frozen=True)
+class FunctionScore:
+    name: str
+    points: float
+    max_points: float
+    status: str
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    """One student's line of the gradebook.
+
+    status -- ``graded``; ``invalid`` (not a gradable notebook: ``message`` says why, scores
+    0); ``error`` (the grader failed on it: ``message`` says how, no score)
+    """
+
+    student: str
+    path: str
+    status: RowStatus
+    score: float | None = None
+    max_score: float | None = None
+    functions: tuple[FunctionScore, ...] = ()
+    message: str = ""
+    seconds: float = 0.0
+    #: True when read back from a previous run's grading.json instead of graded now.
+    reused: bool = False
+
+    @property
+    def full_marks(self) -> bool:
+        return (
+            self.status == GRADED
+            and self.score is not None
+            and self.max_score is not None
+            and self.score >= self.max_score
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["functions"] = [asdict(f) for f in self.functions]
+        del data["reused"]
+        return data
+
+    @staticmethod
+    def from_dict(data: Mapping[str, Any]) -> StudentRow:
+        functions = tuple(
+            FunctionScore(
+                str(f["name"]), float(f["points"]), float(f["max_points"]), str(f["status"])
+            )
+            for f in data["functions"]
+        )
+        return StudentRow(
+            student=str(data["student"]),
+            path=str(data["path"]),
+            status=_row_status(data["status"]),
+            score=None if data["score"] is None else float(data["score"]),
+            max_score=None if data["max_score"] is None else float(data["max_score"]),
+            functions=functions,
+            message=str(data["message"]),
+            seconds=float(data["seconds"]),
+        )
+
+
+class GraderLike(Protocol):
+    """What the batch needs of a grader (:class:`grader.grading.engine.Grader`, or a fake in tests).
+    ``grade`` is called from several threads at once."""
+
+    def grade(self, path: str | Path) -> GradeReport: ...
+
+    def close(self) -> None: ...
+
+
+#: Called in the batch's thread after each submission finishes: (row, done, total).
+OnRow = Callable[[StudentRow, int, int], None]
+
+
+#: (entry, key, row, results.json text, feedback.txt text), in the batch's thread.
+Finished = Callable[[Entry, "str | None", StudentRow, "str | None", str], None]
+
+
+def _row_status(value: object) -> RowStatus:
+    for status in ROW_STATUSES:
+        if value == status:
+            return status
+    raise ValueError(f"unknown row status {value!r}")

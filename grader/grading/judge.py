@@ -1,0 +1,344 @@
+"""Judging: the outcomes of a submission's calls and the cases -> a full report.
+
+Pure: no I/O, no student code, no sandbox. Every returned value is compared here, in the
+grader's process (:mod:`grader.grading.comparison`); hidden cases are redacted; each function
+gets its status, points, blame (:mod:`grader.grading.attribution`) and, when one catalogued
+mistake explains every case, a diagnosis (:mod:`grader.grading.diagnose`).
+
+Scoring policy (documented in the README): each graded function is worth
+``CheckOptions.points_per_function`` points, earned only when every one of its cases passes.
+By default a function is judged on its own logic: if it fails only because a graded helper it
+calls is wrong, and passes every case with correct helpers substituted, it keeps its points
+and the report names the helper. ``strict_dependencies=True`` restores the all-together rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from grader.bundle import BundleCase
+from grader.grading.attribution import (
+    ORACLE_SUFFIX,
+    culprits,
+    identical,
+    oracle_passed,
+    own_logic_right,
+)
+from grader.grading.comparison import (
+    GRADED_FUNCTIONS,
+    Mismatch,
+    compare_inputs,
+    compare_output,
+    looks_unimplemented,
+)
+from grader.grading.diagnose import Diagnosis
+from grader.grading.options import CheckOptions
+from grader.grading.results import (
+    HIDDEN,
+    CaseResult,
+    CellReport,
+    FunctionReport,
+    FunctionStatus,
+    GradeReport,
+    Problem,
+)
+from grader.sandbox.codec import NONE_IN_ARRAY, Flat
+from grader.sandbox.outcomes import CallOutcome, CellOutcome, ExceptionInfo
+from grader.submission import Submission, defined_functions
+
+#: What a function's own logic returned on one case: (the case's arguments, the value).
+Observation = tuple[tuple[Any, ...], Any]
+
+
+def judge(
+    submission: Submission,
+    cases: Sequence[BundleCase],
+    outcomes: Mapping[str, CallOutcome],
+    cells: Sequence[CellOutcome],
+    options: CheckOptions,
+    flat_expected: Mapping[str, Flat] | None = None,
+) -> GradeReport:
+    """Turn raw call outcomes into a full report. ``flat_expected`` are the expected values
+    flattened, by case key, when known (a bit-for-bit right answer needs no comparing)."""
+    defined = defined_functions(submission)
+    by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
+    observations: dict[str, list[Observation]] = {}
+    for case in cases:
+        outcome = outcomes.get(case.key)
+        oracle = outcomes.get(case.key + ORACLE_SUFFIX)
+        result = judge_case(case, outcome, oracle, (flat_expected or {}).get(case.key))
+        by_function.setdefault(case.function, []).append(result)
+        # What the function's own logic returned: with correct helpers when that run answered;
+        # else its own run (a wrong call to a helper makes the oracle refuse, and then the
+        # student's helpers are usually right, or the mistake is in how they are called).
+        for run in (oracle, outcome):
+            if run is not None and run.status == "ok":
+                observations.setdefault(case.function, []).append((case.args, run.value))
+                break
+    functions = tuple(
+        _function_report(
+            name,
+            tuple(results),
+            options,
+            defined.get(name, []),
+            observations.get(name, []),
+            by_function,
+        )
+        for name, results in by_function.items()
+    )
+    return GradeReport(
+        submission=str(submission.path),
+        functions=functions,
+        cells=tuple(_cell_report(c, defined) for c in cells if c.status != "ok"),
+        cases=options.cases,
+        strict_dependencies=options.strict_dependencies,
+    )
+
+
+def judge_case(
+    case: BundleCase,
+    outcome: CallOutcome | None,
+    oracle: CallOutcome | None,
+    expected: Flat | None = None,
+) -> CaseResult:
+    """One case: passed, or what went wrong and whether correct helpers would have helped."""
+    hidden = case.visibility == HIDDEN
+    note = "" if hidden else case.note
+    if outcome is not None and identical(outcome, expected):
+        return CaseResult(
+            case.function, case.name, case.visibility, True, output=outcome.output, note=note
+        )
+    if outcome is None:
+        problem: Problem | None = Problem(
+            "not_run", "This case was not run (the submission ran out of time)."
+        )
+        return CaseResult(
+            case.function, case.name, case.visibility, False, problem=problem, note=note
+        )
+    problem = _problem(case.function, outcome)
+    if problem is not None:
+        return CaseResult(
+            case.function,
+            case.name,
+            case.visibility,
+            False,
+            problem=problem,
+            passed_with_correct_helpers=oracle_passed(case, oracle),
+            output=outcome.output,
+            note=note,
+        )
+    mismatches = compare_output(case.function, case.expected, outcome.value)
+    if outcome.args_after is not None:  # None: the inputs came back unchanged
+        mismatches += compare_inputs(case.function, case.args, outcome.args_after)
+    if hidden:
+        mismatches = [_redact(m) for m in mismatches]
+    passed = not mismatches
+    return CaseResult(
+        case.function,
+        case.name,
+        case.visibility,
+        passed,
+        mismatches=tuple(mismatches),
+        passed_with_correct_helpers=None if passed else oracle_passed(case, oracle),
+        output=outcome.output,
+        note=note,
+    )
+
+
+# --- why a call has no value ---------------------------------------------------------------
+
+_NO_VALUE = {
+    "timeout": "{f} did not finish within the time limit (an endless loop?).",
+    "crashed": "{f} crashed the Python process (os._exit, a segfault, or similar).",
+    "memory": "{f} ran out of memory (an array far larger than this case needs?).",
+    "not_run": "{f} was not run: the whole submission ran out of time.",
+}
+
+
+def _problem(function: str, outcome: CallOutcome) -> Problem | None:
+    """The reason a call has no value to compare, in words for the student."""
+    if outcome.status == "ok":
+        if outcome.value is None or getattr(outcome.value, "why", None) == NONE_IN_ARRAY:
+            return Problem(
+                "not_implemented",
+                f"{function} returned None: it is not implemented "
+                "yet (fill in the code between ### START CODE HERE ### and "
+                "### END CODE HERE ###), or its return statement is missing.",
+            )
+        return None
+    if outcome.status == "missing":
+        return Problem(
+            "missing",
+            f"There is no function named {function} in the notebook "
+            "(was its cell deleted or the function renamed?).",
+        )
+    exc = outcome.exception
+    if outcome.status == "error" and exc is not None:
+        return _raised(function, exc)
+    detail = f" {outcome.detail}" if outcome.detail else ""
+    generic = f"{function} could not be run ({outcome.status})."
+    message = (
+        _NO_VALUE[outcome.status].format(f=function) if outcome.status in _NO_VALUE else generic
+    )
+    return Problem(outcome.status, message + detail)
+
+
+def _raised(function: str, exc: ExceptionInfo) -> Problem:
+    where = _where(exc)
+    if looks_unimplemented(exc.type, exc.message):
+        return Problem(
+            "not_implemented",
+            f"{function} is not implemented yet: {exc.type}: {exc.message}{where}. "
+            "A stub that still says None cannot be used as a value.",
+            exc.type,
+            exc.cell,
+            exc.lineno,
+            exc.line or "",
+        )
+    return Problem(
+        "error",
+        f"{function} raised {exc.type}: {exc.message}{where}.",
+        exc.type,
+        exc.cell,
+        exc.lineno,
+        exc.line or "",
+    )
+
+
+def _where(exc: ExceptionInfo) -> str:
+    if exc.lineno is None:
+        return ""
+    cell = f"cell {exc.cell}, " if exc.cell is not None else ""
+    line = f": {exc.line.strip()}" if exc.line else ""
+    return f" ({cell}line {exc.lineno}{line})"
+
+
+_REDACTED = {
+    "value": "has the right shape but wrong values",
+    "nan": "contains NaN or infinity where a finite number was expected",
+    "missing_key": "is missing some keys",
+    "extra_key": "has unexpected keys",
+    "not_implemented": "is None (not computed yet)",
+    "modified_input": "was changed in place by the function",
+}
+_REDACTED_WITH_GOT = {
+    "shape": "has the wrong shape ({got})",
+    "dtype": "has the wrong dtype ({got})",
+    "type": "has the wrong type ({got})",
+    "length": "has the wrong number of items ({got})",
+}
+
+
+def _redact(m: Mismatch) -> Mismatch:
+    """Hidden cases never reveal their inputs or expected values: keep what and where only."""
+    if m.kind in _REDACTED_WITH_GOT:
+        what = _REDACTED_WITH_GOT[m.kind].format(got=m.got)
+    else:
+        what = _REDACTED.get(m.kind, "is wrong")
+    details = {k: v for k, v in m.details.items() if k in ("max_rel_error", "mismatched", "total")}
+    return Mismatch(
+        m.kind, m.path, f"{m.path} {what}.", "", m.got if m.kind != "value" else "", details
+    )
+
+
+# --- per function --------------------------------------------------------------------------
+
+
+def status_of(results: Sequence[CaseResult], options: CheckOptions) -> FunctionStatus:
+    """A function's verdict from its cases (the one place pass/fail is decided)."""
+    if not results:
+        return "failed"
+    if all(r.passed for r in results):
+        return "passed"
+    problems = [r.problem for r in results if r.problem is not None]
+    if problems and all(p.status == "missing" for p in problems):
+        return "missing"
+    if all(_unimplemented(r) for r in results):
+        return "not_implemented"
+    if own_logic_right(results) and not options.strict_dependencies:
+        return "inherited"
+    return "failed"
+
+
+def _unimplemented(result: CaseResult) -> bool:
+    """A stub's result: None, an exception a None stub causes, or None in every wrong part."""
+    if result.problem is not None:
+        return result.problem.status == "not_implemented"
+    return bool(result.mismatches) and all(m.kind == "not_implemented" for m in result.mismatches)
+
+
+def _function_report(
+    name: str,
+    results: tuple[CaseResult, ...],
+    options: CheckOptions,
+    cells: Sequence[int],
+    observations: Sequence[Observation],
+    all_results: Mapping[str, Sequence[CaseResult]],
+) -> FunctionReport:
+    status = status_of(results, options)
+    blamed: tuple[str, ...] = ()
+    if status in ("inherited", "failed") and own_logic_right(results):
+        blamed = culprits(name, all_results)
+    points = options.points_per_function if status in ("passed", "inherited") else 0.0
+    diagnosis = None
+    if options.diagnose and status == "failed" and not blamed:
+        diagnosis = _diagnose(name, observations)
+    n_failed = sum(not r.passed for r in results)
+    return FunctionReport(
+        name=name,
+        points=points,
+        max_points=options.points_per_function,
+        status=status,
+        cases=results,
+        summary=_summary(name, status, n_failed, len(results), blamed),
+        diagnosis=diagnosis,
+        blamed_helpers=blamed,
+        cells=tuple(cells),
+    )
+
+
+def _summary(
+    name: str, status: FunctionStatus, n_failed: int, total: int, blamed: Sequence[str]
+) -> str:
+    helpers = " and ".join(blamed) or "a graded helper it calls"
+    if status == "passed":
+        return f"all {total} cases pass"
+    if status == "inherited":
+        return (
+            f"your {name} is right; it fails {n_failed} of {total} cases only because "
+            f"{helpers} is wrong (points kept: each bug costs one function)"
+        )
+    if status == "missing":
+        return "not defined in the notebook"
+    if status == "not_implemented":
+        return "not implemented yet"
+    if blamed:
+        return (
+            f"fails {n_failed} of {total} cases because {helpers} is wrong; its own logic "
+            "is right (strict dependency scoring: no points)"
+        )
+    return f"fails {n_failed} of {total} cases"
+
+
+def _diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis | None:
+    if not observations:
+        return None
+    from grader.grading.diagnose import diagnose  # the catalogue loads only when needed
+
+    return diagnose(function, observations)
+
+
+def _cell_report(cell: CellOutcome, defined: Mapping[str, Sequence[int]]) -> CellReport:
+    names = tuple(n for n, idx in defined.items() if cell.index in idx)
+    if cell.exception is not None:
+        exc = cell.exception
+        line = f" (line {exc.lineno}: {(exc.line or '').strip()})" if exc.lineno is not None else ""
+        message = f"{exc.type}: {exc.message}{line}"
+    else:
+        message = {
+            "timeout": "did not finish within the time limit",
+            "crashed": "crashed the Python process",
+            "skipped": "skipped",
+        }.get(cell.status, cell.status)
+    return CellReport(cell.index, cell.status, message, names)
