@@ -12,7 +12,7 @@ import pytest
 from unseen_corpus_2 import CORPUS, Entry
 
 from grader.grading.engine import CheckOptions, Grader
-from reference.mutants import MISTAKES
+from reference.mutants import MISTAKES, RAISING
 
 BY_NAME = {entry.name: entry for entry in CORPUS}
 
@@ -35,7 +35,7 @@ def reports(tmp_path_factory):
 def test_the_corpus_is_large_and_well_formed():
     assert len(CORPUS) >= 40
     assert len(BY_NAME) == len(CORPUS)
-    known = {m.name: m.function for m in MISTAKES}
+    known = {m.name: m.function for m in MISTAKES + RAISING}
     for entry in CORPUS:
         assert isinstance(entry, Entry)
         assert f"def {entry.function}(" in entry.source, entry.name

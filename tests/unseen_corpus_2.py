@@ -7,7 +7,8 @@ a mistake from what the code does, not from how the catalogue happens to spell i
 
 ``CORPUS`` is a list of ``Entry(name, function, source, expected)``: ``expected`` is the slug
 of the catalogued mistake the grader should name, or None when no catalogued mistake describes
-the code (for instance code that raises on every case, which output replay cannot see).
+the code. Functions that raise are named from the exception, the student's line and the case
+(the catalogue's ``RAISING`` mistakes).
 """
 
 from __future__ import annotations
@@ -765,6 +766,65 @@ CORPUS: list[Entry] = [
                 parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
             return parameters
         """,
-        None,
+        "update-layer-count-not-halved",
+    ),
+    # --- code that raises on every case: named from the exception, its line and the case -------
+    Entry(
+        "randn-shape-tuple",
+        "initialize_parameters",
+        """
+        def initialize_parameters(n_x, n_h, n_y):
+            np.random.seed(1)
+            W1 = np.random.randn((n_h, n_x)) * 0.01
+            b1 = np.zeros((n_h, 1))
+            W2 = np.random.randn((n_y, n_h)) * 0.01
+            b2 = np.zeros((n_y, 1))
+            return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+        """,
+        "init-randn-given-a-tuple",
+    ),
+    Entry(
+        "sum-instead-of-plus",
+        "linear_forward",
+        """
+        def linear_forward(A, W, b):
+            product = W @ A
+            Z = np.sum(product, b)
+            return Z, (A, W, b)
+        """,
+        "linear-forward-np-sum-for-plus",
+    ),
+    Entry(
+        "backward-loop-from-L",
+        "L_model_backward",
+        """
+        def L_model_backward(AL, Y, caches):
+            grads = {}
+            L = len(caches)
+            Y = Y.reshape(AL.shape)
+            dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+            grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = (
+                linear_activation_backward(dAL, caches[L - 1], "sigmoid"))
+            for l in reversed(range(L)):
+                dA_prev, dW, db = linear_activation_backward(
+                    grads["dA" + str(l + 1)], caches[l], "relu")
+                grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = (
+                    dA_prev, dW, db)
+            return grads
+        """,
+        "model-backward-loop-one-layer-too-many",
+    ),
+    Entry(
+        "update-from-zero",
+        "update_parameters",
+        """
+        def update_parameters(parameters, grads, learning_rate):
+            parameters = {k: v.copy() for k, v in parameters.items()}
+            for l in range(len(parameters) // 2):
+                parameters["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
+                parameters["b" + str(l)] -= learning_rate * grads["db" + str(l)]
+            return parameters
+        """,
+        "update-loop-from-layer-0",
     ),
 ]

@@ -18,6 +18,15 @@ is seeded with ``CALL_SEED`` before each run, exactly as the grader seeds it bef
 student code, so a student who deleted ``np.random.seed(...)`` draws the same numbers as the
 "seed not set" mutant. The generator state of the grader's process is restored afterwards.
 
+A case on which the student's function raised is an observation too: its second item is then
+the exception as the sandbox reported it (:class:`grader.sandbox.outcomes.ExceptionInfo`: type,
+message, the student's line). A mistake explains such a case only when it raises there as well,
+with the same exception type. The catalogue's mistakes that always raise (``RAISING``) are named
+from exceptions only, never from outputs alone: each must raise its declared type on every case
+the student's code raised on, the student's failing line must match the mistake's line pattern,
+and the numbers in the two messages (the missing key's layer, the shapes numpy refused) must
+agree.
+
 This runs in the grader's process on reference-side code only (never student code), but it must
 never break grading: every failure is swallowed and reported as "no diagnosis".
 """
@@ -25,6 +34,7 @@ never break grading: every failure is swallowed and reported as "no diagnosis".
 from __future__ import annotations
 
 import copy
+import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +44,7 @@ from typing import Any
 import numpy as np
 
 from grader.grading.comparison import ATOL, RTOL, compare
+from grader.sandbox.outcomes import ExceptionInfo
 from grader.sandbox.protocol import CALL_SEED
 
 Observation = tuple[tuple[Any, ...], object]
@@ -91,7 +102,8 @@ def replay(impl: Callable[..., Any], args: Sequence[Any]) -> Any:
 
 
 def _mistakes(function: str) -> tuple[Any, ...]:
-    """The catalogued mistakes of ``function`` (``reference.mutants.Mistake`` records).
+    """The catalogued mistakes of ``function`` (``reference.mutants.Mistake`` records), those
+    seen in outputs first, then those that raise.
 
     Loaded on first use, so grading runs that never fail never load it. This is the one place
     grading imports reference code (an import contract in ``pyproject.toml`` allows exactly
@@ -99,8 +111,34 @@ def _mistakes(function: str) -> tuple[Any, ...]:
     """
     from reference import mutants
 
-    found: tuple[Any, ...] = mutants.mistakes_for(function)
+    found: tuple[Any, ...] = mutants.mistakes_for(function) + mutants.raising_mistakes_for(function)
     return found
+
+
+def _numbers(message: str) -> list[str]:
+    """The numbers in an exception message: the missing key's layer, the sizes numpy refused.
+    The wording around them depends on the operator (dot, @, matmul) and is not compared."""
+    return re.findall(r"\d+", message)
+
+
+def _explains_exception(mistake: Any, args: Sequence[Any], seen: ExceptionInfo) -> bool:
+    """Whether ``mistake`` raises on ``args`` the way the student's code did (caller silences
+    warnings and restores the generator)."""
+    try:
+        _run(mistake.impl, args)
+    except Exception as exc:
+        if type(exc).__name__ != seen.type:
+            return False
+        declared = getattr(mistake, "raises", None)
+        if declared is None:
+            return True  # a shape-dependent mistake: it stops on this case like the student's
+        if seen.line is None or type(exc) is not declared:
+            return False
+        line = "".join(seen.line.split())
+        if re.search(str(mistake.line), line) is None:
+            return False
+        return _numbers(str(exc)) == _numbers(seen.message)
+    return False
 
 
 def _surely_differs(expected: Any, actual: Any) -> bool:
@@ -149,11 +187,26 @@ def _reproduces(impl: Callable[..., Any], observations: Sequence[Observation]) -
     return True
 
 
+def _explains(mistake: Any, observations: Sequence[Observation]) -> bool:
+    """Whether ``mistake`` explains every observation: the student's output where the student's
+    code returned, the student's exception where it raised. A mistake that raises is named
+    only from exceptions: it needs at least one (caller silences warnings and restores the
+    generator)."""
+    returned = [(a, out) for a, out in observations if not isinstance(out, ExceptionInfo)]
+    raised = [(a, out) for a, out in observations if isinstance(out, ExceptionInfo)]
+    if getattr(mistake, "raises", None) is not None and not raised:
+        return False
+    if not _reproduces(mistake.impl, returned):
+        return False
+    return all(_explains_exception(mistake, a, seen) for a, seen in raised)
+
+
 def diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis | None:
     """The catalogued mistake of ``function`` that reproduces every observation, if exactly one.
 
     observations -- (args, student_output) pairs: the arguments as the case gave them (they are
-    copied before use, never modified) and what the student's function returned for them.
+    copied before use, never modified) and what the student's function returned for them, or
+    the :class:`ExceptionInfo` of what it raised.
     Returns None when there are no observations, when no mistake matches, when several do, or
     when anything goes wrong. Never raises.
     """
@@ -162,7 +215,7 @@ def diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis | 
         if not observed:
             return None  # every mistake would match vacuously
         with _quiet_and_restored():
-            matches = [m for m in _mistakes(function) if _reproduces(m.impl, observed)]
+            matches = [m for m in _mistakes(function) if _explains(m, observed)]
         if len(matches) != 1:
             return None
         found = matches[0]

@@ -76,6 +76,9 @@ def judge(
             if run is not None and run.status == "ok":
                 observations.setdefault(case.function, []).append((case.args, run.value))
                 break
+        else:  # it raised: what it raised is evidence too (the diagnosis names raising slips)
+            if outcome is not None and outcome.status == "error" and outcome.exception:
+                observations.setdefault(case.function, []).append((case.args, outcome.exception))
     functions = tuple(
         _function_report(
             name,
