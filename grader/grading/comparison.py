@@ -209,10 +209,15 @@ def shape_hint(expected: tuple[int, ...], got: tuple[int, ...]) -> str:
 # --- the comparison -------------------------------------------------------------------------
 
 
-def compare(expected: Any, actual: Any, spec: Any = "output", path: str = "") -> list[Mismatch]:
+def compare(
+    expected: Any, actual: Any, spec: Any = "output", path: str = "", *, shape_hints: bool = True
+) -> list[Mismatch]:
     """Everything wrong with ``actual`` compared with ``expected`` (empty when it matches).
 
     ``spec`` names the parts (see ``OUTPUT_LABELS``); ``path`` is the location so far.
+    ``shape_hints`` False leaves out the guesses about what causes a shape mismatch (a matrix
+    product in the wrong order...), which mislead when the mismatch comes from values stored
+    under the wrong keys.
     """
     here = path or _name(spec)
     if actual is None and expected is not None:
@@ -229,7 +234,7 @@ def compare(expected: Any, actual: Any, spec: Any = "output", path: str = "") ->
     if _scalar_like(expected):
         return _compare_scalar(expected, actual, here)
     if isinstance(expected, np.ndarray):
-        return _compare_array(expected, actual, here)
+        return _compare_array(expected, actual, here, shape_hints)
     if type(expected) is not type(actual):
         hint = ""
         if isinstance(expected, (tuple, list)) and isinstance(actual, (tuple, list)):
@@ -245,9 +250,9 @@ def compare(expected: Any, actual: Any, spec: Any = "output", path: str = "") ->
             )
         ]
     if isinstance(expected, (tuple, list)):
-        return _compare_sequence(expected, actual, spec, here)
+        return _compare_sequence(expected, actual, spec, here, shape_hints)
     if isinstance(expected, dict):
-        return _compare_dict(expected, actual, here)
+        return _compare_dict(expected, actual, here, shape_hints)
     if expected != actual:
         return [
             Mismatch(
@@ -261,7 +266,9 @@ def compare(expected: Any, actual: Any, spec: Any = "output", path: str = "") ->
     return []
 
 
-def _compare_sequence(expected: Any, actual: Any, spec: Any, here: str) -> list[Mismatch]:
+def _compare_sequence(
+    expected: Any, actual: Any, spec: Any, here: str, shape_hints: bool = True
+) -> list[Mismatch]:
     kind = "tuple" if isinstance(expected, tuple) else "list"
     if len(expected) != len(actual):
         return [
@@ -274,15 +281,92 @@ def _compare_sequence(expected: Any, actual: Any, spec: Any, here: str) -> list[
             )
         ]
     problems: list[Mismatch] = []
+    wrong: list[int] = []
     for i, (e, a) in enumerate(zip(expected, actual)):
         child = _child_spec(spec, i)
-        problems += compare(
-            e, a, child if child is not None else f"[{i}]", _join(here, child, i, False)
+        found = compare(
+            e,
+            a,
+            child if child is not None else f"[{i}]",
+            _join(here, child, i, False),
+            shape_hints=shape_hints,
         )
+        if found:
+            wrong.append(i)
+        problems += found
+    moved = _reordered(expected, actual, wrong, spec, kind) if len(wrong) >= 2 else ""
+    if moved:
+        problems.insert(0, Mismatch("order", here, f"{here}: {moved}"))
     return problems
 
 
-def _compare_dict(expected: dict[Any, Any], actual: dict[Any, Any], here: str) -> list[Mismatch]:
+def _part_name(spec: Any, i: int) -> str:
+    child = _child_spec(spec, i)
+    return _name(child) if child is not None else f"item {i}"
+
+
+def _reordered(expected: Any, actual: Any, wrong: list[int], spec: Any, kind: str) -> str:
+    """A sentence when every wrong item of a sequence is right, but at another position."""
+    where: dict[int, int] = {}
+    for i in wrong:
+        for j in wrong:
+            if j != i and not compare(expected[j], actual[i]):
+                where[i] = j
+                break
+        else:
+            return ""
+    if len(expected) > 4 or not isinstance(spec, tuple) or not isinstance(spec[1], list):
+        return (
+            f"the items are right but in another order (item {wrong[0]} holds what belongs "
+            f"at position {where[wrong[0]]}). Check the order in which the {kind} is "
+            "built or returned."
+        )
+    places = ", ".join(
+        f"{_part_name(spec, i)} holds what belongs in {_part_name(spec, j)}"
+        for i, j in where.items()
+    )
+    what = "two parts are swapped" if len(where) == 2 else "the parts are in another order"
+    return (
+        f"the values are right but {what}: {places}. Check the order in which the {kind} "
+        "is built, unpacked or returned."
+    )
+
+
+def _split_key(key: Any) -> tuple[str, int] | None:
+    """("dW", 3) for "dW3"; None for a key that is not letters then a layer number."""
+    if not isinstance(key, str):
+        return None
+    head = key.rstrip("0123456789")
+    return (head, int(key[len(head) :])) if head and head != key else None
+
+
+def _shifted_keys(expected: dict[Any, Any], actual: dict[Any, Any]) -> str:
+    """A sentence when the values missing under their own keys sit under a key whose layer
+    number is one off (the same shift for all of them)."""
+    for shift in (1, -1):
+        moved = []
+        for key in expected:
+            if key in actual and not compare(expected[key], actual[key]):
+                continue
+            parts = _split_key(key)
+            other = f"{parts[0]}{parts[1] + shift}" if parts else None
+            if other is None or other not in actual or compare(expected[key], actual[other]):
+                break
+            moved.append((key, other))
+        else:
+            if moved:
+                shown = ", ".join(f"{e!r} is under {a!r}" for e, a in moved[:3])
+                more = ", ..." if len(moved) > 3 else ""
+                return (
+                    f"the values are right but stored under layer numbers shifted by "
+                    f"{shift:+d} ({shown}{more}). Check the number each key is built from."
+                )
+    return ""
+
+
+def _compare_dict(
+    expected: dict[Any, Any], actual: dict[Any, Any], here: str, shape_hints: bool = True
+) -> list[Mismatch]:
     problems: list[Mismatch] = []
     missing = [k for k in expected if k not in actual]
     extra = [k for k in actual if k not in expected]
@@ -310,9 +394,30 @@ def _compare_dict(expected: dict[Any, Any], actual: dict[Any, Any], here: str) -
                 {"extra": [str(k) for k in extra]},
             )
         )
+    hints = shape_hints and not missing and not extra
+    failing = []
     for key in expected:
         if key in actual:
-            problems += compare(expected[key], actual[key], f"{here}[{key!r}]", f"{here}[{key!r}]")
+            where = f"{here}[{key!r}]"
+            found = compare(expected[key], actual[key], where, where, shape_hints=hints)
+            if found:
+                failing.append(key)
+            problems += found
+    shifted = _shifted_keys(expected, actual) if missing or extra or failing else ""
+    if shifted:
+        problems.insert(0, Mismatch("keys_shifted", here, f"{here}: {shifted}"))
+    elif len(failing) >= 3 and not all(m.kind == "not_implemented" for m in problems):
+        names = ", ".join(map(repr, failing))
+        problems.insert(
+            0,
+            Mismatch(
+                "summary",
+                here,
+                f"{here}: {len(failing)} of {len(expected)} entries are wrong ({names}); the "
+                "details of each follow.",
+                details={"failing": [str(k) for k in failing]},
+            ),
+        )
     return problems
 
 
@@ -353,7 +458,9 @@ def _compare_scalar(expected: Any, actual: Any, here: str) -> list[Mismatch]:
     return _compare_values(np.asarray(expected), got, here)
 
 
-def _compare_array(expected: np.ndarray[Any, Any], actual: Any, here: str) -> list[Mismatch]:
+def _compare_array(
+    expected: np.ndarray[Any, Any], actual: Any, here: str, shape_hints: bool = True
+) -> list[Mismatch]:
     if not isinstance(actual, np.ndarray):
         return [
             Mismatch(
@@ -370,8 +477,8 @@ def _compare_array(expected: np.ndarray[Any, Any], actual: Any, here: str) -> li
             Mismatch(
                 "shape",
                 here,
-                f"{here} should have shape {expected.shape}, but it has shape {actual.shape}. "
-                + shape_hint(expected.shape, actual.shape),
+                f"{here} should have shape {expected.shape}, but it has shape {actual.shape}."
+                + (" " + shape_hint(expected.shape, actual.shape) if shape_hints else ""),
                 f"shape {expected.shape}",
                 f"shape {actual.shape}",
                 {"expected_shape": list(expected.shape), "got_shape": list(actual.shape)},
@@ -424,8 +531,10 @@ def _compare_values(
         diff = np.abs(a - e)
         finite = np.isfinite(diff)
         max_abs = float(diff[finite].max()) if finite.any() else float("inf")
-        rel = diff / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
-        max_rel = float(rel[finite].max()) if finite.any() else float("inf")
+        # Relative to the expected value: meaningless where that is 0, so left out there.
+        relative = finite & (e != 0)
+        rel = diff[relative] / np.abs(e[relative])
+        max_rel = float(rel.max()) if rel.size else None
     where = f" at index {first}" if first else ""
     details = {
         "max_abs_error": max_abs,
@@ -448,18 +557,71 @@ def _compare_values(
                 details,
             )
         ]
+    zero_only = bool(np.all(e[~close] == 0))
+    errors = (
+        f"largest absolute error {max_abs:.3g}; the expected values there are 0"
+        if zero_only or max_rel is None
+        else f"largest absolute error {max_abs:.3g}, largest relative error {max_rel:.3g}"
+    )
     return [
         Mismatch(
             "value",
             here,
             f"{here} has the right shape, but {details['mismatched']} of {details['total']} "
             f"value(s) are wrong; the first{where}: expected {e[first]:.8g}, got {a[first]:.8g} "
-            f"(largest absolute error {max_abs:.3g}, largest relative error {max_rel:.3g}).",
+            f"({errors}).{_value_cue(e, a)}",
             _short(e),
             _short(a),
             details,
         )
     ]
+
+
+def _factor_cue(k: float) -> str:
+    """A sentence for values that are all exactly ``k`` times the expected ones."""
+    size = abs(k) if abs(k) >= 1 else 1 / abs(k)
+    n = round(size)
+    if n < 2 or abs(size - n) > 1e-6 * size:
+        return ""
+    direction = "larger" if abs(k) > 1 else "smaller"
+    sign = ", with the opposite sign" if k < 0 else ""
+    start = f" Every value is exactly {n} times {direction} than expected{sign}:"
+    if n == 100:
+        return f"{start} look for a scale factor like 0.01 that is missing or applied twice."
+    if n == 10:
+        return f"{start} look for a scale factor with one zero too many or too few."
+    return (
+        f"{start} look for a factor that is missing or applied twice, such as the number "
+        f"of examples m if it is {n} here."
+    )
+
+
+def _value_cue(e: np.ndarray[Any, Any], a: np.ndarray[Any, Any]) -> str:
+    """What wrong values have in common with the expected ones, when it is that simple: the
+    opposite sign, a constant factor, or a constant offset per row (how a bias shows)."""
+    if not (np.isfinite(a).all() and np.isfinite(e).all()) or not np.any(e != 0):
+        return ""
+    with np.errstate(all="ignore"):
+        if np.allclose(a, -e, rtol=RTOL, atol=ATOL):
+            return (
+                " Every value has the right size but the opposite sign: look for a minus "
+                "sign that is missing, extra, or on the wrong term."
+            )
+        nonzero = np.abs(e) > ATOL
+        k = float(np.median(a[nonzero] / e[nonzero]))
+        if np.isfinite(k) and k != 0 and np.allclose(a, k * e, rtol=RTOL, atol=ATOL):
+            cue = _factor_cue(k)
+            if cue:
+                return cue
+        if e.ndim == 2 and e.shape[1] > 1:
+            d = a - e
+            if np.allclose(d, d[:, :1], rtol=RTOL, atol=ATOL):
+                return (
+                    " Each row is off by one constant amount, the same for every example "
+                    "(column): that is how a bias that is missing, added twice or "
+                    "subtracted shows up."
+                )
+    return ""
 
 
 def compare_output(function: str, expected: Any, actual: Any) -> list[Mismatch]:
