@@ -68,7 +68,26 @@ def load_student_files(folder: Path | None = None) -> dict[str, bytes]:
                 "(reinstall the grader, or run `grader generate` in a checkout)"
             )
         found[name] = path.read_bytes()
+    found.update(load_course_files())
     return found
+
+
+#: File-name prefix of the course-version helper modules among the worker's helper files: the
+#: worker imports ``course_testCases_v3.py`` as ``testCases_v3`` (see ``load_course_files``).
+COURSE_PREFIX = "course_"
+
+
+def load_course_files() -> dict[str, bytes]:
+    """The course-version helper modules (``assets/course``), by prefixed file name.
+
+    The prefix keeps their file names apart from ours (the course has its own ``testCases.py``,
+    a superset of ours); the worker strips it when it imports them, after our modules, and
+    the supporting modules (``_course_support``, ``_inert_libraries``) first.
+    """
+    folder = course_modules()
+    names = sorted(p.name for p in folder.glob("*.py"))
+    names.sort(key=lambda n: not n.startswith("_"))
+    return {COURSE_PREFIX + n: (folder / n).read_bytes() for n in names}
 
 
 # --- the checkout ---------------------------------------------------------------------------

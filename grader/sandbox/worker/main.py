@@ -212,12 +212,35 @@ def _import_helper_modules(
             stem = os.path.basename(name)[:-3]
             try:
                 __import__(stem)
+                _expose_course_module(stem)
             except Exception:
                 failed.append(stem)
                 sys.modules.pop(stem, None)
     finally:
         sys.path.remove(folder)
     return failed
+
+
+#: File-name prefix of the course-version helper modules (``grader.paths.COURSE_PREFIX``).
+COURSE_PREFIX = "course_"
+#: Where our own module goes when a course module of the same name takes its place.
+OURS_PREFIX = "_dnn_ours_"
+
+
+def _expose_course_module(stem: str) -> None:
+    """Make ``course_testCases_v3`` importable as ``testCases_v3``.
+
+    Where the course has a module of the same name as ours (``testCases``, ``public_tests``,
+    ``dnn_utils``), the course's is a superset of ours and takes the name; ours stays in
+    ``sys.modules`` under ``_dnn_ours_<name>``, where the course module finds it.
+    """
+    if not stem.startswith(COURSE_PREFIX):
+        return
+    name = stem[len(COURSE_PREFIX) :]
+    current = sys.modules.get(name)
+    if current is not None and not getattr(current, "__course_shim__", False):
+        sys.modules[OURS_PREFIX + name] = current
+    sys.modules[name] = sys.modules[stem]
 
 
 def _write_helpers(folder: str, modules: dict[str, str]) -> str:

@@ -237,6 +237,30 @@ def make_oracle(
 # --- running cells and calls -------------------------------------------------------------
 
 
+#: What the assignment gives every notebook: numpy, ``copy`` and the activation helpers.
+PROVIDED_HELPERS = ("sigmoid", "relu", "sigmoid_backward", "relu_backward")
+
+
+def provided_names() -> dict[str, Any]:
+    """The names the assignment provides, bound in the namespace before the first cell runs.
+
+    So the graded functions have ``np``, ``copy``, ``sigmoid``, ``relu``, ``sigmoid_backward``
+    and ``relu_backward`` even when the notebook's import cell failed (a course version's
+    module name, an edited line) or was replaced; the cell's error is still reported. The
+    helpers are those of our preloaded ``dnn_utils``, which every course version's module
+    re-exports; a notebook that binds the names itself overrides them, as in Jupyter.
+    """
+    import copy
+
+    names: dict[str, Any] = {"np": np, "copy": copy}
+    utils = sys.modules.get("dnn_utils")
+    for name in PROVIDED_HELPERS:
+        helper = getattr(utils, name, None)
+        if callable(helper):
+            names[name] = helper
+    return names
+
+
 class Runner:
     """One notebook namespace, and the two requests it serves: run a cell, call a function."""
 
@@ -244,6 +268,7 @@ class Runner:
         import builtins
 
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
+        self.namespace.update(provided_names())
         self.quiet = CappedText(0)
         _seed(CALL_SEED)
 
