@@ -1,17 +1,31 @@
 """Fair attribution: which graded function a failure belongs to.
 
 A function that calls other graded functions (``L_model_forward`` calls
-``linear_activation_forward``, ...) is judged on its own logic. Each of its failed cases is
-run again with those helpers replaced by oracles that answer as the reference would
-(:func:`followup_calls`); the grader's process decides what every oracle answers
-(:mod:`grader.sandbox.matching`). A case that passes that way failed only because of a helper,
-and the blame follows the dependency chain down to the helper whose own logic is wrong
-(:func:`culprits`). One bug costs one function's points.
+``linear_activation_forward``, which calls ``linear_forward``, ...) is judged on its own logic.
+Each of its failed cases is run again with the graded helpers of its whole call tree replaced
+by oracles that answer as the reference would (:func:`followup_calls`): every call the
+reference makes for that case, nested ones included (:func:`full_substitutes`), so a function
+that calls a lower helper directly (``L_model_backward`` calling ``linear_backward`` itself) is
+judged on its own logic too. The grader's process decides what every oracle answers
+(:mod:`grader.sandbox.matching`) and keeps its own log of it (:class:`OracleBook`).
+
+Rules (what keeps a function's points "on its own logic"):
+
+1. The re-run counts only where a graded helper in its call tree actually fails its own checks
+   (:func:`helper_failing`): with right helpers, a function must pass as it is.
+2. A re-run in which the grader refused any helper call fails that case, whatever the worker
+   reports afterwards: a function cannot try guesses until one is answered.
+3. Then, a case that passes with correct helpers failed only because of a helper, and the blame
+   goes to the helpers of the call tree whose own logic is wrong (:func:`culprits`). One bug
+   costs one function's points; a function whose own logic is right keeps its points.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+import inspect
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from grader.bundle import BundleCase
 from grader.grading.comparison import DEPENDENCIES, compare_inputs, compare_output
@@ -22,6 +36,124 @@ from grader.sandbox.outcomes import Call, CallOutcome
 
 #: Key suffix of a case's re-run with correct helpers.
 ORACLE_SUFFIX = "#with-correct-helpers"
+
+#: Recorded helper calls: helper name -> [(args, result), ...] as the reference made them.
+Recorded = Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]
+
+
+def call_tree(name: str) -> tuple[str, ...]:
+    """Every graded helper ``name`` reaches, directly or through other helpers (nearest
+    first): ``L_model_backward`` -> ``linear_activation_backward``, ``linear_backward``."""
+    found: list[str] = []
+    level = list(DEPENDENCIES.get(name, ()))
+    while level:
+        found += [h for h in level if h not in found]
+        level = [d for h in level for d in DEPENDENCIES.get(h, ()) if d not in found]
+    return tuple(found)
+
+
+# --- what the reference's helpers answered, at every depth ---------------------------------
+
+
+def full_substitutes(case: BundleCase) -> Recorded:
+    """The case's recorded helper calls, completed with the nested ones.
+
+    The bundle records the calls a function makes to the graded helpers it calls directly;
+    the calls those helpers make in turn are recorded here, by running the reference (in the
+    grader's process) with every helper of the call tree wrapped, for the same arguments.
+    """
+    if not case.substitutes:
+        return case.substitutes
+    helpers = call_tree(case.function)
+    missing = [h for h in helpers if h not in case.substitutes]
+    if not missing:
+        return case.substitutes
+    traced = trace_reference(case.function, case.args, helpers)
+    return {**{h: traced[h] for h in missing}, **case.substitutes}
+
+
+def trace_reference(
+    function: str, args: Sequence[Any], helpers: Sequence[str]
+) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
+    """Run the reference ``function(*args)`` and record every call it makes to ``helpers``,
+    at any depth, with the arguments bound to positions (keywords included)."""
+    from reference import network
+
+    recorded: dict[str, list[tuple[tuple[Any, ...], Any]]] = {h: [] for h in helpers}
+    originals: dict[str, Callable[..., Any]] = {h: getattr(network, h) for h in helpers}
+
+    def recording(helper: str) -> Callable[..., Any]:
+        real = originals[helper]
+        signature = inspect.signature(real)
+
+        def wrapper(*a: Any, **k: Any) -> Any:
+            bound = tuple(signature.bind(*a, **k).args)
+            before = copy.deepcopy(bound)
+            result = real(*bound)
+            recorded[helper].append((before, copy.deepcopy(result)))
+            return result
+
+        return wrapper
+
+    try:
+        for helper in helpers:
+            setattr(network, helper, recording(helper))
+        getattr(network, function)(*copy.deepcopy(tuple(args)))
+    finally:
+        for helper, real in originals.items():
+            setattr(network, helper, real)
+    return recorded
+
+
+class OracleBook(Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]):
+    """The recorded calls one re-run's oracles may answer, and the grader's own log of what
+    they did answer.
+
+    The sandbox's grader side looks up the helper's recorded calls here for every question
+    an oracle asks (``consulted``), and reads a recorded result only to send it as the answer
+    (``answered``; see ``grader.sandbox.run.answer_oracle``). A question that got no answer
+    was refused. Nothing of this comes from the worker.
+    """
+
+    def __init__(self, recorded: Recorded) -> None:
+        self._recorded = recorded
+        self.consulted = 0
+        self.answered = 0
+
+    def __getitem__(self, helper: str) -> Sequence[tuple[tuple[Any, ...], Any]]:
+        calls = self._recorded[helper]  # KeyError for an unknown helper: nothing consulted
+        self.consulted += 1
+        return [_Entry(self, args, result) for args, result in calls]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._recorded)
+
+    def __len__(self) -> int:
+        return len(self._recorded)
+
+    @property
+    def refused(self) -> int:
+        """How many questions the grader answered with a refusal."""
+        return max(0, self.consulted - self.answered)
+
+
+class _Entry(tuple[Any, ...]):
+    """One recorded ``(args, result)``; taking its result (index 1) means it was answered."""
+
+    book: OracleBook
+
+    def __new__(cls, book: OracleBook, args: tuple[Any, ...], result: Any) -> _Entry:
+        entry = super().__new__(cls, (args, result))
+        entry.book = book
+        return entry
+
+    def __getitem__(self, index: Any) -> Any:
+        if index == 1:
+            self.book.answered += 1
+        return super().__getitem__(index)
+
+
+# --- the second round of calls -------------------------------------------------------------
 
 
 def identical(outcome: CallOutcome | None, expected: Flat | None) -> bool:
@@ -52,28 +184,50 @@ def followup_calls(
     cases: Sequence[BundleCase],
     outcomes: Sequence[CallOutcome],
     flat_expected: Mapping[str, Flat],
+    substitutes: Mapping[str, Recorded] | None = None,
+    books: dict[str, OracleBook] | None = None,
 ) -> list[Call]:
     """The second round of calls: each failed case of a function that calls other graded
-    functions, again, with those helpers answering as the reference would. A right
-    submission needs none; a wrong one tells us whose bug each failure is."""
+    functions, again, with the helpers of its call tree answering as the reference would.
+    A right submission needs none; a wrong one tells us whose bug each failure is.
+
+    ``substitutes``: the recorded calls by case key (default: the bundle's, direct helpers
+    only); ``books``: filled with the :class:`OracleBook` of each call, by call key."""
     by_key = {o.key: o for o in outcomes}
-    return [
-        Call(
-            key=case.key + ORACLE_SUFFIX,
-            function=case.function,
-            args=case.args,
-            substitutes=case.substitutes,
-            timeout=ORACLE_TIMEOUT,
-            args_ref=case.key,
+    calls = []
+    for case in cases:
+        if not case.substitutes or passes(case, by_key.get(case.key), flat_expected.get(case.key)):
+            continue
+        book = OracleBook((substitutes or {}).get(case.key, case.substitutes))
+        key = case.key + ORACLE_SUFFIX
+        if books is not None:
+            books[key] = book
+        calls.append(
+            Call(
+                key=key,
+                function=case.function,
+                args=case.args,
+                substitutes=book,
+                timeout=ORACLE_TIMEOUT,
+                args_ref=case.key,
+            )
         )
-        for case in cases
-        if case.substitutes and not passes(case, by_key.get(case.key), flat_expected.get(case.key))
-    ]
+    return calls
 
 
-def oracle_passed(case: BundleCase, oracle: CallOutcome | None) -> bool | None:
-    """Did the re-run with correct helpers pass (None: there was none)?"""
-    return None if oracle is None else passes(case, oracle)
+def refused_calls(books: Mapping[str, OracleBook]) -> frozenset[str]:
+    """The keys of the re-runs in which the grader refused at least one helper call."""
+    return frozenset(key for key, book in books.items() if book.refused)
+
+
+def oracle_passed(
+    case: BundleCase, oracle: CallOutcome | None, refused: bool = False
+) -> bool | None:
+    """Did the re-run with correct helpers pass (None: there was none)? A re-run in which a
+    helper call was refused never passes (rule 2)."""
+    if oracle is None:
+        return None
+    return not refused and passes(case, oracle)
 
 
 def own_logic_right(results: Sequence[CaseResult]) -> bool:
@@ -81,15 +235,21 @@ def own_logic_right(results: Sequence[CaseResult]) -> bool:
     return all(r.passed or r.passed_with_correct_helpers for r in results)
 
 
+def helper_failing(name: str, all_results: Mapping[str, Sequence[CaseResult]]) -> bool:
+    """Whether a graded helper in ``name``'s call tree fails its own checks (rule 1)."""
+    return any(not all(r.passed for r in all_results.get(helper, ())) for helper in call_tree(name))
+
+
 def culprits(name: str, all_results: Mapping[str, Sequence[CaseResult]]) -> tuple[str, ...]:
-    """The graded helpers whose own bugs make ``name`` fail, followed down the dependency
-    chain: L_model_backward's trouble is linear_backward's when linear_activation_backward
-    only passes the bug on."""
+    """The graded helpers of ``name``'s call tree whose own logic is wrong, nearest first:
+    L_model_backward's trouble is linear_backward's when linear_activation_backward only
+    passes the bug on, or when L_model_backward calls linear_backward itself."""
     found: list[str] = []
-    for helper in DEPENDENCIES.get(name, ()):
+    for helper in call_tree(name):
         results = all_results.get(helper, ())
         if all(r.passed for r in results):
             continue
-        deeper = culprits(helper, all_results) if own_logic_right(results) else ()
-        found += [h for h in deeper or (helper,) if h not in found]
+        if own_logic_right(results) and helper_failing(helper, all_results):
+            continue  # it only passes a deeper helper's bug on
+        found.append(helper)
     return tuple(found)

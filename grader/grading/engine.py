@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from grader.bundle import BundleCase, read_bundle
-from grader.grading.attribution import followup_calls
+from grader.grading.attribution import (
+    OracleBook,
+    Recorded,
+    followup_calls,
+    full_substitutes,
+    refused_calls,
+)
 from grader.grading.judge import judge
 from grader.grading.options import CaseSet, CheckOptions
 from grader.grading.results import GradeReport
@@ -63,6 +69,11 @@ class Grader:
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
         #: The expected values flattened: a bit-for-bit right answer needs no comparing.
         self.flat_expected = {case.key: flatten(case.expected, strict=True) for case in self.cases}
+        #: The helper calls the reference makes for each case, at every depth of its call tree:
+        #: what the oracles of a re-run with correct helpers may answer.
+        self.substitutes: dict[str, Recorded] = {
+            case.key: full_substitutes(case) for case in self.cases if case.substitutes
+        }
         self._calls = [
             Call(key=case.key, function=case.function, args=case.args, args_ref=case.key)
             for case in self.cases
@@ -83,20 +94,28 @@ class Grader:
         """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
         start = time.perf_counter()
         submission = path if isinstance(path, Submission) else load_submission(path)
+        books: dict[str, OracleBook] = {}  # this submission's re-runs: what the grader answered
+
+        def with_correct_helpers(outcomes: Sequence[CallOutcome]) -> list[Call]:
+            return followup_calls(self.cases, outcomes, self.flat_expected, self.substitutes, books)
+
         result = self._sandbox.run(
-            submission, self._calls, self.student_files, followups=self._with_correct_helpers
+            submission, self._calls, self.student_files, followups=with_correct_helpers
         )
         outcomes = {o.key: o for o in result.calls}
         report = judge(
-            submission, self.cases, outcomes, result.cells, self.options, self.flat_expected
+            submission,
+            self.cases,
+            outcomes,
+            result.cells,
+            self.options,
+            self.flat_expected,
+            refused_calls(books),
         )
         seconds = round(time.perf_counter() - start, 3)
         return replace(
             report, execution_time=seconds, protections=dict(self._sandbox.protections())
         )
-
-    def _with_correct_helpers(self, outcomes: Sequence[CallOutcome]) -> list[Call]:
-        return followup_calls(self.cases, outcomes, self.flat_expected)
 
 
 def check_notebook(

@@ -14,13 +14,15 @@ and the report names the helper. ``strict_dependencies=True`` restores the all-t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from grader.bundle import BundleCase
 from grader.grading.attribution import (
     ORACLE_SUFFIX,
     culprits,
+    helper_failing,
     identical,
     oracle_passed,
     own_logic_right,
@@ -33,6 +35,7 @@ from grader.grading.comparison import (
     looks_unimplemented,
 )
 from grader.grading.diagnose import Diagnosis
+from grader.grading.formats import SHIFTED_NOTE, DAConvention, read_shifted, shifted_keys_allowed
 from grader.grading.options import CheckOptions
 from grader.grading.results import (
     HIDDEN,
@@ -58,21 +61,31 @@ def judge(
     cells: Sequence[CellOutcome],
     options: CheckOptions,
     flat_expected: Mapping[str, Flat] | None = None,
+    refused: Collection[str] = frozenset(),
 ) -> GradeReport:
     """Turn raw call outcomes into a full report. ``flat_expected`` are the expected values
-    flattened, by case key, when known (a bit-for-bit right answer needs no comparing)."""
+    flattened, by case key, when known (a bit-for-bit right answer needs no comparing);
+    ``refused`` the keys of the re-runs with correct helpers in which the grader refused a
+    helper call (see :class:`grader.grading.attribution.OracleBook`)."""
     defined = defined_functions(submission)
+    conventions: dict[str, DAConvention] = {}
+    if shifted_keys_allowed(cell.source for cell in submission.cells):
+        outcomes = _read_dA_keys(outcomes, cases, conventions)
     by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
     observations: dict[str, list[Observation]] = {}
     for case in cases:
         outcome = outcomes.get(case.key)
-        oracle = outcomes.get(case.key + ORACLE_SUFFIX)
-        result = judge_case(case, outcome, oracle, (flat_expected or {}).get(case.key))
+        oracle_key = case.key + ORACLE_SUFFIX
+        oracle = outcomes.get(oracle_key)
+        oracle_refused = oracle_key in refused
+        result = judge_case(
+            case, outcome, oracle, (flat_expected or {}).get(case.key), oracle_refused
+        )
         by_function.setdefault(case.function, []).append(result)
         # What the function's own logic returned: with correct helpers when that run answered;
         # else its own run (a wrong call to a helper makes the oracle refuse, and then the
         # student's helpers are usually right, or the mistake is in how they are called).
-        for run in (oracle, outcome):
+        for run in (None if oracle_refused else oracle, outcome):
             if run is not None and run.status == "ok":
                 observations.setdefault(case.function, []).append((case.args, run.value))
                 break
@@ -87,6 +100,7 @@ def judge(
             defined.get(name, []),
             observations.get(name, []),
             by_function,
+            SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
         )
         for name, results in by_function.items()
     )
@@ -104,8 +118,10 @@ def judge_case(
     outcome: CallOutcome | None,
     oracle: CallOutcome | None,
     expected: Flat | None = None,
+    oracle_refused: bool = False,
 ) -> CaseResult:
-    """One case: passed, or what went wrong and whether correct helpers would have helped."""
+    """One case: passed, or what went wrong and whether correct helpers would have helped
+    (never, when the grader refused a helper call in that re-run)."""
     hidden = case.visibility == HIDDEN
     note = "" if hidden else case.note
     if outcome is not None and identical(outcome, expected):
@@ -127,7 +143,7 @@ def judge_case(
             case.visibility,
             False,
             problem=problem,
-            passed_with_correct_helpers=oracle_passed(case, oracle),
+            passed_with_correct_helpers=oracle_passed(case, oracle, oracle_refused),
             output=outcome.output,
             note=note,
         )
@@ -143,7 +159,7 @@ def judge_case(
         case.visibility,
         passed,
         mismatches=tuple(mismatches),
-        passed_with_correct_helpers=None if passed else oracle_passed(case, oracle),
+        passed_with_correct_helpers=None if passed else oracle_passed(case, oracle, oracle_refused),
         output=outcome.output,
         note=note,
     )
@@ -245,11 +261,46 @@ def _redact(m: Mismatch) -> Mismatch:
     )
 
 
+# --- the course's older dA convention (see grader.grading.formats) -------------------------
+
+
+def _read_dA_keys(
+    outcomes: Mapping[str, CallOutcome],
+    cases: Sequence[BundleCase],
+    conventions: dict[str, DAConvention],
+) -> dict[str, CallOutcome]:
+    """The outcomes with L_model_backward's grads in our dA convention when they came in the
+    shifted one; ``conventions`` gets the convention read, by call key."""
+    keys = {c.key for c in cases if c.function == "L_model_backward"}
+    keys |= {k + ORACLE_SUFFIX for k in keys}
+    read = dict(outcomes)
+    for key in keys & set(outcomes):
+        outcome = outcomes[key]
+        if outcome.status != "ok":
+            continue
+        value, convention = read_shifted(outcome.value)
+        if convention is not None:
+            conventions[key] = convention
+        if convention == "shifted":
+            read[key] = replace(outcome, value=value, value_flat=None)
+    return read
+
+
+def _conventions_of(
+    name: str, cases: Sequence[BundleCase], conventions: Mapping[str, DAConvention]
+) -> set[DAConvention]:
+    return {conventions[c.key] for c in cases if c.function == name and c.key in conventions}
+
+
 # --- per function --------------------------------------------------------------------------
 
 
-def status_of(results: Sequence[CaseResult], options: CheckOptions) -> FunctionStatus:
-    """A function's verdict from its cases (the one place pass/fail is decided)."""
+def status_of(
+    results: Sequence[CaseResult], options: CheckOptions, helpers_fail: bool = True
+) -> FunctionStatus:
+    """A function's verdict from its cases (the one place pass/fail is decided).
+    ``helpers_fail``: whether a graded helper in its call tree fails its own checks; only
+    then do its re-runs with correct helpers count (attribution rule 1)."""
     if not results:
         return "failed"
     if all(r.passed for r in results):
@@ -259,7 +310,7 @@ def status_of(results: Sequence[CaseResult], options: CheckOptions) -> FunctionS
         return "missing"
     if all(_unimplemented(r) for r in results):
         return "not_implemented"
-    if own_logic_right(results) and not options.strict_dependencies:
+    if own_logic_right(results) and helpers_fail and not options.strict_dependencies:
         return "inherited"
     return "failed"
 
@@ -278,10 +329,12 @@ def _function_report(
     cells: Sequence[int],
     observations: Sequence[Observation],
     all_results: Mapping[str, Sequence[CaseResult]],
+    note: str = "",
 ) -> FunctionReport:
-    status = status_of(results, options)
+    helpers_fail = helper_failing(name, all_results)
+    status = status_of(results, options, helpers_fail)
     blamed: tuple[str, ...] = ()
-    if status in ("inherited", "failed") and own_logic_right(results):
+    if status in ("inherited", "failed") and own_logic_right(results) and helpers_fail:
         blamed = culprits(name, all_results)
     points = options.points_per_function if status in ("passed", "inherited") else 0.0
     diagnosis = None
@@ -294,7 +347,8 @@ def _function_report(
         max_points=options.points_per_function,
         status=status,
         cases=results,
-        summary=_summary(name, status, n_failed, len(results), blamed),
+        summary=_summary(name, status, n_failed, len(results), blamed)
+        + (f" ({note})" if note else ""),
         diagnosis=diagnosis,
         blamed_helpers=blamed,
         cells=tuple(cells),

@@ -273,7 +273,7 @@ def graded_sources(
     assert AL.shape == (1, X.shape[1])
     return AL, caches
 '''
-    scale = "" if "compute_cost" in wrong else "(-1 / m) * "
+    scale = "-" if "compute_cost" in wrong else "(-1 / m) * "
     src["compute_cost"] = f'''def compute_cost(AL, Y):
     """Cross-entropy cost of the predictions AL against the labels Y."""
     m = Y.shape[1]
@@ -620,8 +620,8 @@ def corpus() -> dict[str, str]:
 
 def main() -> int:
     files = corpus()
-    for stale in sorted(OUT.glob("*/*")):
-        if str(stale.relative_to(OUT)) not in files:
+    for stale in sorted(OUT.glob("*/*.*")):
+        if stale.suffix in (".ipynb", ".json") and str(stale.relative_to(OUT)) not in files:
             stale.unlink()
     for relative, text in files.items():
         path = OUT / relative
