@@ -1,3 +1,5 @@
+"""``python -m grader``: the ``grader`` command (``python -m grader --version``, ``check``...)."""
+
 from grader.cli import run
 
 run()

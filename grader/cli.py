@@ -193,6 +193,43 @@ def _cmd_release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gradescope_bundle(args: argparse.Namespace) -> int:
+    from grader.authoring.gradescope_bundle import build_bundle
+
+    wheel = Path(args.wheel) if args.wheel else None
+    built = build_bundle(Path(args.out), wheel=wheel, options=_options(args))
+    print(f"wrote the Gradescope autograder {built.path} (with {built.wheel})")
+    print("upload it under Configure Autograder > Zip file upload; see README.md inside it")
+    return 0
+
+
+def _package_version() -> str:
+    """The installed distribution's version (its metadata), looked up only when asked."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dnn-autograder")
+    except PackageNotFoundError:
+        return "unknown (not installed: run `pip install .` or `pip install -e .`)"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print the package's version on stdout and exit 0, like argparse's own."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"{parser.prog} {_package_version()}\n")
+        parser.exit()
+
+
 def _testcases_dir() -> Path:
     from grader import paths
 
@@ -202,6 +239,9 @@ def _testcases_dir() -> Path:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="grader", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the installed version and exit"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
@@ -218,6 +258,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("outdir", help="folder to put the release in")
     p.add_argument("--zip", action="store_true", help="write a zip file instead of a folder")
     p.set_defaults(func=_cmd_release)
+
+    p = sub.add_parser(
+        "gradescope-bundle",
+        help="write a Gradescope autograder zip (setup.sh, run_autograder, the grader's wheel)",
+        description="Write OUT.zip for Gradescope's 'Zip file upload': setup.sh installs the "
+        "grader's own wheel (inside the zip) into the image's python3, run_autograder grades "
+        "the one notebook of a submission into results/results.json. The grading options "
+        "below are stored in the zip and apply to every submission.",
+    )
+    p.add_argument("out", metavar="OUT.zip", help="the zip file to write")
+    p.add_argument(
+        "--wheel",
+        metavar="WHEEL",
+        help="ship this wheel of the grader (default: build one from the source checkout)",
+    )
+    _add_grading_options(p)
+    p.set_defaults(func=_cmd_gradescope_bundle)
 
     p = sub.add_parser(
         "check",
