@@ -21,6 +21,7 @@ from grader.grading.attribution import OracleBook, call_tree, full_substitutes
 from grader.grading.engine import Grader, load_cases
 from grader.grading.options import CheckOptions
 from grader.grading.results import GradeReport
+from grader.sandbox.codec import flatten
 from grader.sandbox.matching import find_recorded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,6 +136,38 @@ def test_full_substitutes_add_the_nested_calls_the_reference_makes() -> None:
         recorded["linear_activation_forward"], recorded["linear_forward"]
     ):
         assert find_recorded([(inner_args, None)], tuple(outer_args[:3])) == 0
+
+
+@pytest.mark.parametrize("function", ["L_model_forward", "L_model_backward"])
+def test_derived_nested_calls_are_the_calls_the_reference_makes(
+    function: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Traced here by running the reference with its lower helper wrapped (the grader derives
+    them from the recorded calls instead, without running reference code)."""
+    import copy
+
+    import numpy as np
+
+    from reference import network
+
+    for case in (c for c in load_cases("all") if c.function == function):
+        lower = call_tree(function)[-1]
+        real = getattr(network, lower)
+        traced: list[tuple[tuple[object, ...], object]] = []
+
+        def wrapper(*args: object, real=real, traced=traced) -> object:
+            result = real(*args)
+            traced.append((copy.deepcopy(args), result))
+            return result
+
+        monkeypatch.setattr(network, lower, wrapper)
+        getattr(network, function)(*copy.deepcopy(case.args))
+        derived = full_substitutes(case)[lower]
+        assert len(derived) == len(traced)
+        for (args, result), (want_args, want_result) in zip(derived, traced):
+            assert find_recorded([(want_args, None)], tuple(args)) == 0
+            for got, want in zip(flatten(result)[1], flatten(want_result)[1]):
+                assert np.allclose(got, want, rtol=1e-12, atol=0)
 
 
 def test_oracle_book_counts_refusals_on_the_graders_side() -> None:

@@ -22,10 +22,10 @@ Rules (what keeps a function's points "on its own logic"):
 
 from __future__ import annotations
 
-import copy
-import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from grader.bundle import BundleCase
 from grader.grading.comparison import DEPENDENCIES, compare_inputs, compare_output
@@ -55,53 +55,61 @@ def call_tree(name: str) -> tuple[str, ...]:
 # --- what the reference's helpers answered, at every depth ---------------------------------
 
 
+def _linear_forward_calls(
+    calls: Sequence[tuple[tuple[Any, ...], Any]],
+) -> list[tuple[tuple[Any, ...], Any]]:
+    """The linear_forward call inside each recorded linear_activation_forward call: its
+    arguments are the outer call's first three, and its answer, ``(Z, (A_prev, W, b))``, is
+    in the outer answer ``(A, ((A_prev, W, b), Z))``."""
+    nested = []
+    for args, result in calls:
+        linear_cache, z = result[1]
+        nested.append((tuple(args[:3]), (z, linear_cache)))
+    return nested
+
+
+def _activation_gradient(dA: Any, z: Any, activation: Any) -> Any:
+    """dZ from dA, as the assignment's provided relu_backward / sigmoid_backward give it."""
+    if activation == "relu":
+        return np.where(np.asarray(z) > 0, dA, 0.0)
+    s = 1.0 / (1.0 + np.exp(-np.asarray(z)))
+    return dA * s * (1 - s)
+
+
+def _linear_backward_calls(
+    calls: Sequence[tuple[tuple[Any, ...], Any]],
+) -> list[tuple[tuple[Any, ...], Any]]:
+    """The linear_backward call inside each recorded linear_activation_backward call: its
+    arguments are ``(dZ, linear_cache)``, dZ the provided activation gradient of the outer
+    ``dA`` at the cached Z, and its answer is the outer answer ``(dA_prev, dW, db)``."""
+    nested = []
+    for args, result in calls:
+        dA, (linear_cache, z), activation = args
+        nested.append(((_activation_gradient(dA, z, activation), linear_cache), result))
+    return nested
+
+
+#: Graded helpers whose calls follow from the recorded calls of the helper that makes them.
+_NESTED: dict[str, tuple[str, Callable[..., list[tuple[tuple[Any, ...], Any]]]]] = {
+    "linear_forward": ("linear_activation_forward", _linear_forward_calls),
+    "linear_backward": ("linear_activation_backward", _linear_backward_calls),
+}
+
+
 def full_substitutes(case: BundleCase) -> Recorded:
     """The case's recorded helper calls, completed with the nested ones.
 
-    The bundle records the calls a function makes to the graded helpers it calls directly;
-    the calls those helpers make in turn are recorded here, by running the reference (in the
-    grader's process) with every helper of the call tree wrapped, for the same arguments.
+    The bundle records the calls a function makes to the graded helpers it calls directly.
+    The calls those helpers make in turn follow from them (:data:`_NESTED`), so they are
+    derived here, in the grader's process, without running any reference code.
     """
-    if not case.substitutes:
-        return case.substitutes
-    helpers = call_tree(case.function)
-    missing = [h for h in helpers if h not in case.substitutes]
-    if not missing:
-        return case.substitutes
-    traced = trace_reference(case.function, case.args, helpers)
-    return {**{h: traced[h] for h in missing}, **case.substitutes}
-
-
-def trace_reference(
-    function: str, args: Sequence[Any], helpers: Sequence[str]
-) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
-    """Run the reference ``function(*args)`` and record every call it makes to ``helpers``,
-    at any depth, with the arguments bound to positions (keywords included)."""
-    from reference import network
-
-    recorded: dict[str, list[tuple[tuple[Any, ...], Any]]] = {h: [] for h in helpers}
-    originals: dict[str, Callable[..., Any]] = {h: getattr(network, h) for h in helpers}
-
-    def recording(helper: str) -> Callable[..., Any]:
-        real = originals[helper]
-        signature = inspect.signature(real)
-
-        def wrapper(*a: Any, **k: Any) -> Any:
-            bound = tuple(signature.bind(*a, **k).args)
-            before = copy.deepcopy(bound)
-            result = real(*bound)
-            recorded[helper].append((before, copy.deepcopy(result)))
-            return result
-
-        return wrapper
-
-    try:
-        for helper in helpers:
-            setattr(network, helper, recording(helper))
-        getattr(network, function)(*copy.deepcopy(tuple(args)))
-    finally:
-        for helper, real in originals.items():
-            setattr(network, helper, real)
+    recorded = dict(case.substitutes)
+    for helper in call_tree(case.function):
+        if helper in recorded or helper not in _NESTED:
+            continue
+        source, derive = _NESTED[helper]
+        if source in recorded:
+            recorded[helper] = derive(recorded[source])
     return recorded
 
 

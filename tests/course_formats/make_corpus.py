@@ -435,93 +435,130 @@ def import_cell(version: Version, extra: tuple[str, ...] = ()) -> str:
 def check_cell(version: Version, function: str) -> str:
     """What the version runs after ``function``: the published case, printed (then, in the
     newest version, the ``public_tests`` check)."""
-    t = "t_" if version.newest else ""
-    lines: list[str]
-    if function == "initialize_parameters":
-        if version.newest:
-            return _newest_init("initialize_parameters", "3,2,1", "4,3,2")
-        lines = ["parameters = initialize_parameters(3,2,1)", *_print_params("parameters")]
-    elif function == "initialize_parameters_deep":
-        if version.newest:
-            return _newest_init("initialize_parameters_deep", "[5,4,3]", "[4,3,2]")
-        lines = ["parameters = initialize_parameters_deep([5,4,3])", *_print_params("parameters")]
-    elif function == "linear_forward":
-        lines = [
-            f"{t}A, {t}W, {t}b = linear_forward_test_case()",
-            f"{t}Z, {t}linear_cache = linear_forward({t}A, {t}W, {t}b)",
-            f'print("Z = " + str({t}Z))',
+    if version.newest and function in _NEWEST_INIT:
+        return _newest_init(function, *_NEWEST_INIT[function])
+    lines = _CHECKS[function](version, "t_" if version.newest else "")
+    if version.newest:
+        lines += ["", f"{function}_test({function})"]
+    return "\n".join(lines)
+
+
+_NEWEST_INIT = {
+    "initialize_parameters": ("3,2,1", "4,3,2"),
+    "initialize_parameters_deep": ("[5,4,3]", "[4,3,2]"),
+}
+
+
+def _check_initialize_parameters(version: Version, t: str) -> list[str]:
+    return ["parameters = initialize_parameters(3,2,1)", *_print_params("parameters")]
+
+
+def _check_initialize_parameters_deep(version: Version, t: str) -> list[str]:
+    return ["parameters = initialize_parameters_deep([5,4,3])", *_print_params("parameters")]
+
+
+def _check_linear_forward(version: Version, t: str) -> list[str]:
+    return [
+        f"{t}A, {t}W, {t}b = linear_forward_test_case()",
+        f"{t}Z, {t}linear_cache = linear_forward({t}A, {t}W, {t}b)",
+        f'print("Z = " + str({t}Z))',
+    ]
+
+
+def _check_linear_activation_forward(version: Version, t: str) -> list[str]:
+    lines = [f"{t}A_prev, {t}W, {t}b = linear_activation_forward_test_case()", ""]
+    for act, label in (("sigmoid", "sigmoid"), ("relu", "ReLU")):
+        lines += [
+            f"{t}A, {t}linear_activation_cache = linear_activation_forward("
+            f'{t}A_prev, {t}W, {t}b, activation = "{act}")',
+            f'print("With {label}: A = " + str({t}A))',
         ]
-    elif function == "linear_activation_forward":
-        lines = [f"{t}A_prev, {t}W, {t}b = linear_activation_forward_test_case()", ""]
-        for act, label in (("sigmoid", "sigmoid"), ("relu", "ReLU")):
-            lines += [
-                f"{t}A, {t}linear_activation_cache = linear_activation_forward("
-                f'{t}A_prev, {t}W, {t}b, activation = "{act}")',
-                f'print("With {label}: A = " + str({t}A))',
-            ]
-    elif function == "L_model_forward":
-        case = (
-            "L_model_forward_test_case_2hidden"
-            if version.two_hidden
-            else ("L_model_forward_test_case")
-        )
-        lines = [
-            f"{t}X, {t}parameters = {case}()",
-            f"{t}AL, {t}caches = L_model_forward({t}X, {t}parameters)",
-            f'print("AL = " + str({t}AL))',
+    return lines
+
+
+def _check_L_model_forward(version: Version, t: str) -> list[str]:
+    case = (
+        "L_model_forward_test_case_2hidden" if version.two_hidden else ("L_model_forward_test_case")
+    )
+    lines = [
+        f"{t}X, {t}parameters = {case}()",
+        f"{t}AL, {t}caches = L_model_forward({t}X, {t}parameters)",
+        f'print("AL = " + str({t}AL))',
+    ]
+    if not version.newest:
+        lines.append('print("Length of caches list = " + str(len(caches)))')
+    return lines
+
+
+def _check_compute_cost(version: Version, t: str) -> list[str]:
+    if version.newest:
+        return [
+            f"{t}Y, {t}AL = compute_cost_test_case()",
+            f"{t}cost = compute_cost({t}AL, {t}Y)",
+            f'print("Cost: " + str({t}cost))',
         ]
-        if not version.newest:
-            lines.append('print("Length of caches list = " + str(len(caches)))')
-    elif function == "compute_cost":
-        lines = [f"{t}Y, {t}AL = compute_cost_test_case()"]
-        lines.append(
-            f'{t}cost = compute_cost({t}AL, {t}Y)\nprint("Cost: " + str({t}cost))'
-            if version.newest
-            else 'print("cost = " + str(compute_cost(AL, Y)))'
-        )
-    elif function == "linear_backward":
-        lines = [
-            f"{t}dZ, {t}linear_cache = linear_backward_test_case()",
-            f"{t}dA_prev, {t}dW, {t}db = linear_backward({t}dZ, {t}linear_cache)",
+    return ["Y, AL = compute_cost_test_case()", 'print("cost = " + str(compute_cost(AL, Y)))']
+
+
+def _check_linear_backward(version: Version, t: str) -> list[str]:
+    return [
+        f"{t}dZ, {t}linear_cache = linear_backward_test_case()",
+        f"{t}dA_prev, {t}dW, {t}db = linear_backward({t}dZ, {t}linear_cache)",
+        f'print("dA_prev = " + str({t}dA_prev))',
+        f'print("dW = " + str({t}dW))',
+        f'print("db = " + str({t}db))',
+    ]
+
+
+def _check_linear_activation_backward(version: Version, t: str) -> list[str]:
+    d = version.dal_name
+    lines = [f"{d}, {t}linear_activation_cache = linear_activation_backward_test_case()", ""]
+    for act in ("sigmoid", "relu"):
+        lines += [
+            f"{t}dA_prev, {t}dW, {t}db = linear_activation_backward("
+            f'{d}, {t}linear_activation_cache, activation = "{act}")',
+            f'print("{act}:")',
             f'print("dA_prev = " + str({t}dA_prev))',
             f'print("dW = " + str({t}dW))',
             f'print("db = " + str({t}db))',
         ]
-    elif function == "linear_activation_backward":
-        d = version.dal_name
-        lines = [f"{d}, {t}linear_activation_cache = linear_activation_backward_test_case()", ""]
-        for act in ("sigmoid", "relu"):
-            lines += [
-                f"{t}dA_prev, {t}dW, {t}db = linear_activation_backward("
-                f'{d}, {t}linear_activation_cache, activation = "{act}")',
-                f'print("{act}:")',
-                f'print("dA_prev = " + str({t}dA_prev))',
-                f'print("dW = " + str({t}dW))',
-                f'print("db = " + str({t}db))',
-            ]
-    elif function == "L_model_backward":
-        lines = [
-            f"{t}AL, {t}Y_assess, {t}caches = L_model_backward_test_case()",
-            f"grads = L_model_backward({t}AL, {t}Y_assess, {t}caches)",
-        ]
-        if version.newest:
-            lines += [
-                f'print("{k} = " + str(grads["{k}"]))'
-                for k in ("dA0", "dA1", "dW1", "dW2", "db1", "db2")
-            ]
-        elif version.print_grads:
-            lines.append("print_grads(grads)")
-        else:
-            lines += [f'print("{k} = " + str(grads["{k}"]))' for k in ("dW1", "db1", "dA1")]
-    else:  # update_parameters
-        lines = [
-            f"{t}parameters, grads = update_parameters_test_case()",
-            f"{t}parameters = update_parameters({t}parameters, grads, 0.1)",
-            *_print_params(f"{t}parameters"),
-        ]
+    return lines
+
+
+def _check_L_model_backward(version: Version, t: str) -> list[str]:
+    lines = [
+        f"{t}AL, {t}Y_assess, {t}caches = L_model_backward_test_case()",
+        f"grads = L_model_backward({t}AL, {t}Y_assess, {t}caches)",
+    ]
     if version.newest:
-        lines += ["", f"{function}_test({function})"]
-    return "\n".join(lines)
+        keys: tuple[str, ...] = ("dA0", "dA1", "dW1", "dW2", "db1", "db2")
+    elif version.print_grads:
+        return [*lines, "print_grads(grads)"]
+    else:
+        keys = ("dW1", "db1", "dA1")
+    return lines + [f'print("{k} = " + str(grads["{k}"]))' for k in keys]
+
+
+def _check_update_parameters(version: Version, t: str) -> list[str]:
+    return [
+        f"{t}parameters, grads = update_parameters_test_case()",
+        f"{t}parameters = update_parameters({t}parameters, grads, 0.1)",
+        *_print_params(f"{t}parameters"),
+    ]
+
+
+_CHECKS = {
+    "initialize_parameters": _check_initialize_parameters,
+    "initialize_parameters_deep": _check_initialize_parameters_deep,
+    "linear_forward": _check_linear_forward,
+    "linear_activation_forward": _check_linear_activation_forward,
+    "L_model_forward": _check_L_model_forward,
+    "compute_cost": _check_compute_cost,
+    "linear_backward": _check_linear_backward,
+    "linear_activation_backward": _check_linear_activation_backward,
+    "L_model_backward": _check_L_model_backward,
+    "update_parameters": _check_update_parameters,
+}
 
 
 def _print_params(var: str) -> list[str]:

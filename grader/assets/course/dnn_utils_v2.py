@@ -10,4 +10,4 @@ from __future__ import annotations
 import _course_support as _support
 
 __course_shim__ = True
-__all__ = _support.re_export(globals(), _support.ours("dnn_utils"))
+__all__ = [*_support.re_export(globals(), _support.ours("dnn_utils"))]  # noqa: PLE0604 (computed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import _course_support as _support
 
 __course_shim__ = True
-__all__ = _support.re_export(globals(), _support.ours("testCases"))
+__all__ = [*_support.re_export(globals(), _support.ours("testCases"))]  # noqa: PLE0604 (computed)
 
 L_model_forward_test_case = _support.L_model_forward_test_case
 
