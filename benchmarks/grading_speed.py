@@ -16,6 +16,9 @@ loops forever), then measures:
 (c) the same notebook executed by ``jupyter nbconvert --to notebook --execute`` (the kernel-based
     execution nbgrader and otter rely on), as the in-run baseline;
 (d) ``python -c "import numpy"``, the floor of any Python grader of a numpy assignment;
+(e) the throughput of ``grader grade --jobs N`` over ``--formats-n`` notebooks in the formats
+    of the course's own published versions (copies of ``tests/course_formats/notebooks``, all
+    six versions, right ones and ones with typical mistakes);
 
 and the peak memory of the batch: the sum of RSS (and of PSS, which counts shared pages once)
 over the whole process tree, sampled from /proc every 20 milliseconds. Other load on the
@@ -45,6 +48,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTION = ROOT / "reference" / "solution.ipynb"
 STUDENT_FOLDER = ROOT / "exercises" / "step_by_step"
+COURSE_FORMATS = ROOT / "tests" / "course_formats" / "notebooks"
 HANGING_FUNCTION = "compute_cost"
 
 #: (name, function, old text, new text): typical mistakes, as edits of the solution's cells.
@@ -108,6 +112,18 @@ def make_submissions(folder: Path, n: int, hanging: int, buggy_share: float) -> 
 
 
 # --- measuring --------------------------------------------------------------------------------
+
+
+def make_course_submissions(folder: Path, n: int) -> int:
+    """``n`` copies of the course-format corpus notebooks, in turn, each made unique."""
+    sources = sorted(COURSE_FORMATS.glob("*/*.ipynb"))
+    for i in range(n):
+        source = sources[i % len(sources)]
+        nb = nbformat.read(str(source), as_version=4)
+        nb.metadata["benchmark_copy"] = i
+        name = f"course-{i:04d}-{source.parent.name}-{source.stem}.ipynb"
+        nbformat.write(nb, str(folder / name))
+    return len(sources)
 
 
 def grader_command() -> list[str]:
@@ -307,6 +323,9 @@ def main() -> int:
         help="grader grade --timeout (the grader's default: 5)",
     )
     parser.add_argument("--runs", type=int, default=5, help="runs of each cold command")
+    parser.add_argument(
+        "--formats-n", type=int, default=100, help="course-format notebooks in batch (e)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
     if not SOLUTION.exists() or not STUDENT_FOLDER.exists():
@@ -337,6 +356,10 @@ def main() -> int:
         kernel = nbconvert_seconds(max(3, args.runs // 2), work)
         batch = run_batch(submissions, work / "out", args.jobs, args.timeout)
         verdict = check_grades(work / "out", kinds)
+        course = work / "course-formats"
+        course.mkdir()
+        distinct = make_course_submissions(course, args.formats_n)
+        formats = run_batch(course, work / "out-course", args.jobs, args.timeout)
 
         others = [s for s, k in kinds.items() if k != "hanging"]
         hangers = [s for s, k in kinds.items() if k == "hanging"]
@@ -381,6 +404,17 @@ def main() -> int:
         ),
         ("    time the hanging ones added to the batch", f"{batch.wall - until_others:.1f} s", ""),
         (
+            f"(e) `grader grade --jobs {args.jobs}`, {args.formats_n} course-format notebooks "
+            f"({distinct} distinct)",
+            f"{args.formats_n / formats.wall:.1f} /s",
+            "",
+        ),
+        (
+            "    peak memory of that batch, sum of RSS / PSS",
+            f"{formats.peak_rss / (1024 * 1024):.0f} / {formats.peak_pss / (1024 * 1024):.0f} MB",
+            "",
+        ),
+        (
             f"peak memory of the {args.n}-submission batch, sum of RSS",
             f"{batch.peak_rss / mb:.0f} MB",
             "< 500 MB",
@@ -403,7 +437,7 @@ def main() -> int:
     )
     command = (
         f"python benchmarks/grading_speed.py --n {args.n} --jobs {args.jobs} "
-        f"--hanging {args.hanging} --timeout {args.timeout:g}"
+        f"--hanging {args.hanging} --timeout {args.timeout:g} --formats-n {args.formats_n}"
     )
     print(f"command: {command}")
     print()
