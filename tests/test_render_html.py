@@ -188,7 +188,8 @@ def test_blocks_follow_their_defining_cell(page: str) -> None:
     assert at("marker-cell-5") < at('id="feedback-linear_forward"') < at("marker-cell-6")
     assert at("marker-cell-6") < at('id="feedback-linear_activation_forward"')
     assert at('id="feedback-linear_activation_forward"') < at("marker-cell-7")
-    assert at("marker-cell-7") < at('id="cell-note-7"') < at("marker-cell-8")
+    # cells are numbered from 1: marker-cell-7 is the notebook's 8th cell
+    assert at("marker-cell-7") < at('id="cell-note-8"') < at("marker-cell-8")
     assert at("marker-cell-8") < at('id="feedback-update_parameters"')
     # not in the notebook: its block sits in the summary, before the first cell
     assert summary < at('id="feedback-compute_cost"') < at("marker-cell-1")
@@ -264,6 +265,63 @@ def test_offline_page_has_no_blocking_scripts(page: str) -> None:
     for tag in re.findall(r"<script\b[^>]*\bsrc=[^>]*>", head):
         assert re.search(r"\b(defer|async)\b|type=\"module\"", tag), tag
     assert "grader-feedback" in head  # our CSS is inlined
+
+
+def test_math_is_mathml_and_nothing_is_fetched(page: str) -> None:
+    assert "<math" in page and "$Z = W A + b$" not in page
+    assert "<script" not in page  # no MathJax, no require.js, no mermaid: nothing to fetch
+    assert "cdnjs" not in page and "cdn.jsdelivr" not in page
+
+
+def test_header_shows_the_file_name_not_a_path(tmp_path: Path) -> None:
+    html = render_html(_report(_notebook(tmp_path / "alice.ipynb")))
+    assert '<p class="grader-file">alice.ipynb</p>' in html
+    assert str(tmp_path) not in html
+
+
+def test_cell_numbers_count_from_one(page: str) -> None:
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "cell 8" in text and "cell 7:" not in text
+    assert "[8]:" in page  # the prompt of that code cell shows the same number
+
+
+def test_math_from_a_student_is_sanitised(tmp_path: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            r"$\text{<img src=x onerror=alert(3)>} x^2$ and $$\href{javascript:alert(4)}{y}$$"
+        )
+    ]
+    path = tmp_path / "math.ipynb"
+    nbformat.write(nb, path)
+    html = render_html(_report(path))
+    assert "onerror" not in html.replace("onerror=alert(3)&gt;", "")
+    assert "<img" not in html and "javascript:" not in html.split("grader-summary")[-1]
+
+
+def test_a_lone_surrogate_renders(tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.ipynb"
+    path.write_text(
+        '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": ['
+        '{"cell_type": "code", "id": "a", "metadata": {}, "outputs": [], "execution_count": 1,'
+        ' "source": "x = \'\\ud800\'  # marker-cell-1"}]}'
+    )
+    html = render_html(_report(path))
+    html.encode("utf-8")  # writable as it is
+    assert "\ufffd" in html and 'class="grader-render-error"' not in html
+
+
+def test_cli_html_of_a_lone_surrogate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from grader.cli import main
+
+    nb = nbformat.read(Path(__file__).parent.parent / "reference" / "solution.ipynb", 4)
+    nb.cells.append(nbformat.v4.new_code_cell("s = '\ud800'"))
+    path = tmp_path / "surrogate.ipynb"
+    path.write_text(nbformat.writes(nb).replace("\ud800", "\\ud800"))
+    out = tmp_path / "feedback.html"
+    status = main(["check", str(path), "--format", "html", "--output", str(out)])
+    assert status in (0, 1), capsys.readouterr().err
+    assert "\ufffd" in out.read_text(encoding="utf-8")
 
 
 # --- in a real browser ------------------------------------------------------------------------

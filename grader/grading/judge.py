@@ -45,6 +45,7 @@ from grader.grading.results import (
     FunctionStatus,
     GradeReport,
     Problem,
+    cell_number,
 )
 from grader.sandbox.codec import NONE_IN_ARRAY, Flat
 from grader.sandbox.outcomes import CallOutcome, CellOutcome, ExceptionInfo
@@ -228,7 +229,7 @@ def _raised(function: str, exc: ExceptionInfo) -> Problem:
 def _where(exc: ExceptionInfo) -> str:
     if exc.lineno is None:
         return ""
-    cell = f"cell {exc.cell}, " if exc.cell is not None else ""
+    cell = f"cell {cell_number(exc.cell)}, " if exc.cell is not None else ""
     line = f": {exc.line.strip()}" if exc.line else ""
     return f" ({cell}line {exc.lineno}{line})"
 
@@ -390,7 +391,14 @@ def _cell_report(cell: CellOutcome, defined: Mapping[str, Sequence[int]]) -> Cel
     names = tuple(n for n, idx in defined.items() if cell.index in idx)
     if cell.exception is not None:
         exc = cell.exception
-        line = f" (line {exc.lineno}: {(exc.line or '').strip()})" if exc.lineno is not None else ""
+        # The line may be in another cell (a function defined there and called here).
+        other = exc.cell is not None and exc.cell != cell.index
+        where = f"cell {cell_number(exc.cell)}, " if other and exc.cell is not None else ""
+        line = (
+            f" ({where}line {exc.lineno}: {(exc.line or '').strip()})"
+            if exc.lineno is not None
+            else ""
+        )
         message = f"{exc.type}: {exc.message}{line}"
     else:
         message = {

@@ -16,6 +16,16 @@ from grader.grading.diagnose import Diagnosis
 PUBLIC = "public"
 HIDDEN = "hidden"
 
+
+def cell_number(index: int) -> int:
+    """The number people read for the notebook cell at 0-based ``index``.
+
+    The worker and the submission reader count cells from 0; every report (text, JSON, HTML)
+    shows them from 1, counting every cell top to bottom, markdown included. This is the one
+    place that converts.
+    """
+    return index + 1
+
 #: A graded function's verdict: "passed"; "failed" (own logic wrong); "inherited" (own logic
 #: right, a graded helper it calls is wrong); "not_implemented"; "missing" (not defined).
 FunctionStatus = Literal["passed", "failed", "inherited", "not_implemented", "missing"]
@@ -45,7 +55,7 @@ class Problem:
             "status": self.status,
             "message": self.message,
             "exception_type": self.exception_type,
-            "cell": self.cell,
+            "cell": None if self.cell is None else cell_number(self.cell),
             "lineno": self.lineno,
             "line": self.line,
         }
@@ -116,7 +126,7 @@ class FunctionReport:
             "summary": self.summary,
             "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
             "blamed_helpers": list(self.blamed_helpers),
-            "cells": list(self.cells),
+            "cells": [cell_number(i) for i in self.cells],
             "cases": [c.to_dict() for c in self.cases],
         }
 
@@ -132,7 +142,7 @@ class CellReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "index": self.index,
+            "cell": cell_number(self.index),
             "status": self.status,
             "message": self.message,
             "defines": list(self.defines),

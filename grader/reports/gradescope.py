@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.grading.results import HIDDEN, PUBLIC, CaseResult, FunctionReport, GradeReport
+from grader.grading.results import (
+    HIDDEN,
+    PUBLIC,
+    CaseResult,
+    FunctionReport,
+    GradeReport,
+    cell_number,
+)
 
 _VISIBILITY = {PUBLIC: "visible", HIDDEN: "after_published"}
 
@@ -26,7 +33,7 @@ def render_gradescope(report: GradeReport) -> dict[str, Any]:
             tests.append(_test(function, visibility, cases, share))
     lines = [f"{f.name}: {f.points:g}/{f.max_points:g} - {f.summary}" for f in report.functions]
     for cell in report.cells:
-        lines.append(f"cell {cell.index}: {cell.message}")
+        lines.append(f"cell {cell_number(cell.index)}: {cell.message}")
     return {
         "score": report.score,
         "execution_time": report.execution_time,

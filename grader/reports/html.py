@@ -9,22 +9,39 @@ piece of text from the submission that the grader puts in a block goes through
 :func:`html.escape`. When the notebook cannot be read or rendered, the page still holds the
 summary and all the feedback, with the cells' sources shown as plain text when possible.
 
-nbconvert is imported here, lazily: it takes longer to import than the rest of ``grader``.
+The page needs no network: the math of the markdown cells (``$...$`` and ``$$...$$``) is
+converted to MathML here (:mod:`grader.reports.mathml`), which browsers render natively, and
+no script is loaded. Code cells are labelled with their cell number (the one every report
+uses, counting all cells from 1), not with the student's execution counts.
+
+nbconvert is imported here, lazily: it takes longer to import than the rest of ``grader``. One
+exporter serves every page a process renders, and the sanitised HTML of a markdown cell or of
+a highlighted code cell is remembered by its text: the cells that come from the assignment
+itself are the same in every notebook of a class, so a batch renders them once.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
+import threading
 import warnings
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from grader.grading.results import CaseResult, CellReport, FunctionReport, GradeReport
+from grader.grading.results import (
+    CaseResult,
+    CellReport,
+    FunctionReport,
+    GradeReport,
+    cell_number,
+)
 from grader.paths import templates
-from grader.reports.text import MAX_CASES_SHOWN
+from grader.reports.mathml import MATH_ATTRIBUTES, MATH_TAGS, math_to_mathml
+from grader.reports.text import MAX_CASES_SHOWN, printable
 
 _VERDICTS = {
     "passed": ("grader-passed", "Passed"),
@@ -34,10 +51,8 @@ _VERDICTS = {
     "missing": ("grader-failed", "Not found in the notebook"),
 }
 
-#: Where MathJax comes from; loaded with ``defer`` so an offline page never waits for it.
-_MATHJAX_URL = (
-    "https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML-full,Safe"
-)
+#: Lone surrogates (a notebook's JSON may hold "\\ud800"): not encodable, shown as U+FFFD.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 #: Tags kept in the student's HTML (markdown cells, outputs); others are shown as text.
 _TAGS = frozenset(
@@ -102,8 +117,26 @@ _TAGS = frozenset(
 )
 
 
+def display_text(text: str) -> str:
+    """``text`` without lone surrogates (each becomes U+FFFD), so that it can be written."""
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def file_name(report: GradeReport) -> str:
+    """The notebook's file name as shown to people (never a path of the grader's machine)."""
+    return _shown_name(report.submission)
+
+
+def _shown_name(path: str) -> str:
+    return display_text(printable(Path(path).name))
+
+
 def render_html(report: GradeReport) -> str:
     """The whole report as one self-contained HTML page (feedback readable offline)."""
+    return display_text(_render_html(report))
+
+
+def _render_html(report: GradeReport) -> str:
     ids = _anchor_ids(report.functions)
     after: dict[int, list[str]] = {}
     for cell in report.cells:
@@ -141,7 +174,7 @@ def render_html(report: GradeReport) -> str:
 def _read_notebook(path: str) -> dict[str, Any] | str:
     """The notebook's JSON object, or why it cannot be shown (a sentence fragment)."""
     try:
-        data = json.loads(Path(path).read_bytes().decode("utf-8-sig"))
+        data = json.loads(Path(path).read_bytes().decode("utf-8-sig", "replace"))
     except OSError as exc:
         return f"the file could not be read ({exc.strerror or type(exc).__name__})"
     except (ValueError, RecursionError):
@@ -156,13 +189,16 @@ def _export(
 ) -> tuple[str, set[int]]:
     """nbconvert's page for the notebook with the blocks in place, and the cells they follow."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     with warnings.catch_warnings():
         # Warnings about the student's file (missing cell ids, odd fields...) are not ours.
         warnings.simplefilter("ignore")
         # nbformat.v4.reads joins line lists like nbformat.reads, without validating twice.
-        nb = nbformat.v4.reads(json.dumps(notebook))
+        nb = nbformat.v4.reads(display_text(json.dumps(notebook, ensure_ascii=False)))
+        for index, cell in enumerate(nb.cells):
+            if cell.get("cell_type") == "code":
+                # The prompt shows the cell's number, as every report counts cells.
+                cell["execution_count"] = cell_number(index)
         nonce = secrets.token_hex(8)
         tokens: dict[str, int] = {}
         for index in sorted(after, reverse=True):
@@ -173,18 +209,10 @@ def _export(
                 if int(nb.get("nbformat_minor", 0)) < 5:
                     del slot["id"]
                 nb.cells.insert(index + 1, slot)
-        exporter = HTMLExporter(
-            template_name="lab",
-            sanitize_html=True,
-            filters={"clean_html": _clean_html},
-            exclude_anchor_links=True,
-            optimistic_validation=True,
-            mathjax_url=_MATHJAX_URL,
-        )
-        resources = {"metadata": {"name": f"Feedback: {Path(path).stem}"}}
-        page, _ = exporter.from_notebook_node(nb, resources=resources)
-    page = page.replace(f'<script src="{exporter.require_js_url}"></script>', "", 1)
-    page = page.replace(f'<script src="{_MATHJAX_URL}">', f'<script defer src="{_MATHJAX_URL}">', 1)
+        resources = {"metadata": {"name": f"Feedback: {Path(_shown_name(path)).stem}"}}
+        with _EXPORTER_LOCK:
+            exporter = _exporter()
+            page, _ = exporter.from_notebook_node(nb, resources=resources)
     placed = set()
     for token, index in tokens.items():
         if token in page:
@@ -193,14 +221,86 @@ def _export(
     return page, placed
 
 
+#: nbconvert's exporter is not thread-safe (filters are registered per call): one page at a time.
+_EXPORTER_LOCK = threading.Lock()
+
+
+#: The lab template without the scripts it would load from the network (MathJax, mermaid,
+#: require.js, widgets): the page must read offline and run nothing.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def _exporter() -> Any:
+    """One HTML exporter per process (building one loads and compiles its templates)."""
+    import jinja2
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    highlighter = Highlight2HTML(pygments_lexer="ipython3")
+
+    @functools.lru_cache(maxsize=4096)
+    def highlight(source: str, language: str | None = None) -> str:
+        html = str(highlighter(source, language))
+        _TRUSTED.add(html)  # pygments escapes the source: nothing to clean
+        return html
+
+    def highlight_code(source: str, language: Any = None, metadata: Any = None) -> str:
+        return highlight(source, language if isinstance(language, str) else None)
+
+    base: Any = HTMLExporter  # untyped
+
+    class Exporter(base):  # type: ignore[misc]
+        """HTMLExporter without its final BeautifulSoup pass (alt texts and tab stops),
+        which took more time than the rest of the page (MathML has many elements)."""
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            self._nb_metadata.clear()  # one exporter for many notebooks: keep none
+            resources = self._init_resources(resources)
+            data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("filter_data_type", data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return Exporter(
+        template_name="lab",
+        template_file="grader_feedback.html.j2",
+        extra_loaders=[jinja2.DictLoader({"grader_feedback.html.j2": _TEMPLATE})],
+        sanitize_html=True,
+        filters={"clean_html": _clean_html, "highlight_code": highlight_code},
+        exclude_anchor_links=True,
+        optimistic_validation=True,
+    )
+
+
+#: HTML known to be safe as it is: the highlighter's own output.
+_TRUSTED: set[str] = set()
+
+
 def _clean_html(html: object) -> str:
-    """Student HTML made inert: nbconvert's own allow-list would escape even ``<p>``.
+    """Student HTML made inert (nbconvert's own allow-list would escape even ``<p>``), with
+    its TeX as MathML.
 
     No scripts, no event handlers, no ``id`` (so nothing can shadow our anchors).
     """
+    text = html.decode() if isinstance(html, bytes) else str(html)
+    if text in _TRUSTED:
+        return text
+    return _clean_cached(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clean_cached(text: str) -> str:
     import bleach
 
-    text = html.decode() if isinstance(html, bytes) else str(html)
     kwargs: dict[str, Any] = {}
     attributes = {
         "*": ["class", "title", "align"],
@@ -218,11 +318,26 @@ def _clean_html(html: object) -> str:
     else:
         kwargs["css_sanitizer"] = CSSSanitizer()
         attributes["*"].append("style")
-    return str(
+    clean = str(
         bleach.clean(
             text,
             tags=_TAGS,
             attributes=attributes,
+            protocols={"http", "https", "mailto", "data"},
+            **kwargs,
+        )
+    )
+    if "$" not in clean:
+        return clean
+    # The math, converted from the cleaned text: MathML built from it is cleaned again.
+    math = math_to_mathml(clean)
+    if math == clean:
+        return clean
+    return str(
+        bleach.clean(
+            math,
+            tags=_TAGS | MATH_TAGS,
+            attributes={**attributes, **MATH_ATTRIBUTES},
             protocols={"http", "https", "mailto", "data"},
             **kwargs,
         )
@@ -244,7 +359,7 @@ def _plain_cells(cells: object, after: dict[int, list[str]]) -> tuple[str, set[i
 
 
 def _plain_page(report: GradeReport, summary: str, body: str) -> str:
-    title = escape(f"Feedback: {Path(report.submission).stem}")
+    title = escape(f"Feedback: {Path(file_name(report)).stem}")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
@@ -348,8 +463,8 @@ def _cell_note(cell: CellReport) -> str:
     defines = ", ".join(f"<code>{escape(d)}</code>" for d in cell.defines)
     defines = f" (it defines {defines})" if defines else ""
     return (
-        f'<aside class="grader-cell-note" id="cell-note-{cell.index}">'
-        f"<strong>This cell did not run cleanly</strong>{defines}: "
+        f'<aside class="grader-cell-note" id="cell-note-{cell_number(cell.index)}">'
+        f"<strong>Cell {cell_number(cell.index)} did not run cleanly</strong>{defines}: "
         f"{escape(cell.message)}</aside>"
     )
 
@@ -374,7 +489,7 @@ def _summary(
     parts = [
         '<section class="grader-summary" id="grader-summary">',
         "<h1>Grader feedback</h1>",
-        f'<p class="grader-file">{escape(report.submission)}</p>',
+        f'<p class="grader-file">{escape(file_name(report))}</p>',
         f'<p class="grader-total"><span>Score: <strong>{_points(report.score)} / '
         f"{_points(report.max_score)}</strong></span>"
         f'<span class="grader-bar"><span style="width: {share:.1%}"></span></span></p>',
@@ -393,7 +508,12 @@ def _summary(
         items = "".join(
             f"<li>{_cell_link(c.index, placed)}: {escape(c.message)}</li>" for c in report.cells
         )
-        parts.append(f"<h2>Cells that did not run cleanly</h2><ul>{items}</ul>")
+        parts.append(
+            "<h2>Cells that did not run cleanly</h2>"
+            '<p class="grader-note">Cells are counted from 1, top to bottom, markdown cells '
+            "included; each code cell below shows its number in its prompt.</p>"
+            f"<ul>{items}</ul>"
+        )
     if unplaced:
         parts.append(
             "<h2>Functions not found in your notebook</h2>" if placed else "<h2>Feedback</h2>"
@@ -404,6 +524,7 @@ def _summary(
 
 
 def _cell_link(index: int, placed: set[int]) -> str:
+    number = cell_number(index)
     if index in placed:
-        return f'<a href="#cell-note-{index}">cell {index}</a>'
-    return f"cell {index}"
+        return f'<a href="#cell-note-{number}">cell {number}</a>'
+    return f"cell {number}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grader.grading.results import CaseResult, FunctionReport, GradeReport
+from grader.grading.results import CaseResult, FunctionReport, GradeReport, cell_number
 
 _COLOURS = {
     "green": "\033[32m",
@@ -21,6 +21,18 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def printable(text: str) -> str:
+    """``text`` as valid Unicode: bytes of a file name that were not UTF-8 (kept by Python as
+    surrogate escapes) and lone surrogates become U+FFFD."""
+    import os
+    import re
+
+    try:
+        return os.fsencode(text).decode("utf-8", "replace")
+    except UnicodeError:  # a lone surrogate that is not an escaped byte
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
+
+
 class _Painter:
     def __init__(self, colour: bool) -> None:
         self.colour = colour
@@ -32,15 +44,18 @@ class _Painter:
 def render_text(report: GradeReport, colour: bool = False) -> str:
     """The whole report as text (ANSI colours only when ``colour`` is true)."""
     paint = _Painter(colour)
-    lines = [paint(f"Grading {report.submission}", "bold"), ""]
+    lines = [paint(f"Grading {printable(report.submission)}", "bold"), ""]
     width = max(len(f.name) for f in report.functions) if report.functions else 10
     for function in report.functions:
         lines.extend(_function_lines(function, width, paint))
     if report.cells:
-        lines += ["", paint("Notebook cells that did not run cleanly:", "bold")]
+        lines += [
+            "",
+            paint("Notebook cells that did not run cleanly (counting every cell from 1):", "bold"),
+        ]
         for cell in report.cells:
             defines = f" (defines {', '.join(cell.defines)})" if cell.defines else ""
-            lines.append(f"  cell {cell.index}{defines}: {cell.message}")
+            lines.append(f"  cell {cell_number(cell.index)}{defines}: {cell.message}")
     lines += ["", paint(f"Total: {_points(report.score)} / {_points(report.max_score)}", "bold")]
     if report.cases == "public":
         lines.append(paint("(public cases only: hidden cases were not run)", "dim"))
