@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -110,7 +112,7 @@ def batch(tmp_path_factory, real_fingerprint):
     result = grade_batch(
         expand_inputs([submissions]),
         out,
-        BatchOptions(OPTIONS, jobs=2),
+        BatchOptions(OPTIONS, jobs=2, html=True),
         grader_fingerprint=real_fingerprint,
         on_row=lambda row, done, total: seen.append((row.student, done, total)),
     )
@@ -150,7 +152,7 @@ def test_gradebook_has_one_row_per_submission_in_csv(batch):
     result, submissions, out, seen = batch
     with (out / "gradebook.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["student", "total", "max", *GRADED_FUNCTIONS, "status", "error"]
+    assert rows[0] == ["student", "total", "max", *GRADED_FUNCTIONS, "status", "error", "notebook"]
     assert sorted(r[0] for r in rows[1:]) == sorted(p.stem for p in submissions.iterdir())
     assert len(result.rows) == result.total == len(rows) - 1
     assert sorted(done for _, done, _ in seen) == list(range(1, result.total + 1))
@@ -562,8 +564,13 @@ def touch(path: Path) -> Path:
         ),
         (
             ["subs/sec1/alice.ipynb", "subs/sec1/bob.ipynb", "subs/carol.ipynb"],
-            ["subs"],
+            ["subs/sec1", "subs/carol.ipynb"],
             {"alice", "bob", "carol"},
+        ),
+        (
+            ["subs/nina/final.ipynb", "subs/nina/draft.ipynb", "subs/omar/hw.ipynb"],
+            ["subs"],
+            {"nina", "omar"},
         ),
         (
             ["subs/alice.ipynb", "subs/bob.ipynb", "subs/notes.txt"],
@@ -589,6 +596,7 @@ def touch(path: Path) -> Path:
         "one-per-subfolder",
         "shell-expanded-folders",
         "sections",
+        "subfolder-is-one-student",
         "glob",
         "hidden-ignored",
         "lone-notebook-folder",
@@ -710,3 +718,275 @@ def test_environment_has_no_stray_workers_after_batch(batch):
         assert fields.get("PPid", "").strip() != me or "zygote" not in (
             status.parent / "cmdline"
         ).read_bytes().decode(errors="replace")
+
+
+# --- the instructor's grading day (issue 13) ---------------------------------------------------
+
+
+def test_student_pages_are_the_check_html_page(batch, capsys, tmp_path):
+    _, submissions, out, _ = batch
+    page = tmp_path / "check.html"
+    status = main(
+        [
+            "check",
+            str(submissions / "buggy.ipynb"),
+            "--format",
+            "html",
+            "--output",
+            str(page),
+            "--cases",
+            "public",
+            "--timeout",
+            str(TIMEOUT),
+            "--memory",
+            "600",
+        ]
+    )
+    assert status == 1
+    assert "wrote the html report of buggy.ipynb" in capsys.readouterr().out
+    batched = (out / "buggy" / "feedback.html").read_text()
+    assert batched == page.read_text()
+    assert str(submissions) not in batched  # the file's name only, no path of this machine
+    # a file that is not a notebook still gets a page, with the reason
+    assert "not valid JSON" in (out / "not_json" / "feedback.html").read_text()
+
+
+def test_grading_json_and_summary_carry_the_diagnoses(batch):
+    _, _, out, _ = batch
+    record = json.loads((out / "buggy" / "grading.json").read_text())
+    named = {(m["function"], m["name"]) for m in record["row"]["mistakes"]}
+    assert {f for f, _ in named} <= EXPECTED_ZEROS["buggy"] and named
+    summary = json.loads((out / "summary.json").read_text())
+    counted = {(m["function"], m["name"]): m for m in summary["mistakes"]}
+    for key in named:
+        assert counted[key]["count"] >= 1 and "buggy" in counted[key]["students"]
+    attention = {a["student"]: a for a in summary["needs_attention"]}
+    assert {"empty", "not_json", "hanging"} <= set(attention)
+    assert any("time limit" in r for r in attention["hanging"]["reasons"])
+    assert "correct" not in attention
+
+
+def test_error_column_is_for_rows_that_did_not_grade(batch):
+    _, _, out, _ = batch
+    book = read_gradebook(out / "gradebook.csv")
+    for student in EDITS:
+        assert book[student]["status"] == "graded" and book[student]["error"] == "", student
+    # the crashing notebook's cell problems are a note of its row, not an error
+    record = json.loads((out / "crashing" / "grading.json").read_text())
+    assert record["row"]["message"] == ""
+
+
+def test_files_honour_the_umask(batch):
+    _, _, out, _ = batch
+    mask = os.umask(0o022)
+    os.umask(mask)
+    expected = 0o666 & ~mask
+    files = [out / "gradebook.csv", out / "summary.json", out / "report.html"]
+    files += [p for p in (out / "buggy").iterdir()]
+    for path in files:
+        assert path.stat().st_mode & 0o777 == expected, path
+
+
+def test_invalid_feedback_says_out_of_what(batch):
+    _, _, out, _ = batch
+    assert (out / "empty" / "feedback.txt").read_text().rstrip().endswith("Total: 0 / 100")
+
+
+def test_cell_numbers_agree_in_text_json_and_html(batch):
+    """The crashing notebook: its update_parameters cell and the check cell after it."""
+    _, submissions, out, _ = batch
+    nb = nbformat.read(submissions / "crashing.ipynb", as_version=4)
+    defining = next(
+        i + 1 for i, c in enumerate(nb.cells) if "def update_parameters(" in c.get("source", "")
+    )
+    text = (out / "crashing" / "feedback.txt").read_text()
+    results = json.loads((out / "crashing" / "results.json").read_text())
+    html = (out / "crashing" / "feedback.html").read_text()
+    numbers = {int(n) for n in re.findall(r"\bcell (\d+)", text)}
+    assert numbers and numbers == {int(n) for n in re.findall(r"\bcell (\d+)", results["output"])}
+    assert numbers <= {int(n) for n in re.findall(r"\bcell (\d+)", html)}
+    assert defining in numbers or defining + 1 in numbers
+    # each code cell's prompt shows the same number, not the student's execution count
+    for n in numbers:
+        assert f"[{n}]:" in html
+
+
+def _class_tree(folder: Path) -> Path:
+    """An LMS export: one folder per student, some with oddities."""
+    for student, text in {
+        "ann": " ".join(GRADED_FUNCTIONS),
+        "ben": "linear_forward compute_cost",
+        "cat": "",
+    }.items():
+        (folder / student).mkdir(parents=True)
+        (folder / student / "hw.ipynb").write_text(text)
+    nina = folder / "nina"
+    nina.mkdir()
+    (nina / "final.ipynb").write_text(" ".join(GRADED_FUNCTIONS))
+    (nina / "draft.ipynb").write_text("linear_forward")
+    os.utime(nina / "final.ipynb", (1_000_000, 1_000_000))  # the draft is newer
+    return folder
+
+
+def test_regrading_one_student_keeps_every_other_row(tmp_path):
+    subs = _class_tree(tmp_path / "subs")
+    out = tmp_path / "out"
+    calls = []
+    first = fake_batch(subs, out, calls)
+    before = read_gradebook(out / "gradebook.csv")
+    assert set(before) == {"ann", "ben", "cat", "nina"} and first.total == 4
+    (subs / "ben" / "hw.ipynb").write_text(" ".join(GRADED_FUNCTIONS))
+    calls.clear()
+    again = grade_batch(
+        expand_inputs([subs / "ben"], known=set(before)),
+        out,
+        BatchOptions(OPTIONS, jobs=1, force=True),
+        make_grader=lambda: FakeGrader(calls),
+        grader_fingerprint="v1",
+    )
+    assert calls == ["hw"] and [r.student for r in again.rows] == ["ben"]
+    assert sorted(r.student for r in again.kept) == ["ann", "cat", "nina"]
+    after = read_gradebook(out / "gradebook.csv")
+    assert after["ben"]["total"] == "100" and before["ben"]["total"] == "20"
+    for student in ("ann", "cat", "nina"):
+        assert after[student] == before[student], student
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["finished"] == 4 and summary["graded"] == 3 and summary["invalid"] == 1
+    report = (out / "report.html").read_text()
+    assert all(f">{s}</a>" in report for s in ("ann", "ben", "cat", "nina"))
+
+
+def test_a_student_folder_with_several_notebooks_is_one_row(tmp_path):
+    subs = _class_tree(tmp_path / "subs")
+    result = fake_batch(subs, tmp_path / "out", [])
+    nina = {r.student: r for r in result.rows}["nina"]
+    assert nina.path.endswith("draft.ipynb") and nina.score == 10  # the most recent one
+    assert "final.ipynb" in nina.notes[0].text and nina.notes[0].kind == "notebooks"
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert any("not graded: final.ipynb" in w for w in summary["warnings"])
+    assert read_gradebook(result.gradebook)["nina"]["notebook"].endswith("draft.ipynb")
+    picked = expand_inputs([subs], pick="final*")
+    assert {e.student: e.path.name for e in picked}["nina"] == "final.ipynb"
+
+
+def test_cli_warns_about_several_notebooks(tmp_path, capsys, monkeypatch):
+    subs = _class_tree(tmp_path / "subs")
+    for student in ("ann", "ben", "cat"):
+        shutil.rmtree(subs / student)
+    nbformat.write(edited_solution([]), str(subs / "nina" / "draft.ipynb"))
+    args = ["grade", str(subs), "--out", str(tmp_path / "out"), "--jobs", "1"]
+    args += ["--cases", "public", "--timeout", str(TIMEOUT), "--memory", "600"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert "warning: 2 notebooks in nina/: graded draft.ipynb" in captured.err
+    assert "with 1 job," in captured.out and "1 jobs" not in captured.out
+
+
+def test_only_regular_files_are_graded(tmp_path):
+    subs = _class_tree(tmp_path / "subs")
+    (subs / "eve").mkdir()
+    (subs / "eve" / "hw.ipynb").symlink_to(subs / "ann" / "hw.ipynb")  # a classmate's
+    (subs / "zoe").mkdir()
+    os.mkfifo(subs / "zoe" / "hw.ipynb")  # would block whoever opens it
+    (subs / "dev").mkdir()
+    (subs / "dev" / "hw.ipynb").symlink_to("/dev/zero")
+    calls = []
+    result = fake_batch(subs, tmp_path / "out", calls)
+    rows = {r.student: r for r in result.rows}
+    for student, reason in (("eve", "symbolic link"), ("zoe", "FIFO"), ("dev", "symbolic link")):
+        assert rows[student].status == "invalid" and reason in rows[student].message, student
+        assert "\n" not in rows[student].message
+    assert rows["ann"].status == "graded" and rows["ann"].score == 100  # her row is hers
+    assert sorted(calls) == ["draft", "hw", "hw", "hw"]  # no link or FIFO was opened
+
+
+def test_names_that_are_not_utf8(tmp_path):
+    subs = tmp_path / "subs"
+    raw = os.fsencode(subs) + b"/Jos\xe9"
+    os.makedirs(raw)
+    with open(raw + b"/r\xe9ponse.ipynb", "w") as f:
+        f.write(" ".join(GRADED_FUNCTIONS))
+    with open(os.fsencode(subs) + b"/caf\xe9.ipynb", "w") as f:
+        f.write("linear_forward")
+    result = fake_batch(subs, tmp_path / "out", [])
+    rows = {r.student: r for r in result.rows}
+    assert set(rows) == {"Jos\ufffd", "caf\ufffd"}
+    assert rows["Jos\ufffd"].score == 100 and rows["Jos\ufffd"].path.endswith("r\ufffdponse.ipynb")
+    book = read_gradebook(result.gradebook)
+    assert book["caf\ufffd"]["total"] == "10"
+
+
+def test_real_batch_with_a_latin1_name(tmp_path, real_fingerprint):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(edited_solution([]), str(subs / "ann.ipynb"))
+    with open(os.fsencode(subs) + b"/ren\xe9e.ipynb", "wb") as f:
+        f.write((subs / "ann.ipynb").read_bytes())
+    result = grade_batch(
+        expand_inputs([subs]),
+        tmp_path / "out",
+        BatchOptions(OPTIONS, jobs=2, html=True),
+        grader_fingerprint=real_fingerprint,
+    )
+    assert [(r.student, r.status, r.score) for r in result.rows] == [
+        ("ann", "graded", 100.0),
+        ("ren\ufffde", "graded", 100.0),
+    ]
+    assert "ren\ufffde.ipynb" in (tmp_path / "out" / "ren\ufffde" / "feedback.txt").read_text()
+
+
+class _Exploding(FakeGrader):
+    def grade(self, path):
+        if "boom" in Path(path).read_text():
+            raise MemoryError("out of memory in the grader")
+        return super().grade(path)
+
+
+def test_one_broken_submission_never_costs_the_gradebook(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ann.ipynb").write_text(" ".join(GRADED_FUNCTIONS))
+    (subs / "bob.ipynb").write_text("boom")
+    (subs / "cid.ipynb").write_text("linear_forward")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "cid").write_text("a file where cid's folder should be")
+    result = grade_batch(
+        expand_inputs([subs]),
+        out,
+        BatchOptions(OPTIONS, jobs=2),
+        make_grader=lambda: _Exploding([]),
+        grader_fingerprint="v1",
+    )
+    rows = {r.student: r for r in result.rows}
+    assert rows["ann"].score == 100
+    assert rows["bob"].status == "error" and "MemoryError" in rows["bob"].message
+    assert rows["cid"].status == "error" and "could not be written" in rows["cid"].message
+    book = read_gradebook(out / "gradebook.csv")
+    assert set(book) == {"ann", "bob", "cid"}
+    assert json.loads((out / "summary.json").read_text())["error"] == 2
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_class_files_are_written_when_the_batch_stops(tmp_path):
+    """Even a failure of the whole batch leaves the gradebook of what finished."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ann.ipynb").write_text(" ".join(GRADED_FUNCTIONS))
+    (subs / "bob.ipynb").write_text("stop")
+
+    class Stopping(FakeGrader):
+        def grade(self, path):
+            if "stop" in Path(path).read_text():
+                raise SystemExit(1)  # ends the grading thread without a row
+            return super().grade(path)
+
+    with pytest.raises(RuntimeError, match="stopped early"):
+        grade_batch(
+            expand_inputs([subs]),
+            tmp_path / "out",
+            BatchOptions(OPTIONS, jobs=1),
+            make_grader=lambda: Stopping([]),
+            grader_fingerprint="v1",
+        )
+    assert set(read_gradebook(tmp_path / "out" / "gradebook.csv")) == {"ann"}

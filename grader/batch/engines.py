@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from grader.batch.inputs import Entry
+from grader.batch.inputs import Entry, display_name
 from grader.batch.rows import (
     ERROR,
     GRADED,
@@ -27,6 +27,9 @@ from grader.batch.rows import (
     Finished,
     FunctionScore,
     GraderLike,
+    Mistake,
+    Note,
+    Rendered,
     StudentRow,
 )
 from grader.errors import GraderError, InvalidSubmission
@@ -34,26 +37,51 @@ from grader.grading.engine import CheckOptions
 from grader.grading.results import GradeReport
 
 
+def _row_notes(report: GradeReport) -> tuple[Note, ...]:
+    from grader.grading.results import cell_number
+
+    notes = []
+    timed_out = [
+        f.name
+        for f in report.functions
+        if any(c.problem is not None and c.problem.status == "timeout" for c in f.cases)
+    ]
+    timed_out_cells = [c for c in report.cells if c.status == "timeout"]
+    if timed_out or timed_out_cells:
+        where = [f"cell {cell_number(c.index)}" for c in timed_out_cells] + timed_out
+        notes.append(Note("timeout", f"hit the time limit: {', '.join(where)}"))
+    cells = [c for c in report.cells if c.status != "skipped"]
+    if cells:
+        numbers = ", ".join(str(cell_number(c.index)) for c in cells)
+        notes.append(Note("cells", f"{len(cells)} cell(s) did not run cleanly (cell {numbers})"))
+    return tuple(notes)
+
+
 def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
     functions = tuple(
         FunctionScore(f.name, f.points, f.max_points, f.status) for f in report.functions
     )
-    cells = [c for c in report.cells if c.status != "skipped"]
-    message = f"{len(cells)} cell(s) did not run cleanly" if cells else ""
+    mistakes = tuple(
+        Mistake(f.name, f.diagnosis.name, f.diagnosis.title)
+        for f in report.functions
+        if f.diagnosis is not None and f.status != "passed"
+    )
     return StudentRow(
         entry.student,
-        str(entry.path),
+        entry.shown_path,
         GRADED,
         report.score,
         report.max_score,
         functions,
-        message,
+        "",
         round(seconds, 3),
+        mistakes=mistakes,
+        notes=_row_notes(report),
     )
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return display_name(" ".join(text.split()))
 
 
 def _grade_one(
@@ -65,57 +93,68 @@ def _grade_one(
         report = grader.grade(entry.path)
         return _row_from_report(entry, report, time.perf_counter() - begin), report
     except InvalidSubmission as exc:
-        return StudentRow(
-            entry.student,
-            str(entry.path),
-            INVALID,
-            0.0,
-            max_score,
-            (),
-            _one_line(exc.message),
-            time.perf_counter() - begin,
-        ), None
+        return invalid_row(entry, exc.message, max_score, time.perf_counter() - begin), None
     except GraderError as exc:
         message = exc.message
     except Exception as exc:  # a grader bug must cost one row, not the batch
         message = f"{type(exc).__name__}: {exc}"
     return StudentRow(
         entry.student,
-        str(entry.path),
+        entry.shown_path,
         ERROR,
         message=_one_line(message),
         seconds=round(time.perf_counter() - begin, 3),
     ), None
 
 
+def invalid_row(entry: Entry, reason: str, max_score: float, seconds: float = 0.0) -> StudentRow:
+    """The row of a file that is not a gradable notebook: scored 0, the reason on one line."""
+    return StudentRow(
+        entry.student,
+        entry.shown_path,
+        INVALID,
+        0.0,
+        max_score,
+        (),
+        _one_line(reason),
+        round(seconds, 3),
+    )
+
+
 def _grade_and_render(
-    grader: GraderLike, entry: Entry, max_score: float
-) -> tuple[StudentRow, str | None, str]:
-    """One submission, start to finish: its row, results.json text and feedback text."""
+    grader: GraderLike, entry: Entry, max_score: float, html: bool
+) -> tuple[StudentRow, Rendered]:
+    """One submission, start to finish: its row and the texts of its files."""
     row, report = _grade_one(grader, entry, max_score)
     try:
-        results, feedback = _render(row, report)
+        rendered = render_files(row, report, html)
     except Exception as exc:  # a renderer bug costs this row, not the batch
         row = StudentRow(
             entry.student,
-            str(entry.path),
+            entry.shown_path,
             ERROR,
             message=_one_line(f"rendering the report failed: {type(exc).__name__}: {exc}"),
         )
-        results, feedback = _render(row, None)
-    return row, results, feedback
+        rendered = render_files(row, None, html)
+    return row, rendered
 
 
-def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, str]:
-    """The texts of results.json (None: the grader failed, nothing to upload) and
-    feedback.txt."""
+def render_files(row: StudentRow, report: GradeReport | None, html: bool) -> Rendered:
+    """The texts of results.json (None: the grader failed, nothing to upload),
+    feedback.txt and, when ``html``, feedback.html."""
     from grader.reports.gradescope import render_gradescope
     from grader.reports.text import render_text
 
     if report is not None:
-        return (
+        page = None
+        if html:
+            from grader.reports.html import render_html
+
+            page = render_html(report)
+        return Rendered(
             json.dumps(render_gradescope(report), indent=2) + "\n",
             render_text(report, colour=False),
+            page,
         )
     if row.status == INVALID:
         results = {
@@ -124,14 +163,29 @@ def _render(row: StudentRow, report: GradeReport | None) -> tuple[str | None, st
             "stdout_visibility": "hidden",
             "tests": [],
         }
-        return (
-            json.dumps(results, indent=2) + "\n",
+        total = f"{row.max_score:g}" if row.max_score is not None else "?"
+        text = (
             f"Grading {row.path}\n\nThis submission could not be graded: {row.message}"
-            "\n\nTotal: 0\n",
+            f"\n\nTotal: 0 / {total}\n"
         )
-    return None, (
-        f"Grading {row.path}\n\nThe grader failed on this submission: "
-        f"{row.message}\nRun the batch again to retry it.\n"
+    else:
+        results = None
+        text = (
+            f"Grading {row.path}\n\nThe grader failed on this submission: "
+            f"{row.message}\nRun the batch again to retry it.\n"
+        )
+    page = _plain_page(row, text) if html else None
+    return Rendered(None if results is None else json.dumps(results, indent=2) + "\n", text, page)
+
+
+def _plain_page(row: StudentRow, text: str) -> str:
+    """feedback.html for a submission without a report: the feedback text, escaped."""
+    from html import escape
+
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Feedback: {escape(row.student)}</title>\n</head>\n<body>\n"
+        f"<pre>{escape(text)}</pre>\n</body>\n</html>\n"
     )
 
 
@@ -144,6 +198,7 @@ def grade_in_threads(
     make_grader: Callable[[], GraderLike],
     max_score: float,
     finished: Finished,
+    html: bool = False,
 ) -> None:
     """Grade in ``jobs`` threads sharing one grader (the sandbox is thread-safe).
 
@@ -155,9 +210,7 @@ def grade_in_threads(
     work: queue.SimpleQueue[tuple[Entry, str | None]] = queue.SimpleQueue()
     for item in todo:
         work.put(item)
-    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, str | None, str]] = (
-        queue.SimpleQueue()
-    )
+    done: queue.SimpleQueue[tuple[Entry, str | None, StudentRow, Rendered]] = queue.SimpleQueue()
     stop = threading.Event()
 
     def worker() -> None:
@@ -166,8 +219,8 @@ def grade_in_threads(
                 entry, key = work.get_nowait()
             except queue.Empty:
                 return
-            row, results, feedback = _grade_and_render(grader, entry, max_score)
-            done.put((entry, key, row, results, feedback))
+            row, rendered = _grade_and_render(grader, entry, max_score, html)
+            done.put((entry, key, row, rendered))
 
     threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True) for i in range(jobs)]
     try:
@@ -205,6 +258,7 @@ class _Child:
         options: CheckOptions,
         max_score: float,
         done: queue.SimpleQueue[tuple[int, bytes | None]],
+        html: bool = False,
     ) -> None:
         import subprocess
         import tempfile
@@ -214,7 +268,7 @@ class _Child:
         root = str(install_root())
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        config = json.dumps({"options": asdict(options), "max_score": max_score})
+        config = json.dumps({"options": asdict(options), "max_score": max_score, "html": html})
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from grader.batch.engines import serve; serve()", config],
@@ -238,6 +292,7 @@ class _Child:
 
     def send(self, entry: Entry) -> None:
         assert self.process.stdin is not None
+        # ASCII JSON: a name that is not UTF-8 travels as its surrogate escapes, intact.
         line = json.dumps({"student": entry.student, "path": str(entry.path)}) + "\n"
         try:
             self.process.stdin.write(line.encode())
@@ -280,6 +335,7 @@ def grade_in_processes(
     options: CheckOptions,
     max_score: float,
     finished: Finished,
+    html: bool = False,
 ) -> None:
     """Grade in ``jobs`` processes, each with its own grader (own zygote and cases), so the
     judging of one submission never waits for another's (no shared interpreter lock).
@@ -306,7 +362,7 @@ def grade_in_processes(
     abort = True  # until the loop ends normally: stop the processes at once
     try:
         for slot in range(jobs):
-            children.append(_Child(slot, options, max_score, done))
+            children.append(_Child(slot, options, max_score, done, html))
             dispatch(slot)
         while in_flight:
             try:
@@ -321,17 +377,18 @@ def grade_in_processes(
                 reason = children[slot].why_dead()
                 if deaths >= MAX_CONSECUTIVE_DEATHS:
                     raise SetupError(reason)
-                row = StudentRow(entry.student, str(entry.path), ERROR, message=reason)
-                finished(entry, key, row, *_render(row, None))
+                row = StudentRow(entry.student, entry.shown_path, ERROR, message=reason)
+                finished(entry, key, row, render_files(row, None, html))
                 children[slot].close(now=True)
-                children[slot] = _Child(slot, options, max_score, done)
+                children[slot] = _Child(slot, options, max_score, done, html)
             else:
                 message = json.loads(line)
                 if "fatal" in message:
                     raise SetupError(str(message["fatal"]))
                 deaths = 0
                 row = StudentRow.from_dict(message["row"])
-                finished(entry, key, row, message["results"], message["feedback"])
+                rendered = Rendered(message["results"], message["feedback"], message.get("html"))
+                finished(entry, key, row, rendered)
             dispatch(slot)
         abort = False
     finally:
@@ -349,6 +406,7 @@ def serve() -> None:
     config = json.loads(sys.argv[1])
     options = CheckOptions(**config["options"])
     max_score = float(config["max_score"])
+    html = bool(config.get("html"))
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # nothing printed by accident can corrupt the channel
     sys.stdout = sys.stderr
@@ -367,8 +425,13 @@ def serve() -> None:
         for line in sys.stdin:
             task = json.loads(line)
             entry = Entry(task["student"], Path(task["path"]))
-            row, results, feedback = _grade_and_render(grader, entry, max_score)
-            reply = {"row": row.to_dict(), "results": results, "feedback": feedback}
+            row, rendered = _grade_and_render(grader, entry, max_score, html)
+            reply = {
+                "row": row.to_dict(),
+                "results": rendered.results,
+                "feedback": rendered.feedback,
+                "html": rendered.html,
+            }
             channel.write(json.dumps(reply) + "\n")
             channel.flush()
     finally:

@@ -4,15 +4,17 @@ Pure functions of the per-student rows (:class:`grader.batch.rows.StudentRow`), 
 :func:`write_atomic`, which every file the batch writes goes through: a temporary file in the
 same folder, then ``os.replace``, so a reader (or an interrupted run) never sees half a file.
 
-Gradebook columns: ``student, total, max, <one column per graded function>, status, error``.
-A graded submission has its points everywhere; an invalid one (not a gradable notebook: the
-student's fault) scores 0 with the reason in ``error``; an ``error`` row (the grader itself
-failed on it) leaves the points blank, so nobody uploads a zero by accident.
+Gradebook columns: ``student, total, max, <one column per graded function>, status, error,
+notebook``. A graded submission has its points everywhere and an empty ``error``; an invalid
+one (not a gradable notebook: the student's fault) scores 0 with the reason in ``error``; an
+``error`` row (the grader itself failed on it) leaves the points blank, so nobody uploads a
+zero by accident. ``notebook`` is the file that was graded.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -31,12 +33,25 @@ __all__ = ["ERROR", "GRADED", "INVALID"]
 EARNING = ("passed", "inherited")
 
 
+@functools.lru_cache(maxsize=1)
+def file_mode() -> int:
+    """The mode a new file gets under this process's umask (0o644 under umask 022)."""
+    mask = os.umask(0o022)  # the only way to read it is to set it: put it back at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file."""
+    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file.
+
+    The file gets the mode an ordinary new file would get (the temporary file it starts as is
+    private), and text that cannot be encoded (a lone surrogate) is written as U+FFFD rather
+    than failing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        os.fchmod(fd, file_mode())
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as f:
             f.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -61,7 +76,7 @@ def _number(value: float | None) -> str:
 def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "total", "max", *functions, "status", "error"])
+    writer.writerow(["student", "total", "max", *functions, "status", "error", "notebook"])
     for row in rows:
         points = {f.name: f.points for f in row.functions}
         if row.status == INVALID:
@@ -77,7 +92,8 @@ def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
                 _number(row.max_score),
                 *cells,
                 row.status,
-                row.message,
+                "" if row.status == GRADED else row.message,
+                row.path,
             ]
         )
     return out.getvalue()
@@ -109,8 +125,29 @@ def summarize(
         "score": _stats(scores),
         "distribution": _distribution(graded, scores, max_score),
         "functions": {name: _function_stats(name, graded) for name in functions},
+        "mistakes": mistake_counts(graded),
+        "needs_attention": [
+            {"student": r.student, "status": r.status, "reasons": list(r.attention)}
+            for r in rows
+            if r.attention
+        ],
+        "warnings": [n.text for r in rows for n in r.notes if n.kind == "notebooks"],
     }
     return summary
+
+
+def mistake_counts(graded: Sequence[StudentRow]) -> list[dict[str, Any]]:
+    """Each diagnosed mistake with the students who made it, most frequent first."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in graded:
+        for m in row.mistakes:
+            item = found.setdefault(
+                (m.function, m.name),
+                {"function": m.function, "name": m.name, "title": m.title, "students": []},
+            )
+            item["students"].append(row.student)
+    items = sorted(found.values(), key=lambda i: (-len(i["students"]), i["function"], i["name"]))
+    return [{**i, "count": len(i["students"])} for i in items]
 
 
 def _stats(scores: Sequence[float]) -> dict[str, float | None]:

@@ -1,11 +1,24 @@
 """Which notebooks a batch grades, and the student id of each (the rules are in
-:func:`expand_inputs` and the README)."""
+:func:`expand_inputs` and the README).
+
+Only regular files are graded. A symbolic link, a device, a FIFO or a socket with a notebook's
+name (a student's zip, unpacked) becomes an entry with a ``problem``: its row is ``invalid``
+and the file is never opened, so a link to the reference solution earns nothing, a link to a
+classmate's notebook never takes her grade, and a link to ``/dev/zero`` never hangs the batch.
+
+File names come from the file system as bytes; Python hands names that are not valid UTF-8
+(Latin-1 names from unzip) over with "surrogate escapes". The path keeps them, so the file can
+still be opened; every name shown (the student id, the folder of results, the reports) uses
+:func:`display_name`, with U+FFFD in place of the bytes that are not UTF-8.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import os
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,20 +26,72 @@ from grader.errors import UsageError
 
 GRADEBOOK = "gradebook.csv"
 SUMMARY = "summary.json"
+REPORT = "report.html"
 #: Names in the output folder that a student id may not take.
-RESERVED = frozenset({GRADEBOOK, SUMMARY})
+RESERVED = frozenset({GRADEBOOK, SUMMARY, REPORT})
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One submission to grade: the student's id and their notebook."""
+    """One submission to grade: the student's id and their notebook.
+
+    problem -- why the file is not graded at all (not a regular file), or ""
+    others -- the student's other notebooks, passed over by the pick rule (display names)
+    pick_note -- how the notebook was chosen among several, or ""
+    """
 
     student: str
     path: Path
+    problem: str = ""
+    others: tuple[str, ...] = ()
+    pick_note: str = ""
+
+    @property
+    def shown_path(self) -> str:
+        return display_name(str(self.path))
+
+
+def display_name(text: str) -> str:
+    """``text`` as valid Unicode: undecodable bytes and lone surrogates become U+FFFD."""
+    try:
+        return os.fsencode(text).decode("utf-8", "replace")
+    except UnicodeError:  # a lone surrogate that is not an escaped byte
+        return text.encode("utf-8", "replace").decode("utf-8").replace("?", "\ufffd")
 
 
 def _hidden(name: str) -> bool:
     return name.startswith(".") or name == "__pycache__"
+
+
+def not_regular(path: Path) -> str:
+    """Why ``path`` is not a regular file that can be graded ("" when it is one)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError as exc:
+        return f"the file cannot be read ({exc.strerror or type(exc).__name__})"
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISLNK(mode):
+        try:
+            target = display_name(os.readlink(path))
+        except OSError:
+            target = "?"
+        return (
+            f"it is a symbolic link (to {target}), not a notebook file: only regular files "
+            "are graded; ask the student to upload the notebook itself"
+        )
+    kind = (
+        "a FIFO (named pipe)"
+        if stat.S_ISFIFO(mode)
+        else "a device"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket"
+        if stat.S_ISSOCK(mode)
+        else "a folder"
+        if stat.S_ISDIR(mode)
+        else "not a regular file"
+    )
+    return f"it is {kind}, not a notebook file: only regular files are graded"
 
 
 def _notebooks_under(folder: Path, exclude: Path | None) -> list[Path]:
@@ -35,60 +100,126 @@ def _notebooks_under(folder: Path, exclude: Path | None) -> list[Path]:
         dirs[:] = sorted(
             d
             for d in dirs
-            if not _hidden(d) and (exclude is None or Path(root, d).resolve() != exclude)
+            if not _hidden(d)
+            and not os.path.islink(os.path.join(root, d))  # never follow a student's link
+            and (exclude is None or Path(root, d).resolve() != exclude)
         )
         found += [Path(root, f) for f in sorted(files) if f.endswith(".ipynb") and not _hidden(f)]
     return found
 
 
-def _folder_entries(folder: Path, exclude: Path | None) -> list[Entry]:
+def _mtime(path: Path) -> float:
+    try:
+        return os.lstat(path).st_mtime
+    except OSError:
+        return float("-inf")
+
+
+def pick_notebook(
+    notebooks: Sequence[Path], folder: Path, pattern: str | None
+) -> tuple[Path, str, str]:
+    """One student's notebook among several: ``(chosen, problem, note)``.
+
+    The rule: regular files only; among those whose path inside the student's folder (or file
+    name) matches ``pattern`` -- or all of them without a pattern, or when none matches -- the
+    most recently modified (ties: the last name in sorted order). ``problem`` is set when no
+    notebook is a regular file (the chosen one is then the first, for its reason).
+    """
+    regular = [p for p in notebooks if not not_regular(p)]
+    if not regular:
+        return notebooks[0], not_regular(notebooks[0]), ""
+    candidates, how = regular, "the most recently modified"
+    if pattern is not None:
+        matching = [
+            p
+            for p in regular
+            if fnmatch.fnmatch(p.relative_to(folder).as_posix(), pattern)
+            or fnmatch.fnmatch(p.name, pattern)
+        ]
+        if matching:
+            candidates, how = matching, f"matching --pick {pattern!r}, the most recently modified"
+        else:
+            how = f"none matched --pick {pattern!r}, so the most recently modified"
+    chosen = max(candidates, key=lambda p: (_mtime(p), p.as_posix()))
+    return chosen, "", how
+
+
+def _student_entry(name: str, folder: Path, paths: Sequence[Path], pick: str | None) -> Entry:
+    """The one entry of a student whose folder holds ``paths``."""
+    chosen, problem, how = pick_notebook(paths, folder, pick)
+
+    def shown(path: Path) -> str:
+        return display_name(path.relative_to(folder).as_posix())
+
+    others = tuple(shown(p) for p in paths if p != chosen)
+    note = ""
+    if others:
+        note = (
+            f"{len(paths)} notebooks in {name}/: graded {shown(chosen)} ({how}); "
+            f"not graded: {', '.join(others)}"
+        )
+    return Entry(name, chosen, problem, others, note)
+
+
+def _folder_entries(
+    folder: Path, exclude: Path | None, pick: str | None, known: Container[str]
+) -> list[Entry]:
     notebooks = _notebooks_under(folder, exclude)
-    if len(notebooks) == 1:
-        return [Entry(folder.resolve().name, notebooks[0])]
-    per_subfolder: dict[str, int] = {}
-    for path in notebooks:
-        parts = path.relative_to(folder).parts
-        if len(parts) > 1:
-            per_subfolder[parts[0]] = per_subfolder.get(parts[0], 0) + 1
+    own_name = display_name(folder.resolve().name)
+    if len(notebooks) == 1 or (notebooks and own_name in known):
+        return [_student_entry(own_name, folder, notebooks, pick)]
+    per_student: dict[str, list[Path]] = {}
     entries = []
     for path in notebooks:
         parts = path.relative_to(folder).parts
-        if len(parts) > 1 and per_subfolder[parts[0]] == 1:
-            entries.append(Entry(parts[0], path))
+        if len(parts) > 1:
+            per_student.setdefault(parts[0], []).append(path)
         else:
-            entries.append(Entry(path.stem, path))
+            entries.append(Entry(display_name(path.stem), path, not_regular(path)))
+    for name, paths in per_student.items():
+        entries.append(_student_entry(display_name(name), folder / name, paths, pick))
     return entries
 
 
 def expand_inputs(
-    inputs: Iterable[str | os.PathLike[str]], exclude: Path | None = None
+    inputs: Iterable[str | os.PathLike[str]],
+    exclude: Path | None = None,
+    pick: str | None = None,
+    known: Container[str] = (),
 ) -> list[Entry]:
     """The submissions named by ``inputs`` (notebooks, folders, glob patterns), by student id.
 
-    ``exclude`` (the output folder) is never searched. Raises :class:`UsageError` for an input
-    that matches nothing, a folder without notebooks, or two files with one student id.
+    ``exclude`` (the output folder) is never searched; ``pick`` chooses among the notebooks of
+    one student's folder (see :func:`pick_notebook`). A folder INPUT whose name is in
+    ``known`` (the students already graded into the output folder) is that student's folder,
+    however many notebooks it holds: ``grader grade submissions/nina`` regrades nina.
+
+    Raises :class:`UsageError` for an input that matches nothing, a folder without
+    notebooks, or two files with one student id.
     """
     exclude = exclude.resolve() if exclude is not None else None
     entries: list[Entry] = []
     for item in inputs:
         text = os.fspath(item)
         path = Path(text)
-        if path.exists():
+        if os.path.lexists(path):
             matches = [path]
         elif glob.has_magic(text):
             matches = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
             if not matches:
-                raise UsageError(f"{text}: no file or folder matches this pattern")
+                raise UsageError(f"{display_name(text)}: no file or folder matches this pattern")
         else:
-            raise UsageError(f"{text}: no such file or folder")
+            raise UsageError(f"{display_name(text)}: no such file or folder")
         for match in matches:
-            if match.is_dir():
-                found = _folder_entries(match, exclude)
+            if match.is_dir() and not match.is_symlink():
+                found = _folder_entries(match, exclude, pick, known)
                 if not found and not glob.has_magic(text):
-                    raise UsageError(f"{match}: this folder holds no .ipynb notebook")
+                    raise UsageError(
+                        f"{display_name(str(match))}: this folder holds no .ipynb notebook"
+                    )
                 entries += found
             else:
-                entries.append(Entry(match.stem, match))
+                entries.append(Entry(display_name(match.stem), match, not_regular(match)))
     return _unique(entries)
 
 
@@ -99,9 +230,9 @@ def _unique(entries: Sequence[Entry]) -> list[Entry]:
     for entry in entries:
         if entry.student in RESERVED or entry.student in ("", ".", ".."):
             raise UsageError(
-                f"{entry.path}: {entry.student!r} cannot be a student id (rename the file)"
+                f"{entry.shown_path}: {entry.student!r} cannot be a student id (rename the file)"
             )
-        resolved = entry.path.resolve()
+        resolved = Path(os.path.abspath(entry.path))
         if resolved in paths:
             continue
         seen = by_id.get(entry.student)
@@ -110,9 +241,9 @@ def _unique(entries: Sequence[Entry]) -> list[Entry]:
             paths.add(resolved)
         else:
             raise UsageError(
-                f"two submissions have the student id {entry.student!r}: {seen.path} and "
-                f"{entry.path}. Give each student's notebook its own name, or put each in its "
-                "own folder and pass the parent folder (see `grader grade --help`)."
+                f"two submissions have the student id {entry.student!r}: {seen.shown_path} and "
+                f"{entry.shown_path}. Rename one of them, or grade them in separate runs with "
+                "separate --out folders (see `grader grade --help` for how ids are made)."
             )
     if not by_id:
         raise UsageError("no notebooks to grade")

@@ -33,6 +33,31 @@ class FunctionScore:
 
 
 @dataclass(frozen=True)
+class Mistake:
+    """A named mistake the grader diagnosed in one function (see grading.diagnose)."""
+
+    function: str
+    name: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something an instructor should look at in a row that graded anyway.
+
+    kind -- ``timeout`` (a cell or call hit the time limit), ``cells`` (cells did not run
+    cleanly) or ``notebooks`` (several notebooks in the student's folder, one was picked)
+    """
+
+    kind: str
+    text: str
+
+
+#: Note kinds that put a graded row on the class report's "needs attention" list.
+ATTENTION_KINDS = ("timeout", "notebooks")
+
+
+@dataclass(frozen=True)
 class StudentRow:
     """One student's line of the gradebook.
 
@@ -50,6 +75,14 @@ class StudentRow:
     seconds: float = 0.0
     #: True when read back from a previous run's grading.json instead of graded now.
     reused: bool = False
+    mistakes: tuple[Mistake, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def attention(self) -> tuple[str, ...]:
+        """Why an instructor should look at this row (empty: nothing to look at)."""
+        reasons = [] if self.status == GRADED else [f"{self.status}: {self.message}"]
+        return (*reasons, *(n.text for n in self.notes if n.kind in ATTENTION_KINDS))
 
     @property
     def full_marks(self) -> bool:
@@ -63,6 +96,8 @@ class StudentRow:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["functions"] = [asdict(f) for f in self.functions]
+        data["mistakes"] = [asdict(m) for m in self.mistakes]
+        data["notes"] = [asdict(n) for n in self.notes]
         del data["reused"]
         return data
 
@@ -83,6 +118,11 @@ class StudentRow:
             functions=functions,
             message=str(data["message"]),
             seconds=float(data["seconds"]),
+            mistakes=tuple(
+                Mistake(str(m["function"]), str(m["name"]), str(m["title"]))
+                for m in data.get("mistakes", ())
+            ),
+            notes=tuple(Note(str(n["kind"]), str(n["text"])) for n in data.get("notes", ())),
         )
 
 
@@ -99,8 +139,18 @@ class GraderLike(Protocol):
 OnRow = Callable[[StudentRow, int, int], None]
 
 
-#: (entry, key, row, results.json text, feedback.txt text), in the batch's thread.
-Finished = Callable[[Entry, "str | None", StudentRow, "str | None", str], None]
+@dataclass(frozen=True)
+class Rendered:
+    """The texts of one student's files: results.json (None: nothing to upload),
+    feedback.txt, and feedback.html (None: not asked for)."""
+
+    results: str | None
+    feedback: str
+    html: str | None = None
+
+
+#: (entry, key, row, rendered files), in the batch's thread.
+Finished = Callable[[Entry, "str | None", StudentRow, Rendered], None]
 
 
 def _row_status(value: object) -> RowStatus:

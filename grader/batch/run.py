@@ -5,16 +5,30 @@ Entry points: :func:`expand_inputs` turns the command line's notebooks, folders 
 
     out/<student>/results.json   Gradescope JSON (the same as `grader check --format json`)
     out/<student>/feedback.txt   the text report, without colour
-    out/<student>/grading.json   the row below plus the content key (used to skip on re-runs)
+    out/<student>/grading.json   the row below (score, diagnosed mistakes, notes) plus the
+                                 content key (used to skip on re-runs)
+    out/<student>/feedback.html  with ``html``: the same page as `grader check --format html`
     out/gradebook.csv            one row per student (see grader.batch.gradebook)
     out/summary.json             class statistics (see grader.batch.gradebook)
+    out/report.html              the class at a glance (see grader.batch.classreport)
+
+Regrading never loses rows: the class files cover every student with a ``grading.json`` in
+``out``, those of this run and those of earlier runs that this one did not include, so grading
+one student again (``grader grade submissions/nina --out out --force``) updates her row and
+keeps the 33 others. To drop a student, delete their folder in ``out``.
+
+Whatever happens to one submission (a file that is not a notebook, a symbolic link, a name
+that is not UTF-8, a crash of the grader, a file that cannot be written), it costs that
+submission's row only: the gradebook and the summary are written for all that finished.
 
 Student ids: a notebook named on the command line (or matched by a glob) is
 the student named by its file stem (``alice.ipynb`` -> ``alice``). Inside a folder given as
-INPUT, a notebook directly in that folder is named by its stem, and one inside a subfolder
-``INPUT/<name>/...`` is named ``<name>`` when that subfolder holds exactly one notebook (at any
-depth: the Gradescope / LMS export layout ``submissions/<student>/anything.ipynb``), otherwise
-by its stem. A folder given as INPUT that holds exactly one notebook in all names it by the
+INPUT, a notebook directly in that folder is named by its stem, and everything inside a
+subfolder ``INPUT/<name>/...`` (at any depth: the Gradescope / LMS export layout
+``submissions/<student>/anything.ipynb``) belongs to the student ``<name>``, who gets one row:
+when there are several notebooks, one is picked (the most recently modified, or by name with
+``--pick``; see :func:`grader.batch.inputs.pick_notebook`) and the others are named in a
+warning. A folder given as INPUT that holds exactly one notebook in all names it by the
 folder's name (so ``grader grade submissions/*`` works on that layout too). Hidden files and
 folders (``.ipynb_checkpoints``, macOS ``._x.ipynb``) are ignored. A file matched twice is
 graded once, under the id of its first match. Two different files with the same id are an
@@ -47,12 +61,13 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Container, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
-from grader.batch.engines import grade_in_processes, grade_in_threads
+from grader.batch.engines import grade_in_processes, grade_in_threads, invalid_row, render_files
 from grader.batch.gradebook import (
     function_names,
     gradebook_csv,
@@ -60,12 +75,14 @@ from grader.batch.gradebook import (
     summary_json,
     write_atomic,
 )
-from grader.batch.inputs import GRADEBOOK, SUMMARY, Entry
+from grader.batch.inputs import GRADEBOOK, REPORT, SUMMARY, Entry
 from grader.batch.rows import (
     ERROR,
     GRADED,
     GraderLike,
+    Note,
     OnRow,
+    Rendered,
     StudentRow,
 )
 from grader.grading.comparison import GRADED_FUNCTIONS
@@ -73,6 +90,7 @@ from grader.grading.engine import CheckOptions
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.txt"
+FEEDBACK_HTML = "feedback.html"
 RECORD = "grading.json"
 #: Bumped when the meaning of grading.json changes (old records are then ignored).
 RECORD_VERSION = 1
@@ -88,6 +106,8 @@ class BatchOptions:
     jobs: int = 0
     #: Grade every submission, even those whose results are up to date.
     force: bool = False
+    #: Write DIR/<student>/feedback.html too (costs ~40 ms a submission; see the README).
+    html: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +123,11 @@ class BatchResult:
     elapsed: float
     grading_time: float
     jobs: int
+    #: Rows of earlier runs kept in the class files (students this run did not include).
+    kept: tuple[StudentRow, ...] = ()
+    #: Things the instructor should read (several notebooks for one student, a report that
+    #: could not be drawn...).
+    warnings: tuple[str, ...] = ()
 
     @property
     def gradebook(self) -> Path:
@@ -111,6 +136,10 @@ class BatchResult:
     @property
     def summary(self) -> Path:
         return self.out / SUMMARY
+
+    @property
+    def report(self) -> Path:
+        return self.out / REPORT
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)
@@ -187,8 +216,8 @@ def _key(path: Path, fp: str) -> str | None:
 # --- per-student files ---------------------------------------------------------------------
 
 
-def _reusable(folder: Path, key: str | None, student: str) -> StudentRow | None:
-    if key is None:
+def _reusable(folder: Path, key: str | None, student: str, html: bool) -> StudentRow | None:
+    if key is None or (html and not (folder / FEEDBACK_HTML).is_file()):
         return None
     try:
         record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
@@ -208,16 +237,15 @@ def _reusable(folder: Path, key: str | None, student: str) -> StudentRow | None:
     return StudentRow(**{**row.__dict__, "reused": True})
 
 
-def _write_student(
-    folder: Path, row: StudentRow, key: str | None, results: str | None, feedback: str
-) -> None:
+def _write_student(folder: Path, row: StudentRow, key: str | None, rendered: Rendered) -> None:
     """The student's files; grading.json goes last and marks them complete."""
     (folder / RECORD).unlink(missing_ok=True)
-    if results is None:
-        (folder / RESULTS).unlink(missing_ok=True)
-    else:
-        write_atomic(folder / RESULTS, results)
-    write_atomic(folder / FEEDBACK, feedback)
+    for name, text in ((RESULTS, rendered.results), (FEEDBACK_HTML, rendered.html)):
+        if text is None:  # nothing to upload, or no page asked for: no stale file either
+            (folder / name).unlink(missing_ok=True)
+        else:
+            write_atomic(folder / name, text)
+    write_atomic(folder / FEEDBACK, rendered.feedback)
     record = {
         "version": RECORD_VERSION,
         "key": key,
@@ -225,6 +253,26 @@ def _write_student(
         "row": row.to_dict(),
     }
     write_atomic(folder / RECORD, json.dumps(record, indent=2) + "\n")
+
+
+def earlier_rows(out_dir: Path, skip: Container[str] = ()) -> list[StudentRow]:
+    """The rows recorded in ``out_dir`` by earlier runs (students in ``skip`` left out)."""
+    rows = []
+    try:
+        folders = sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink())
+    except OSError:
+        return []
+    for folder in folders:
+        try:
+            record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+            if record.get("version") != RECORD_VERSION:
+                continue
+            row = StudentRow.from_dict(record["row"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if row.student == folder.name and row.student not in skip:
+            rows.append(StudentRow(**{**row.__dict__, "reused": True}))
+    return rows
 
 
 # --- the batch ---------------------------------------------------------------------------------
@@ -294,21 +342,9 @@ def grade_batch(
     total = len(entries)
     fp = grader_fingerprint or _batch_fingerprint(options, real_grader=make_grader is None)
     max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
-    rows: dict[str, StudentRow] = {}
-
-    def finished(
-        entry: Entry, key: str | None, row: StudentRow, results: str | None, feedback: str
-    ) -> None:
-        """Called in this thread only, so nothing is written once Ctrl-C has reached it."""
-        if key is not None and _key(entry.path, fp) != key:
-            key = None  # the file changed while it was graded: grade it again next time
-        _write_student(out_dir / entry.student, row, key, results, feedback)
-        reuse(row)
-
-    def reuse(row: StudentRow) -> None:
-        rows[row.student] = row
-        if on_row is not None:
-            on_row(row, len(rows), total)
+    collect = _Collector(out_dir, fp, total, on_row)
+    finished, reuse, rows = collect.finished, collect.reuse, collect.rows
+    warnings: list[str] = [e.pick_note for e in entries if e.pick_note]
 
     todo: list[tuple[Entry, str | None]] = []
     interrupted = False
@@ -316,10 +352,12 @@ def grade_batch(
     jobs = 1
     try:
         for entry in entries:
+            if entry.problem:  # not a regular file: never opened, never graded
+                row = invalid_row(entry, entry.problem, max_score)
+                finished(entry, None, row, render_files(row, None, options.html))
+                continue
             key = _key(entry.path, fp)
-            cached = (
-                None if options.force else _reusable(out_dir / entry.student, key, entry.student)
-            )
+            cached = _cached(out_dir, entry, key, options)
             if cached is not None:
                 reuse(cached)
             else:
@@ -329,26 +367,84 @@ def grade_batch(
         if todo and (make_grader is not None or jobs == 1):
             if make_grader is None:
                 make_grader = default_grader(options.check)[0]
-            grade_in_threads(todo, jobs, make_grader, max_score, finished)
+            grade_in_threads(todo, jobs, make_grader, max_score, finished, options.html)
         elif todo:
-            grade_in_processes(todo, jobs, options.check, max_score, finished)
+            grade_in_processes(todo, jobs, options.check, max_score, finished, options.html)
     except KeyboardInterrupt:
         interrupted = True
-    grading_time = time.perf_counter() - grading_started
-
-    ordered = tuple(
-        rows[e.student] for e in sorted(entries, key=lambda e: e.student) if e.student in rows
-    )
-    _write_class_files(out_dir, ordered, total, interrupted)
+    finally:
+        # Even when the batch stops with a set-up error, what finished is in the class files.
+        grading_time = time.perf_counter() - grading_started
+        ordered = tuple(
+            rows[e.student] for e in sorted(entries, key=lambda e: e.student) if e.student in rows
+        )
+        kept = tuple(earlier_rows(out_dir, skip={e.student for e in entries}))
+        every = tuple(sorted((*ordered, *kept), key=lambda r: r.student))
+        warnings += _write_class_files(out_dir, every, total + len(kept), interrupted)
     return BatchResult(
-        out_dir, ordered, total, interrupted, time.perf_counter() - started, grading_time, jobs
+        out_dir,
+        ordered,
+        total,
+        interrupted,
+        time.perf_counter() - started,
+        grading_time,
+        jobs,
+        kept,
+        tuple(warnings),
     )
+
+
+class _Collector:
+    """Receives each finished submission, in the batch's thread only (so nothing is written
+    once Ctrl-C has reached it), writes the student's files and keeps the row."""
+
+    def __init__(self, out_dir: Path, fp: str, total: int, on_row: OnRow | None) -> None:
+        self.out_dir, self.fp, self.total, self.on_row = out_dir, fp, total, on_row
+        self.rows: dict[str, StudentRow] = {}
+
+    def finished(self, entry: Entry, key: str | None, row: StudentRow, rendered: Rendered) -> None:
+        if key is not None and _key(entry.path, self.fp) != key:
+            key = None  # the file changed while it was graded: grade it again next time
+        if entry.pick_note:
+            row = replace(row, notes=(Note("notebooks", entry.pick_note), *row.notes))
+        try:
+            _write_student(self.out_dir / entry.student, row, key, rendered)
+        except Exception as exc:  # a full disk, an unwritable folder: this row only
+            row = replace(row, status=ERROR, message=f"its results could not be written: {exc}")
+        self.reuse(row)
+
+    def reuse(self, row: StudentRow) -> None:
+        self.rows[row.student] = row
+        if self.on_row is not None:
+            self.on_row(row, len(self.rows), self.total)
+
+
+def _cached(
+    out_dir: Path, entry: Entry, key: str | None, options: BatchOptions
+) -> StudentRow | None:
+    if options.force:
+        return None
+    return _reusable(out_dir / entry.student, key, entry.student, options.html)
 
 
 def _write_class_files(
     out_dir: Path, rows: Sequence[StudentRow], total: int, interrupted: bool
-) -> None:
+) -> list[str]:
+    """gradebook.csv, summary.json and report.html; returns warnings (a report that could
+    not be drawn never costs the gradebook)."""
     functions = function_names(rows, GRADED_FUNCTIONS)
     write_atomic(out_dir / GRADEBOOK, gradebook_csv(rows, functions))
     summary = summarize(rows, functions, total=total, interrupted=interrupted)
     write_atomic(out_dir / SUMMARY, summary_json(summary))
+    try:
+        from grader.batch.classreport import render_class_report
+
+        pages = {}
+        for row in rows:
+            name = FEEDBACK_HTML if (out_dir / row.student / FEEDBACK_HTML).is_file() else FEEDBACK
+            pages[row.student] = f"{quote(row.student)}/{name}"
+        write_atomic(out_dir / REPORT, render_class_report(rows, summary, pages))
+    except Exception as exc:  # matplotlib missing or broken: the gradebook is what matters
+        (out_dir / REPORT).unlink(missing_ok=True)
+        return [f"{REPORT} could not be written ({type(exc).__name__}: {exc})"]
+    return []
