@@ -60,7 +60,68 @@ def public_cases() -> list[Case]:
         ("L_model_backward", published.L_model_backward_test_case(), "the published case"),
         ("update_parameters", (*published.update_parameters_test_case(), 0.1), "rate 0.1"),
     ]
-    return _number(specs, PUBLIC)
+    return _number(specs + _more_public_specs(), PUBLIC)
+
+
+def _more_public_specs() -> list[tuple[str, tuple[Any, ...], str]]:
+    """Public cases beyond the published ones, appended so the published ones keep their names.
+
+    The published cases cannot see some common slips: the cost case has only 1-labels (a cost
+    without its (1 - Y) term passes), m = 3 there (a hard-coded m passes), dZ has a single row
+    (db summed over the whole array passes), and every network has the same depth. These use
+    other sizes, several units, labels of both classes and other depths, each from its own
+    seeded generator (never numpy's global one, which the published cases rely on).
+    """
+    rng = _rng(901)
+    A, W, b = rng.standard_normal((4, 5)), rng.standard_normal((2, 4)), rng.standard_normal((2, 1))
+    specs: list[tuple[str, tuple[Any, ...], str]] = [
+        ("initialize_parameters", (4, 5, 2), "sizes (4, 5, 2)"),
+        ("initialize_parameters_deep", ([4, 5, 3, 2],), "layer_dims [4, 5, 3, 2] (3 layers)"),
+        ("linear_forward", (A, W, b), "n[l-1]=4, n[l]=2, m=5"),
+    ]
+    for seed, activation in ((902, "sigmoid"), (903, "relu")):
+        rng = _rng(seed)
+        A, W, b = (
+            rng.standard_normal((4, 5)),
+            rng.standard_normal((3, 4)),
+            rng.standard_normal((3, 1)),
+        )
+        note = f"{activation}, n[l-1]=4, n[l]=3, m=5"
+        specs.append(("linear_activation_forward", (A, W, b, activation), note))
+    rng = _rng(904)
+    X = rng.standard_normal((4, 5))
+    specs.append(
+        ("L_model_forward", (X, _network(rng, [4, 5, 3, 2, 1])), "4 layers [4, 5, 3, 2, 1], m=5")
+    )
+    rng = _rng(905)
+    AL = rng.uniform(0.05, 0.95, size=(1, 5))
+    Y = np.array([[1, 0, 0, 1, 0]])
+    specs.append(("compute_cost", (AL, Y), "m=5, labels of both classes"))
+    rng = _rng(906)
+    dZ, A_prev = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
+    W, b = rng.standard_normal((3, 5)), rng.standard_normal((3, 1))
+    specs.append(("linear_backward", (dZ, (A_prev, W, b)), "n[l-1]=5, n[l]=3, m=4"))
+    for seed, activation in ((907, "sigmoid"), (908, "relu")):
+        rng = _rng(seed)
+        dA, A_prev = rng.standard_normal((3, 5)), rng.standard_normal((4, 5))
+        W, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 1))
+        Z = rng.standard_normal((3, 5))
+        note = f"{activation}, n[l-1]=4, n[l]=3, m=5"
+        specs.append(("linear_activation_backward", (dA, ((A_prev, W, b), Z), activation), note))
+    rng = _rng(909)
+    X = rng.standard_normal((5, 4))
+    AL, caches = _forward_caches(X, _network(rng, [5, 4, 3, 1]))
+    Y = np.array([[1, 0, 0, 1]])
+    note = "3 layers [5, 4, 3, 1], m=4, labels of both classes"
+    specs.append(("L_model_backward", (AL, Y, caches), note))
+    rng = _rng(910)
+    params = _network(rng, [3, 4, 2, 1])
+    grads = {}
+    for l in range(1, 4):
+        grads["dW" + str(l)] = rng.standard_normal(params["W" + str(l)].shape)
+        grads["db" + str(l)] = rng.standard_normal(params["b" + str(l)].shape)
+    specs.append(("update_parameters", (params, grads, 0.05), "3 layers, learning_rate 0.05"))
+    return specs
 
 
 def _number(specs: list[tuple[str, tuple[Any, ...], str]], visibility: str) -> list[Case]:

@@ -248,11 +248,14 @@ def assert_identical(actual, expected, where="value"):
 
 def test_public_cases_carry_the_public_bundles_values_bit_for_bit(student):
     bundle = read_bundle(default_paths()["public"])
+    in_order = [case for name in GRADED_FUNCTIONS for case in bundle if case.function == name]
     embedded = [case for name in GRADED_FUNCTIONS for case in student.CASES[name]]
     assert len(embedded) == len(bundle)
-    for mine, theirs in zip(embedded, bundle):
+    for mine, theirs in zip(embedded, in_order):
         assert_identical(mine.args, theirs.args, f"{theirs.key} args")
         assert_identical(mine.expected, theirs.expected, f"{theirs.key} expected")
+        recorded = {h: [(tuple(a), r) for a, r in calls] for h, calls in theirs.substitutes.items()}
+        assert_identical(mine.substitutes, recorded, f"{theirs.key} substitutes")
 
 
 @pytest.mark.parametrize(
@@ -311,9 +314,9 @@ def sums_on_a_missing_axis(A, W, b):
 
 
 def test_an_exception_is_reported_with_the_students_own_line(student, capsys):
-    assert student.linear_forward_test(wrong_order) == 1
+    assert student.linear_forward_test(wrong_order) == 2  # one per public case
     out = capsys.readouterr().out
-    assert out.startswith("linear_forward: 1 problem(s) found.\n1. public case 1 ")
+    assert out.startswith("linear_forward: 2 problem(s) found.\n1. public case 1 ")
     line = wrong_order.__code__.co_firstlineno + 1
     assert "ValueError" in out and f"line {line} of wrong_order: `Z = np.dot(A, W) + b`" in out
 
@@ -332,9 +335,10 @@ def transposed_dW(dZ, cache):
 
 
 def test_a_wrong_shape_is_one_numbered_item_naming_the_case_and_the_part(student, capsys):
-    assert student.linear_backward_test(transposed_dW) == 1
+    assert student.linear_backward_test(transposed_dW) == 2  # one per public case
     out = capsys.readouterr().out
     assert "1. public case 1 (the published case): dW should have shape (1, 3)" in out
+    assert "\n2. public case 2 (n[l-1]=5, n[l]=3, m=4): dW should have shape (3, 5)" in out
     assert "swapped" in out
 
 

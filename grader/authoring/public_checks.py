@@ -1,11 +1,24 @@
 """``public_tests.py`` of the student folder: the check runtime, one ``<function>_test`` per
-graded function, and the public cases with their expected values as exact Python literals."""
+graded function, the public cases with their expected values as exact Python literals, and the
+fingerprints of the catalogued mistakes' outputs on those cases.
+
+What the student folder may hold, and why: the public cases are public, inputs and expected
+values alike (the grader's own reports show them too, and reading them earns nothing: the same
+function must also pass the hidden cases, which never leave the grader). So they are written
+in clear, and a check can say where a value differs and by how much. The catalogued mistakes
+are different: their code is the solution with one slip, so neither their code nor their
+outputs are shipped, only a hash of each output rounded to 6 significant digits (see
+``fingerprint`` in the runtime template). A hash of a single number could be inverted by trying
+every 6-digit value, which would only give back a wrong output on a public case.
+"""
 
 from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable
+import sys
+import types
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from grader import paths
@@ -29,12 +42,37 @@ def public_tests_source() -> str:
     head, found, _ = runtime.partition(_RUNTIME_END)
     if not found:
         raise SetupError(f"templates/public_tests.py lacks the line '{_RUNTIME_END}'")
+    from grader.sandbox.protocol import CALL_SEED
+
     cases = read_bundle(paths.bundle_paths()["public"])
     functions = graded_functions()
     lines = [head.rstrip("\n"), "", "", _RUNTIME_END + ": the checks and the public cases ----"]
+    lines += ["", f"CALL_SEED = {CALL_SEED}"]
     lines += _check_definitions([f.name for f in functions], cases)
     lines += _case_table(functions, cases)
+    lines += _mistake_table([f.name for f in functions], cases, runtime_module(head))
     return "\n".join(lines) + "\n"
+
+
+def runtime_module(head: str) -> types.ModuleType:
+    """The check runtime (the template above the generated part) as a module, with the
+    grader's comparison standing in for the student folder's copy of it: the fingerprints
+    written here are computed by the very code that checks them in the notebook."""
+    from grader.grading import comparison
+
+    module = types.ModuleType("public_tests_runtime")
+    saved = {name: sys.modules.get(name) for name in ("comparison", module.__name__)}
+    sys.modules["comparison"] = comparison
+    sys.modules[module.__name__] = module
+    try:
+        exec(compile(head, "<public_tests runtime>", "exec"), module.__dict__)
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = old
+    return module
 
 
 def _check_definitions(names: list[str], cases: list[BundleCase]) -> list[str]:
@@ -70,10 +108,19 @@ def _case_table(functions: list[GradedFunction], cases: list[BundleCase]) -> lis
                 f"            args={literal(case.args)},",
                 f"            expected={literal(case.expected)},",
                 f"            unfilled={literal(_unfilled_output(graded, case.args))},",
+                *(
+                    [f"            substitutes={literal(_substitutes(case))},"]
+                    if case.substitutes
+                    else []
+                ),
                 "        ),",
             ]
         lines.append("    ],")
     return [*lines, "}"]
+
+
+def _substitutes(case: BundleCase) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
+    return {name: [(tuple(a), r) for a, r in calls] for name, calls in case.substitutes.items()}
 
 
 def _unfilled_output(graded: GradedFunction, args: tuple[Any, ...]) -> Any:
@@ -95,6 +142,142 @@ def _unfilled_output(graded: GradedFunction, args: tuple[Any, ...]) -> Any:
     finally:
         np.random.set_state(state)
     return None if isinstance(output, np.ndarray) and output.dtype == object else output
+
+
+# --- the fingerprints of the catalogued mistakes ---------------------------------------------
+
+#: A number of a catalogued output must lie at least this far (in steps of its grid) from a
+#: rounding boundary. Results of the same formula on another processor differ by ~1e-10 of a
+#: step at most (last-bit differences of values kept to 6 digits), so 1e-3 is ample margin;
+#: about 1 number in 500 misses it on a given grid, and another grid is then used.
+_MARGIN = 1e-3
+#: The step exponent for an array of zeros: finer than anything the comparison tells apart.
+_ZERO_STEP = -12
+#: Seen in an entry when the mistake raised on that case.
+_RAISED = "raises"
+
+
+def _mistake_table(names: list[str], cases: list[BundleCase], runtime: Any) -> list[str]:
+    lines = [
+        "",
+        "",
+        "# Fingerprints of the catalogued mistakes' outputs on the public cases above, in order.",
+        "MISTAKES: dict[str, list[KnownMistake]] = {",
+    ]
+    for name in names:
+        known = _known_mistakes(name, [c for c in cases if c.function == name], runtime)
+        lines.append(f"    {name!r}: [")
+        for title, hint, seen in known:
+            lines += [
+                "        KnownMistake(",
+                f"            {title!r},",
+                f"            {hint!r},",
+                f"            {tuple(seen)!r},",
+                "        ),",
+            ]
+        lines.append("    ],")
+    return [*lines, "}"]
+
+
+def _known_mistakes(
+    function: str, cases: list[BundleCase], runtime: Any
+) -> list[tuple[str | None, str, list[str]]]:
+    """(title, hint, seen) of each catalogued mistake of ``function`` that the public cases tell
+    apart from the reference. A mistake they cannot tell apart from another one keeps its
+    fingerprints (so that matching it prevents a guess) but no title: the grader's rule."""
+    from reference import mutants
+
+    mistakes = mutants.mistakes_for(function)
+    expected = [c.expected for c in cases]
+    outcomes = {m.name: [_outcome(m.impl, c.args) for c in cases] for m in mistakes}
+    visible = [m for m in mistakes if not _same_outcomes(outcomes[m.name], expected)]
+    known: list[tuple[str | None, str, list[str]]] = []
+    for mistake in visible:
+        mine = outcomes[mistake.name]
+        salts = [f"{function}/{i}" for i in range(len(cases))]
+        seen = [_seen(runtime, salt, out) for salt, out in zip(salts, mine)]
+        if all(_same_fingerprint(runtime, *triple) for triple in zip(salts, seen, expected)):
+            continue  # rounded to 6 digits, its outputs are the right ones
+        twin = any(_same_outcomes(mine, outcomes[o.name]) for o in visible if o is not mistake)
+        known.append((None, "", seen) if twin else (str(mistake.title), str(mistake.hint), seen))
+    return known
+
+
+class _Raised:
+    """A catalogued mistake raised this exception type on a case."""
+
+    def __init__(self, exc: Exception) -> None:
+        self.type_name = type(exc).__name__
+
+
+def _outcome(impl: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """What a catalogued mistake gives on ``args``, run the way the grader runs student code."""
+    from grader.grading.diagnose import replay
+
+    try:
+        return replay(impl, args)
+    except Exception as exc:
+        return _Raised(exc)
+
+
+def _same_outcomes(first: Sequence[Any], second: Sequence[Any]) -> bool:
+    """Whether two runs agree on every case by the grader's comparison (and tolerance), or
+    raise the same exception type there."""
+    from grader.grading.comparison import compare
+
+    for a, b in zip(first, second, strict=True):
+        if isinstance(a, _Raised) or isinstance(b, _Raised):
+            if not (isinstance(a, _Raised) and isinstance(b, _Raised)):
+                return False
+            if a.type_name != b.type_name:
+                return False
+        elif compare(a, b):
+            return False
+    return True
+
+
+def _seen(runtime: Any, salt: str, outcome: Any) -> str:
+    """One case of an entry: "raises <type>", or the grid and the fingerprint of the output."""
+    if isinstance(outcome, _Raised):
+        return f"{_RAISED} {outcome.type_name}"
+    skeleton: list[str] = []
+    leaves: list[Any] = []
+    runtime._flatten(outcome, skeleton, leaves)
+    grid = [_grid(runtime, leaf) for leaf in leaves]
+    exponents = ",".join(str(e) for e, _ in grid) or "-"
+    quarters = "".join(str(q) for _, q in grid) or "-"
+    digest = runtime.fingerprint(salt, outcome, exponents, quarters)
+    if digest is None:
+        raise SetupError(f"cannot fingerprint a catalogued output ({salt})")
+    return f"{exponents} {quarters} {digest}"
+
+
+def _same_fingerprint(runtime: Any, salt: str, seen: str, value: Any) -> bool:
+    words = seen.split(" ")
+    if words[0] == _RAISED:
+        return False
+    return bool(runtime.fingerprint(salt, value, words[0], words[1]) == words[2])
+
+
+def _grid(runtime: Any, leaf: Any) -> tuple[int, int]:
+    """An exponent and a shift for rounding ``leaf`` to 6 significant digits of its largest
+    number (or 5, on the rare array where every 6-digit grid has a number near a boundary),
+    with every number of it at least ``_MARGIN`` of a step away from a rounding boundary."""
+    import numpy as np
+
+    x = np.asarray(leaf, dtype=np.float64).ravel()
+    x = x[np.isfinite(x)]
+    top = float(np.max(np.abs(x))) if x.size else 0.0
+    # An array of zeros gets fine steps, so that small right values do not round to its zeros.
+    base = math.floor(math.log10(top)) - (runtime.DIGITS - 1) if top > 0 else _ZERO_STEP
+    base = min(max(base, -300), 300)
+    for power in (base, base + 1):
+        scaled = x / float(10**power) if power >= 0 else x * float(10 ** (-power))
+        for quarter in (2, 0, 1, 3):
+            shifted = scaled + quarter / 4
+            if bool((np.abs(shifted - np.round(shifted)) >= _MARGIN).all()):
+                return power, quarter
+    return base, 2
 
 
 def literal(value: Any) -> str:
