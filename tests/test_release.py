@@ -6,8 +6,12 @@ reference/network.py, hidden values straight from the hidden bundle.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import re
 import shutil
+import sys
+import warnings
 import zipfile
 
 import nbformat
@@ -20,7 +24,9 @@ from grader.authoring.release import release, solution_leaks
 from grader.bundle import read_bundle
 from grader.cli import main
 from grader.errors import SetupError, UsageError
+from grader.grading.diagnose import replay
 from grader.paths import bundle_paths as default_paths
+from reference import mutants
 
 STUDENT_FILES = sorted(
     p.name for p in paths.student_folder().iterdir() if p.is_file() and not p.name.startswith(".")
@@ -90,6 +96,78 @@ def test_released_files_contain_no_hidden_case_data(released):
         text = data.decode("utf-8")
         assert "hidden-" not in text, name
         assert {float(x) for x in FLOAT.findall(text)} & hidden == set(), name
+
+
+def public_floats():
+    """Every float of the public cases: inputs, expected outputs, recorded helper calls."""
+    cases = read_bundle(default_paths()["public"])
+    return set().union(
+        *(floats_in((c.args, c.expected, list(c.substitutes.values()))) for c in cases)
+    )
+
+
+def catalogued_floats():
+    """Floats that the catalogued mistakes output on the public cases and no public case holds
+    (numbers of a few digits left out: they turn up in prose anyway)."""
+    found = set()
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        for case in read_bundle(default_paths()["public"]):
+            for mistake in mutants.mistakes_for(case.function):
+                with contextlib.suppress(Exception):  # a mistake that raises outputs nothing
+                    found |= floats_in(replay(mistake.impl, case.args))
+    return {x for x in found - public_floats() if len(repr(x)) > 8}
+
+
+def test_the_only_numbers_in_clear_are_the_public_cases(released):
+    """The public cases (published and added) are readable, as in the grader's reports; the
+    catalogued mistakes' outputs appear only as fingerprints."""
+    public = public_floats()
+    wrong = catalogued_floats()
+    assert len(wrong) > 500
+    for name, data in released.items():
+        numbers = {float(x) for x in FLOAT.findall(data.decode("utf-8"))}
+        if name.endswith(".py"):  # the notebook prints the published values, rounded
+            assert {x for x in numbers if len(repr(x)) > 8} <= public, name
+        assert numbers & wrong == set(), name
+
+
+@pytest.fixture
+def released_checks(released, tmp_path):
+    """The released ``public_tests``, imported from a folder of the released files."""
+    for name, data in released.items():
+        (tmp_path / name).write_bytes(data)
+    names = ("public_tests", "comparison")
+    saved = {name: sys.modules.pop(name, None) for name in names}
+    sys.path.insert(0, str(tmp_path))
+    try:
+        yield importlib.import_module("public_tests")
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name, module in saved.items():
+            sys.modules.pop(name, None)
+            if module is not None:
+                sys.modules[name] = module
+
+
+FINGERPRINT = re.compile(r"raises \w+|(-|-?\d+(,-?\d+)*) (-|[0-3]+) [0-9a-f]{20}")
+
+
+def test_mistakes_are_fingerprints_of_public_cases_and_never_of_hidden_ones(released_checks):
+    hidden = read_bundle(default_paths()["hidden"])
+    checks = released_checks
+    for function, known in checks.MISTAKES.items():
+        count = len(checks.CASES[function])
+        for mistake in known:
+            assert len(mistake.seen) == count
+            assert all(FINGERPRINT.fullmatch(seen) for seen in mistake.seen), mistake.seen
+        stored = {(i, s) for m in known for i, s in enumerate(m.seen) if not s.startswith("raises")}
+        assert stored
+        for case in (c for c in hidden if c.function == function):
+            for number, seen in stored:
+                exponents, quarters, digest = seen.split(" ")
+                salt = f"{function}/{number}"
+                assert checks.fingerprint(salt, case.expected, exponents, quarters) != digest
 
 
 def test_the_released_notebook_is_the_unfilled_one_without_outputs(released):
