@@ -1,7 +1,8 @@
 """The ``grader`` command: the only place that prints or exits.
 
-Every subcommand is a function taking parsed options and returning an exit status; library
-code raises :class:`grader.errors.GraderError` subclasses, which become one line on stderr.
+Its help opens with :data:`DESCRIPTION`, not with this docstring. Every subcommand is a
+function taking parsed options and returning an exit status; library code raises
+:class:`grader.errors.GraderError` subclasses, which become one line on stderr.
 """
 
 from __future__ import annotations
@@ -22,6 +23,23 @@ if TYPE_CHECKING:
 
 #: Exit status for a failure of the grader itself (BSD's EX_SOFTWARE).
 INTERNAL_ERROR = 70
+
+#: What `grader --help` opens with.
+DESCRIPTION = (
+    "Grade notebooks of the assignment 'Building your Deep Neural Network: Step by Step': "
+    "one with `grader check`, a whole class with `grader grade`, and publish the grades "
+    "with `grader export`. Run `grader COMMAND --help` for each command's options and exit "
+    "statuses."
+)
+
+#: The exit statuses every grading command shares (README, "Grading one notebook").
+_CHECK_STATUSES = (
+    "Exit status: 0 every function passed; 1 graded, something failed; 2 the file cannot be "
+    "graded (missing, empty, not JSON, not a notebook, wrong nbformat); 3 the grader's own "
+    "files (case bundles, student folder) are missing or broken; 4 wrong command-line usage "
+    "(including an output path that cannot be written); 70 an internal error of the grader; "
+    "130 interrupted."
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -139,7 +157,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(report, colour=colour)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        Path(args.output).write_text(text, encoding="utf-8", errors="replace")
+        print(
+            f"wrote the {args.format} report of {Path(args.notebook).name} to {args.output} "
+            f"(score {report.score:g} / {report.max_score:g})"
+        )
     else:
         sys.stdout.write(text)
     return 0 if report.all_passed else 1
@@ -151,25 +173,60 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     from grader.batch.run import BatchOptions, grade_batch
 
     out = Path(args.out)
-    entries = expand_inputs(args.inputs, exclude=out)
-    options = BatchOptions(_options(args), jobs=args.jobs or 0, force=args.force)
+    if out.exists() and not out.is_dir():
+        raise UsageError(
+            f"--out {args.out}: this is a file; give a folder for the results (it is created "
+            "when missing)"
+        )
+    from grader.batch.run import earlier_rows
+
+    known = {row.student for row in earlier_rows(out)} if out.is_dir() else set()
+    entries = expand_inputs(args.inputs, exclude=out, pick=args.pick, known=known)
+    options = BatchOptions(_options(args), jobs=args.jobs or 0, force=args.force, html=args.html)
     progress = Progress(len(entries), sys.stderr, live=sys.stderr.isatty())
     try:
         result = grade_batch(entries, out, options, on_row=progress)
     finally:
         progress.close()
+    for warning in result.warnings:
+        print(f"grader: warning: {warning}", file=sys.stderr)
     rate = f", {result.graded_now / result.grading_time:.1f}/s" if result.graded_now else ""
+    jobs = f"{result.jobs} job" + ("s" if result.jobs != 1 else "")
     print(
         f"{len(result.rows)} of {result.total} submissions: {result.full_marks} full marks, "
         f"{result.count('invalid')} invalid, {result.count('error')} errors, "
         f"{result.reused} reused; graded {result.graded_now} in {result.grading_time:.1f} s "
-        f"with {result.jobs} jobs{rate}"
+        f"with {jobs}{rate}"
     )
-    print(f"gradebook: {result.gradebook}  summary: {result.summary}")
+    if result.kept:
+        print(
+            f"kept {len(result.kept)} row(s) of earlier runs: the class files cover "
+            f"{len(result.rows) + len(result.kept)} students"
+        )
+    print(f"gradebook: {result.gradebook}  summary: {result.summary}  report: {result.report}")
     if result.interrupted:
         print("grader: interrupted; finished results are kept", file=sys.stderr)
         return 130
     return 0 if result.complete else 1
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from grader.batch.export import export_grades
+
+    exported = export_grades(
+        Path(args.dir),
+        args.format,
+        Path(args.output),
+        roster=Path(args.roster) if args.roster else None,
+        assignment=args.assignment,
+    )
+    for warning in exported.warnings:
+        print(f"grader: warning: {warning}", file=sys.stderr)
+    print(
+        f"wrote {exported.rows} grade(s) for {args.format} to {args.output} "
+        f"(column {args.assignment!r}, out of {exported.max_score:g})"
+    )
+    return 1 if exported.warnings else 0
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -238,7 +295,7 @@ def _testcases_dir() -> Path:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="grader", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = _Parser(prog="grader", description=DESCRIPTION)
     parser.add_argument(
         "--version", action=_VersionAction, help="print the installed version and exit"
     )
@@ -279,8 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "check",
         help="grade one notebook",
-        description="Grade one notebook. Exit status: 0 all passed, 1 something "
-        "failed, 2 the file cannot be graded.",
+        description=f"Grade one notebook. {_CHECK_STATUSES}",
     )
     p.add_argument("notebook", help="the student's .ipynb file")
     p.add_argument(
@@ -295,18 +351,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "grade",
-        help="grade a whole class into a folder (gradebook, Gradescope JSON)",
+        help="grade a whole class into a folder (gradebook, class report, Gradescope JSON)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Grade many notebooks in parallel, each in its own sandboxed process.\n\n"
         "Student ids: a notebook named on the command line (or by a glob) is its file name "
         "without .ipynb.\nIn a folder INPUT, a notebook directly inside is named by its file "
-        "name; one inside INPUT/<name>/\n(at any depth) is named <name> when that subfolder "
-        "holds exactly one notebook (Gradescope /\nLMS exports: submissions/<student>/any."
-        "ipynb), else by its file name. A folder INPUT holding\nexactly one notebook names it "
-        "by the folder's name. Two files with one id are an error.\n\n"
-        "Writes OUT/<student>/{results.json,feedback.txt,grading.json}, OUT/gradebook.csv "
-        "and\nOUT/summary.json. Unchanged submissions (same notebook bytes, options, cases "
-        "and grader)\nare not graded again unless --force.\n\n"
+        "name; everything inside\nINPUT/<name>/ (at any depth) belongs to the student <name> "
+        "(LMS exports: submissions/<student>/...).\nA student with several notebooks gets one "
+        "row: the most recently modified notebook is graded\n(or, with --pick GLOB, the most "
+        "recent one whose name matches), and a warning names the others.\nA folder INPUT "
+        "holding exactly one notebook names it by the folder's name. Only regular files are\n"
+        "graded: a symbolic link, device or FIFO gets an invalid row. Two files with one id are "
+        "an error.\n\n"
+        "Writes OUT/<student>/{results.json,feedback.txt,grading.json} (and feedback.html with "
+        "--html),\nOUT/gradebook.csv, OUT/summary.json and OUT/report.html (the class at a "
+        "glance). The class files\ncover every student graded into OUT, in this run or an "
+        "earlier one: regrading one student\nkeeps the other rows. Unchanged submissions (same "
+        "notebook bytes, options, cases and grader)\nare not graded again unless --force.\n\n"
         "Exit status: 0 every submission graded; 1 the batch finished but some submissions "
         "are\ninvalid or could not be graded (status column of the gradebook); 3 set-up "
         "error;\n4 usage error (e.g. duplicate student ids); 130 interrupted (finished "
@@ -325,8 +386,49 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="grade every submission again, even when its results are up to date",
     )
+    p.add_argument(
+        "--pick",
+        metavar="GLOB",
+        help="when a student's folder holds several notebooks, grade the most recent one "
+        "whose name (or path in the folder) matches GLOB, e.g. 'final*.ipynb' (default: the "
+        "most recently modified)",
+    )
+    p.add_argument(
+        "--html",
+        action="store_true",
+        help="also write OUT/<student>/feedback.html, the page of `check --format html` "
+        "(about 40 ms more per submission)",
+    )
     _add_grading_options(p)
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser(
+        "export",
+        help="write a graded class's gradebook as a CSV for Canvas or Moodle to import",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write the grades of DIR (a folder written by `grader grade`) as a CSV "
+        "file that an LMS\nimports. --roster maps the grader's student ids (folder or file "
+        "names) to LMS identities:\na CSV with a column 'student' and any of 'name', 'id', "
+        "'sis_user_id', 'sis_login_id',\n'section' (Canvas), 'email', 'username', 'idnumber' "
+        "(Moodle). Without a roster the id\nis used as the SIS login id (Canvas) or the "
+        "username (Moodle).\n\nRows the grader failed on, and roster students without a "
+        "row, are left blank and named\nin a warning; so are graded students missing from "
+        "the roster (they are not exported).\n\nExit status: 0 written; 1 written, with "
+        "warnings to read; 4 usage error (DIR holds no gradebook,\nthe roster cannot be "
+        "read or has no 'student' column).",
+    )
+    p.add_argument("dir", metavar="DIR", help="the --out folder of `grader grade`")
+    p.add_argument("--format", required=True, choices=("canvas", "moodle"), help="the LMS")
+    p.add_argument("--roster", metavar="CSV", help="student ids to LMS identities")
+    p.add_argument(
+        "--assignment",
+        default="DNN Step by Step",
+        metavar="NAME",
+        help="the grade column's name, as the assignment is called in the LMS (default: "
+        "%(default)s)",
+    )
+    p.add_argument("--output", required=True, metavar="FILE", help="the CSV file to write")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 
