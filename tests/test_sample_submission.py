@@ -49,5 +49,5 @@ def test_grading_the_sample_names_each_mistake_and_charges_it_once():
     for caller in ("linear_activation_backward", "L_model_backward"):
         line = next(line for line in lines if line.split()[1:2] == [caller])
         assert line.startswith("PASS") and "because linear_backward is wrong" in line
-    assert "cell 43: KeyError: 'W3'" in result.stdout  # the scratch cell, reported
+    assert "cell 44: KeyError: 'W3'" in result.stdout  # the scratch cell (cells counted from 1)
     assert "Total: 70 / 100" in result.stdout
