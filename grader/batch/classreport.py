@@ -32,7 +32,8 @@ h1 { margin-bottom: 0.2em; }
 .counts li { background: #f2f4f8; border-radius: 6px; padding: 0.5em 0.9em; }
 .counts strong { font-size: 1.3em; display: block; }
 .plots { display: flex; flex-wrap: wrap; gap: 1.5em; }
-.plot { flex: 1 1 26em; border: 1px solid #dde1e8; border-radius: 6px; padding: 0.5em; }
+.plot { flex: 1 1 24em; margin: 0; border: 1px solid #dde1e8; border-radius: 6px;
+        padding: 0.5em; }
 .plot svg { width: 100%; height: auto; display: block; }
 .plot h2 { font-size: 1.05em; margin: 0.2em 0.4em; }
 table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1.5em; }
@@ -49,7 +50,8 @@ def _svg(figure: Any) -> str:
     out = io.StringIO()
     figure.savefig(out, format="svg", bbox_inches="tight")
     text = out.getvalue()
-    # Inline SVG: no XML prolog or doctype, and ids made unique per figure by the caller.
+    # Inline SVG: no XML prolog, doctype or metadata block; ids made unique by the caller.
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     return text[text.index("<svg") :]
 
 
@@ -61,7 +63,7 @@ def _figure(width: float, height: float) -> Any:
 
 def histogram_svg(distribution: Mapping[str, int], max_score: float | None) -> str:
     """Bars: how many graded students got each total score."""
-    figure = _figure(6, 3.2)
+    figure = _figure(5, 3.2)
     axes = figure.add_subplot()
     scores = [float(k) for k in distribution]
     counts = list(distribution.values())
@@ -81,7 +83,7 @@ def pass_rate_svg(functions: Mapping[str, Mapping[str, Any]]) -> str:
     """Horizontal bars: the share of graded students whose function earned its points."""
     names = [n for n, s in functions.items() if s.get("pass_rate") is not None]
     rates = [100 * float(functions[n]["pass_rate"]) for n in names]
-    figure = _figure(6, 0.3 * max(len(names), 3) + 0.9)
+    figure = _figure(5, 0.3 * max(len(names), 3) + 0.9)
     axes = figure.add_subplot()
     positions = list(range(len(names)))[::-1]
     colours = ["#2e8540" if r >= 80 else "#d08a00" if r >= 50 else "#c0392b" for r in rates]
@@ -121,7 +123,7 @@ def _counts(summary: Mapping[str, Any]) -> str:
         ("median", score.get("median")),
     ]
     cells = "".join(
-        f"<li><strong>{escape('-' if v is None else f'{v:g}')}</strong>{escape(label)}</li>"
+        f"<li><strong>{escape('-' if v is None else f'{v:.4g}')}</strong>{escape(label)}</li>"
         for label, v in items
     )
     return f'<ul class="counts">{cells}</ul>'
