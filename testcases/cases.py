@@ -4,6 +4,8 @@ A case is a graded function plus the positional arguments to call it with. Expec
 not written here: ``grader build-cases`` computes them with the reference and stores both in
 ``public.h5`` / ``hidden.h5``.
 
+The public cases are the published ones plus one or two per function of other sizes (appended,
+so the published ones keep their names); students see them all in the notebook's checks.
 Hidden cases use their own ``np.random.default_rng(seed)`` so they never disturb (or depend on)
 the legacy global generator that the published cases and the initialisers rely on. They cover
 what the published cases do not: 1 to 5 layers, a single example (m = 1), very wide and very
@@ -39,7 +41,7 @@ class Case:
     note: str
 
 
-# --- public cases: the published ones, by the assignment's own calls --------------------------
+# --- public cases: the published ones (the assignment's own calls), then a few of other sizes ---
 
 
 def public_cases() -> list[Case]:
