@@ -38,6 +38,21 @@ Tree = dict[str, Any]
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
 #: Deepest nesting we follow.
 MAX_DEPTH = 64
+#: Most nodes one tree may have (the assignment's values have a few dozen). Decoding counts
+#: them, so rebuilding any tree costs time and memory in proportion to this at most.
+MAX_NODES = 100_000
+#: Longest string a tree carries; a longer one travels (and is decoded) as an opaque value.
+MAX_STRING_CHARS = 10_000
+#: Most keys of one dict that are not strings. Python hashes numbers (and tuples of them)
+#: predictably, so a sender can choose many such keys that all collide, and building the
+#: dict would take quadratic time; string hashes are salted per process, so they cannot.
+MAX_OTHER_KEYS = 64
+#: Longest type name or reason an opaque value keeps (a class name can be megabytes long).
+MAX_NAME_CHARS = 200
+#: Largest JSON header :func:`decode_message` parses, and most ``{`` and ``[`` it may hold
+#: (each becomes a Python object): a bound on what parsing it can cost before any check.
+MAX_HEADER_BYTES = 16 * 1024 * 1024
+MAX_HEADER_BRACKETS = 4 * MAX_NODES
 
 
 #: Why an ``Opaque`` stands for ``np.squeeze(None)``: a stub's None passed through numpy.
@@ -50,8 +65,12 @@ class UnstorableValue(ValueError):
 
 def _type_name(value: object) -> str:
     cls = type(value)
-    module = cls.__module__
-    return cls.__qualname__ if module == "builtins" else f"{module}.{cls.__qualname__}"
+    module, name = str(cls.__module__), str(cls.__qualname__)
+    return _clip(name if module == "builtins" else f"{module}.{name}", MAX_NAME_CHARS)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + " [...]"
 
 
 class _Flattener:
@@ -91,6 +110,8 @@ class _Flattener:
         if type(value) is float:
             return {"t": "float", "v": value}
         if type(value) is str:
+            if len(value) > MAX_STRING_CHARS:
+                return self.opaque(value, f"a string of {len(value)} characters")
             return {"t": "str", "v": value}
         if type(value) is np.ndarray:
             return self.array("ndarray", value)
@@ -101,14 +122,18 @@ class _Flattener:
             kind = "tuple" if type(value) is tuple else "list"
             return {"t": kind, "items": [self.node(v, depth + 1) for v in seq]}
         if type(value) is dict:
-            mapping: dict[Any, Any] = value
-            return {
-                "t": "dict",
-                "items": [
-                    [self.node(k, depth + 1), self.node(v, depth + 1)] for k, v in mapping.items()
-                ],
-            }
+            return self.mapping(value, depth)
         return self.opaque(value, "not a plain value")
+
+    def mapping(self, mapping: dict[Any, Any], depth: int) -> Tree:
+        if sum(type(k) is not str for k in mapping) > MAX_OTHER_KEYS:
+            return self.opaque(mapping, f"more than {MAX_OTHER_KEYS} keys that are not strings")
+        return {
+            "t": "dict",
+            "items": [
+                [self.node(k, depth + 1), self.node(v, depth + 1)] for k, v in mapping.items()
+            ],
+        }
 
 
 def flatten(
@@ -137,25 +162,85 @@ def flatten_into(
 
 
 def unflatten(tree: Tree, arrays: list[np.ndarray[Any, Any]]) -> Any:
-    """Rebuild the value described by ``tree`` (the inverse of :func:`flatten`)."""
-    kind = tree["t"]
-    if kind == "ndarray":
-        return np.array(arrays[tree["i"]], copy=True)
-    if kind == "npscalar":
-        return arrays[tree["i"]][()]
-    if kind in ("int", "float", "bool", "str"):
-        return {"int": int, "float": float, "bool": bool, "str": str}[kind](tree["v"])
-    if kind == "none":
-        return None
-    if kind == "tuple":
-        return tuple(unflatten(t, arrays) for t in tree["items"])
-    if kind == "list":
-        return [unflatten(t, arrays) for t in tree["items"]]
-    if kind == "dict":
-        return {unflatten(k, arrays): unflatten(v, arrays) for k, v in tree["items"]}
-    if kind == "opaque":
-        return Opaque(str(tree.get("type", "?")), str(tree.get("why", "")))
-    raise UnstorableValue(f"unknown node kind {kind!r}")
+    """Rebuild the value described by ``tree`` (the inverse of :func:`flatten`).
+
+    The tree may come from student code (a worker can send anything), so it is checked as it
+    is read: every node of its schema with values of the right type, at most
+    :data:`MAX_NODES` nodes, :data:`MAX_DEPTH` levels and :data:`MAX_OTHER_KEYS` keys per
+    dict that are not strings; strings longer than :data:`MAX_STRING_CHARS` become opaque
+    values, and the names of opaque values are clipped. Anything else raises ``ValueError``.
+    The cost is linear in the size of the tree and bounded by these limits."""
+    return _Unflattener(arrays).node(tree, 0)
+
+
+_SCALARS: dict[str, type] = {"int": int, "float": float, "bool": bool, "str": str}
+
+
+class _Unflattener:
+    def __init__(self, arrays: list[np.ndarray[Any, Any]]) -> None:
+        self.arrays = arrays
+        self.left = MAX_NODES
+
+    def array(self, tree: Tree) -> np.ndarray[Any, Any]:
+        index = tree.get("i")
+        if type(index) is not int or not 0 <= index < len(self.arrays):
+            raise ValueError("array reference out of range")
+        return self.arrays[index]
+
+    def node(self, tree: Any, depth: int) -> Any:
+        self.left -= 1
+        if self.left < 0 or depth > MAX_DEPTH + 1:  # + 1: flatten's "nested too deeply"
+            raise ValueError("tree too large or too deep")
+        if type(tree) is not dict:
+            raise ValueError("tree node is not an object")
+        kind = tree.get("t")
+        if kind in _SCALARS:
+            return self.scalar(kind, tree.get("v"))
+        if kind == "ndarray":
+            return np.array(self.array(tree), copy=True)
+        if kind == "npscalar":
+            return self.array(tree)[()]
+        if kind == "none":
+            return None
+        if kind in ("tuple", "list", "dict"):
+            items = tree.get("items")
+            if type(items) is not list:
+                raise ValueError(f"bad {kind} node")
+            if kind == "dict":
+                return self.mapping(items, depth)
+            values = [self.node(item, depth + 1) for item in items]
+            return tuple(values) if kind == "tuple" else values
+        if kind == "opaque":
+            type_name, why = tree.get("type", "?"), tree.get("why", "")
+            if type(type_name) is not str or type(why) is not str:
+                raise ValueError("bad opaque node")
+            return Opaque(_clip(type_name, MAX_NAME_CHARS), _clip(why, MAX_NAME_CHARS))
+        raise ValueError(f"unknown node kind {str(kind)[:40]!r}")
+
+    @staticmethod
+    def scalar(kind: str, value: Any) -> Any:
+        if type(value) is not _SCALARS[kind]:  # also refuses a float Infinity as an int
+            raise ValueError(f"bad {kind} node")
+        if type(value) is str and len(value) > MAX_STRING_CHARS:
+            return Opaque("str", f"a string of {len(value)} characters")
+        return value
+
+    def mapping(self, items: list[Any], depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        others = 0
+        for pair in items:
+            if type(pair) is not list or len(pair) != 2:
+                raise ValueError("bad dict item")
+            key = self.node(pair[0], depth + 1)
+            if type(key) is not str:
+                others += 1
+                if others > MAX_OTHER_KEYS:
+                    raise ValueError("too many dict keys that are not strings")
+            try:
+                result[key] = self.node(pair[1], depth + 1)
+            except TypeError:  # an unhashable key (a list)
+                raise ValueError("unhashable dict key") from None
+        return result
 
 
 class Opaque:
@@ -216,17 +301,17 @@ def unpool_arrays(
 
     The arrays are views into the pools (read-only when the pools came from bytes):
     :func:`unflatten` copies them into the values it builds."""
-    if not isinstance(layout, list):
-        raise ValueError("array layout is not a list")
+    if not isinstance(layout, list) or len(layout) > MAX_NODES:
+        raise ValueError("array layout is not a list, or too long")
     arrays = []
     for entry in layout:
         if not (isinstance(entry, list) and len(entry) == 3):
             raise ValueError("bad array layout entry")
         dtype, offset, shape = entry
         pool = pools.get(dtype) if isinstance(dtype, str) else None
-        if pool is None or not isinstance(offset, int) or not isinstance(shape, list):
+        if pool is None or type(offset) is not int or not isinstance(shape, list):
             raise ValueError("array layout refers to no pool")
-        if not all(isinstance(n, int) and n >= 0 for n in shape):
+        if len(shape) > 32 or not all(type(n) is int and n >= 0 for n in shape):
             raise ValueError("bad array shape")
         size = math.prod(shape)
         if offset < 0 or offset + size > pool.size:
@@ -309,12 +394,20 @@ def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, An
         return chunk
 
     head_len = int.from_bytes(take(8), "big")
-    header = json.loads(bytes(take(head_len)).decode("utf-8"))
+    if head_len > MAX_HEADER_BYTES:
+        raise ValueError("message header too large")
+    text = bytes(take(head_len))
+    if text.count(b"{") + text.count(b"[") > MAX_HEADER_BRACKETS:
+        raise ValueError("message header has too many parts")
+    try:
+        header = json.loads(text.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("message header nested too deeply") from None
     if not isinstance(header, dict):
         raise ValueError("message header is not an object")
     names = header.pop("pools", [])
     layout = header.pop("layout", [])
-    if not isinstance(names, list):
+    if not isinstance(names, list) or len(names) > 64:
         raise ValueError("bad pool list")
     pools = {}
     for name in names:

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.sandbox import codec
 from grader.sandbox.codec import (
     Flat,
     decode_message,
@@ -42,8 +43,10 @@ from grader.sandbox.protocol import CALL_SEED
 #: Largest frame either side accepts; a bigger length prefix means a broken or hostile peer.
 #: Array bytes a worker puts in one reply (inputs after the call first, then the value).
 REPLY_ARRAY_BYTES = 192 * 1024 * 1024
-#: Nodes (containers and scalars) a returned value may have before it is reported opaque.
-MAX_NODES = 200_000
+#: Nodes (containers and scalars) a returned value may have before it is reported opaque:
+#: a reply holds two values (the inputs after the call, the value), and the grader decodes
+#: at most ``codec.MAX_NODES`` nodes per reply.
+MAX_NODES = codec.MAX_NODES // 2 - 8
 #: Longest exception message sent back.
 MAX_MESSAGE_CHARS = 2_000
 
