@@ -15,12 +15,22 @@ from typing import Any
 from grader.sandbox.codec import decode_message
 from grader.sandbox.frames import MAX_MESSAGE_BYTES
 from grader.sandbox.outcomes import CallStatus, ExceptionInfo, Limits
-from grader.sandbox.zygote import BLAS_ENV, START_TIMEOUT, WorkerGone, Zygote, remove_tree
+from grader.sandbox.zygote import (
+    START_TIMEOUT,
+    WorkerGone,
+    Zygote,
+    numeric_env,
+    remove_tree,
+)
 
 #: The statuses a worker may report for a request (anything else is a malformed reply).
 WORKER_STATUSES: dict[str, CallStatus] = {
     status: status for status in ("ok", "error", "missing", "memory", "output")
 }
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size < 1e7 else f"{size / 1e6:.0f} MB"
 
 
 class Channel:
@@ -30,9 +40,13 @@ class Channel:
     sending the next requests, and the worker never idles waiting for the grader to decode.
     """
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, limit: int = MAX_MESSAGE_BYTES) -> None:
         sock.setblocking(False)
         self.sock = sock
+        #: Largest message read: a longer one is refused as soon as its length arrives.
+        self.limit = limit
+        #: Size in bytes of the last message :meth:`receive` returned.
+        self.last_size = 0
         self.poller = select.poll()
         self.outgoing: deque[list[memoryview]] = deque()  # frames not started yet
         self.sending: list[memoryview] = []  # the rest of the frame being sent
@@ -74,12 +88,15 @@ class Channel:
         if len(self.incoming) < 8:
             return None
         size = int.from_bytes(self.incoming[:8], "big")
-        if size > MAX_MESSAGE_BYTES:
-            raise WorkerGone("malformed", f"the worker announced a {size}-byte message")
+        if size > self.limit:
+            raise WorkerGone(
+                "oversized", f"returned {megabytes(size)}, far more than this case needs"
+            )
         if len(self.incoming) < 8 + size:
             return None
         payload = bytes(self.incoming[8 : 8 + size])
         del self.incoming[: 8 + size]
+        self.last_size = size
         try:
             return decode_message(payload)
         except Exception:
@@ -135,7 +152,7 @@ class Worker:
             "LANG": "C.UTF-8",
             "MPLBACKEND": "Agg",
             "MPLCONFIGDIR": workdir,
-            **BLAS_ENV,
+            **numeric_env(),
         }
         request = {
             "workdir": workdir,
@@ -149,7 +166,7 @@ class Worker:
         finally:
             theirs.close()
         self.sock = ours
-        self.channel = Channel(ours)
+        self.channel = Channel(ours, limits.reply_bytes)
         self.dead = False
         self.wait_status: int | None = None
         self.lingered = False

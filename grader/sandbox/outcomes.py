@@ -33,6 +33,12 @@ class Limits:
     output_bytes: int = 10_000
     #: Largest file the worker may write (RLIMIT_FSIZE).
     file_mb: int = 16
+    #: Largest reply the grader reads for one call or cell (bytes); a bigger one is a crash
+    #: of that call, read no further. The assignment's largest reply is ~25 kB.
+    reply_bytes: int = 4 * 1024 * 1024
+    #: Reply bytes the grader keeps for one submission (all its calls and re-runs, ~0.6 MB
+    #: for a correct one); past it, a call's value is refused (a crash of that call).
+    submission_reply_bytes: int = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)

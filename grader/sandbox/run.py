@@ -12,6 +12,7 @@ from grader.sandbox.link import (
     WORKER_STATUSES,
     Worker,
     death,
+    megabytes,
     reply_exception,
     reply_text,
 )
@@ -93,6 +94,8 @@ class Run:
         self.cells: dict[int, CellOutcome] = {}
         self.banned: set[int] = set()
         self.outcomes: list[CallOutcome] = []
+        #: Bytes of the replies whose values are kept (see ``Limits.submission_reply_bytes``).
+        self.kept_bytes = 0
         self.start = time.monotonic()
         self.deadline = self.start + self.limits.submission_timeout
 
@@ -183,15 +186,9 @@ class Run:
                     self.cell_done(step, self.await_reply(worker, seq, "cell", None, timeout))
                 else:
                     reply = self.await_reply(worker, seq, "call", step, timeout)
-                    self.call_done(step, reply, time.monotonic() - started)
-            except (
-                WorkerGone,
-                ValueError,
-                TypeError,
-                KeyError,
-                IndexError,
-                RecursionError,
-            ) as exc:
+                    took = time.monotonic() - started
+                    self.call_done(step, reply, took, worker.channel.last_size)
+            except Exception as exc:  # anything unreadable the worker sent: its request fails
                 worker.kill(learn_status=isinstance(exc, WorkerGone) and exc.reason == "died")
                 status, detail = self.failure(worker, exc, timeout, limit)
                 if isinstance(step, CodeCell):
@@ -238,8 +235,19 @@ class Run:
         )
         self.cells.setdefault(cell.index, outcome)
 
-    def call_done(self, call: Call, reply: tuple[dict[str, Any], list[Any]], took: float) -> None:
+    def call_done(
+        self, call: Call, reply: tuple[dict[str, Any], list[Any]], took: float, size: int = 0
+    ) -> None:
         header, arrays = reply
+        cap = self.limits.submission_reply_bytes
+        if header.get("status") == "ok" and self.kept_bytes + size > cap:
+            detail = (
+                f"returned {megabytes(size)}, far more than this case needs (the submission's "
+                f"replies would exceed the {megabytes(cap)} kept per submission)"
+            )
+            self.outcomes.append(CallOutcome(call.key, "crashed", duration=took, detail=detail))
+            return
+        self.kept_bytes += size
         pair = unflatten(header["tree"], arrays)
         if type(pair) is not tuple or len(pair) != 2:
             raise ValueError("bad reply tree")
@@ -282,6 +290,8 @@ class Run:
                     "budget ran out"
                 )
             return "timeout", f"did not finish within {limit:g} s"
+        if reason == "oversized" and isinstance(exc, WorkerGone):
+            return "crashed", exc.detail
         if reason == "malformed":
             return "crashed", "the worker sent a malformed reply"
         if worker.lingered:
