@@ -297,3 +297,16 @@ def test_every_function_has_a_public_case_beyond_the_published_ones(student):
     for function in GRADED_FUNCTIONS:
         labels = [case.label for case in student.CASES[function]]
         assert any("published" not in label for label in labels), function
+
+
+def test_the_helpers_checks_run_silently(student):
+    def noisy_linear_backward(dZ, cache):
+        print("debugging linear_backward")
+        return mistake("db-missing-keepdims").impl(dZ, cache)
+
+    namespace = solution_namespace(linear_backward=noisy_linear_backward)
+    text, _ = run(student, "linear_activation_backward", namespace["linear_activation_backward"])
+    assert text.count("debugging linear_backward") == len(
+        student.CASES["linear_activation_backward"]
+    )  # printed by the function's own calls, never by the silent check of its helper
+    assert "fix `linear_backward` first" in text

@@ -26,14 +26,15 @@ solution. Please do not edit it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import inspect
+import io
 import os
 import textwrap
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -161,7 +162,8 @@ def _judge(function: str, target: Callable[..., Any], cases: list[Case]) -> tupl
         return "All tests passed.", 0
     if all(p.unimplemented for p in run.problems):
         return _report(function, run.problems), len(run.problems)
-    blamed = _culprits(function, target)
+    with contextlib.redirect_stdout(io.StringIO()):  # the helpers' checks run silently
+        blamed = _culprits(function, target)
     if not blamed:
         return _report(function, run.problems) + _likely(function, run), len(run.problems)
     own = _run_cases(function, target, cases, correct_helpers=True)
@@ -301,7 +303,7 @@ def _blame_report(function: str, blamed: list[str], own: _Run) -> str:
     return "\n".join(lines) + _likely(function, own)
 
 
-@contextmanager
+@contextlib.contextmanager
 def _helpers_replaced(
     function: str, target: Callable[..., Any], case: Case, replace: bool
 ) -> Iterator[None]:
