@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,41 +20,53 @@ from typing import Any
 from grader.errors import SetupError
 from grader.paths import install_root
 from grader.sandbox.frames import recv_frame, send_frame
+from grader.sandbox.worker.cleanup import remove_tree
+
+__all__ = ["WorkerGone", "Zygote", "forbidden_paths", "numeric_env", "remove_tree", "start"]
 
 START_TIMEOUT = 30.0
-BLAS_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: Environment variables that choose how numpy and its BLAS compute (kernels, cache sizes,
+#: CPU features), by prefix: the zygote and its workers inherit the grader's, so student code
+#: computes with the same kernels as the grader's own replays.
+NUMERIC_ENV_PREFIXES = (
+    "OPENBLAS_", "GOTO", "OMP_", "GOMP_", "KMP_", "MKL_", "BLIS_", "NUMEXPR_", "VECLIB_", "NPY_",
+)  # fmt: skip
+#: Thread counts, pinned to one whatever the grader's environment says (the worker may not
+#: start threads at all: see :mod:`grader.sandbox.worker.confinement`).
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS", "OMP_THREAD_LIMIT",
+        "MKL_NUM_THREADS", "BLIS_NUM_THREADS", "NUMEXPR_NUM_THREADS", "NUMEXPR_MAX_THREADS",
+        "VECLIB_MAXIMUM_THREADS",
+    )
+}  # fmt: skip
 PROJECT_PACKAGES = ("grader", "reference", "testcases")
+#: The zygote's command: its configuration comes in a file (read, then removed), since the
+#: helper modules' sources in it can exceed the length the kernel allows one argument.
 _ZYGOTE_CODE = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from grader.sandbox.worker.main import zygote_main; zygote_main(int(sys.argv[2]), sys.argv[3])"
+    "import os, sys; sys.path.insert(0, sys.argv[1]); "
+    "f = open(sys.argv[3], encoding='utf-8'); config = f.read(); f.close(); "
+    "os.unlink(sys.argv[3]); "
+    "from grader.sandbox.worker.main import zygote_main; zygote_main(int(sys.argv[2]), config)"
 )
 
 
+def numeric_env() -> dict[str, str]:
+    """The grader's numeric environment (see :data:`NUMERIC_ENV_PREFIXES`), one thread."""
+    env = {k: v for k, v in os.environ.items() if k.startswith(NUMERIC_ENV_PREFIXES)}
+    env.update(ONE_THREAD)
+    return env
+
+
 class WorkerGone(Exception):
-    """The worker stopped answering: ``reason`` is ``timeout``, ``died`` or ``malformed``."""
+    """The worker stopped answering: ``reason`` is ``timeout``, ``died``, ``malformed`` or
+    ``oversized`` (a message longer than the grader reads)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.detail = detail
-
-
-def remove_tree(path: str) -> None:
-    if not os.path.lexists(path):
-        return
-
-    def make_writable(_func: Any, target: str, _exc: Any) -> None:
-        try:
-            os.chmod(os.path.dirname(target), 0o700)
-            os.chmod(target, 0o700)
-            if os.path.isdir(target):
-                shutil.rmtree(target, ignore_errors=True)
-            else:
-                os.unlink(target)
-        except OSError:
-            pass
-
-    shutil.rmtree(path, onerror=make_writable)
 
 
 def helper_cache() -> str | None:
@@ -108,7 +119,7 @@ class Zygote:
             "helper_cache": helper_cache(),
         }
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
-        env.update(BLAS_ENV)
+        env.update(numeric_env())
         for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
             if name in os.environ:
                 env[name] = os.environ[name]
@@ -119,7 +130,7 @@ class Zygote:
             _ZYGOTE_CODE,
             str(install_root()),
             str(theirs.fileno()),
-            json.dumps(config),
+            self._write_config(config),
         ]
         try:
             self.process = subprocess.Popen(
@@ -145,6 +156,12 @@ class Zygote:
         self._facts: dict[str, Any] | None = None
         #: Keys of the case inputs this zygote holds (see :meth:`preload`).
         self.preloaded: frozenset[str] = frozenset()
+
+    def _write_config(self, config: dict[str, Any]) -> str:
+        path = os.path.join(self.base, "zygote-config.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(config, f)
+        return path
 
     def facts(self) -> dict[str, Any]:
         """The zygote's start-up report (waits for it the first time)."""

@@ -23,6 +23,7 @@ from typing import Any
 
 from grader.sandbox.codec import decode_message, encode_message, flatten, unflatten
 from grader.sandbox.frames import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame
+from grader.sandbox.worker.cleanup import remove_tree
 from grader.sandbox.worker.runner import Runner, serve
 
 #: What a worker may read in ``/etc``: what the dynamic loader, time zones, user lookups,
@@ -65,9 +66,7 @@ def zygote_main(control_fd: int, config_text: str) -> None:
     finally:
         server.kill_all()
         if config.get("base"):  # the workers' folders: gone even if the grader was killed
-            import shutil
-
-            shutil.rmtree(str(config["base"]), ignore_errors=True)
+            remove_tree(str(config["base"]))
         # Nothing left to flush or finalise: skip the interpreter's slow teardown of numpy
         # and the frozen heap, so the grader is not kept waiting for us to exit.
         os._exit(0)
