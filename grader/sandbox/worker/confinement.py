@@ -10,11 +10,14 @@ itself, set up here before the first student line runs and irreversible afterwar
   folders (other students' work), not the instructor's output folder. On kernels with
   Landlock ABI >= 4 TCP bind/connect are denied too, and with ABI >= 6 the worker can neither
   signal processes outside itself nor reach abstract unix sockets.
-* **seccomp** (:func:`install_seccomp`): a small filter that refuses to start processes
-  (fork, non-thread clone, exec), to create sockets, and a few calls that would let a process
-  undo or get around the rest (ptrace, unshare/setns, mount, loading kernel modules, bpf,
-  io_uring, signals aimed at other processes). It also keeps the worker one process, so
-  killing its process group after a timeout really kills everything it started.
+* **seccomp** (:func:`install_seccomp`): a small filter that refuses to start processes or
+  threads (fork, clone, exec), to create sockets, memory files (``memfd_create``, whose
+  pages ``RLIMIT_AS`` does not count), and a few calls that would let a process undo or get
+  around the rest (ptrace, unshare/setns, mount, loading kernel modules, bpf, io_uring,
+  signals aimed at other processes). It keeps the worker one thread of one process: killing
+  its process group after a timeout really kills everything it started, and it cannot use up
+  the host's process ids (``RLIMIT_NPROC`` would not do: it counts per user and does not
+  apply to root at all). numpy computes with one BLAS thread and needs no other.
 * **no capabilities** (:func:`drop_capabilities`): when the grader runs as root, the worker
   would otherwise be root too, able to load kernel modules or ignore file permissions.
 * **no network namespace** (:func:`isolate_network`), done once in the zygote so workers do
@@ -90,7 +93,6 @@ _PR_SET_SECCOMP = 22
 _SECCOMP_MODE_FILTER = 2
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
-_CLONE_THREAD = 0x00010000
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -323,6 +325,9 @@ _DENY = {
         "io_uring_enter": 426,
         "io_uring_register": 427,
         "personality": 135,
+        "clone": 56,
+        "memfd_create": 319,
+        "memfd_secret": 447,
     },
     "aarch64": {
         "execve": 221,
@@ -351,6 +356,9 @@ _DENY = {
         "io_uring_enter": 426,
         "io_uring_register": 427,
         "personality": 92,
+        "clone": 220,
+        "memfd_create": 279,
+        "memfd_secret": 447,
     },
 }
 # Signals: allowed only when the first argument (the target) is the worker itself.
@@ -358,7 +366,6 @@ _SELF_ONLY = {
     "x86_64": {"kill": 62, "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297},
     "aarch64": {"kill": 129, "tgkill": 131, "rt_sigqueueinfo": 138, "rt_tgsigqueueinfo": 240},
 }
-_CLONE = {"x86_64": 56, "aarch64": 220}
 _CLONE3 = 435
 _AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
 
@@ -367,7 +374,6 @@ _RET_ERRNO = 0x00050000
 _LD_ABS_W = 0x20
 _JEQ = 0x15
 _JGE = 0x35
-_JSET = 0x45
 _RET = 0x06
 
 
@@ -393,12 +399,8 @@ def seccomp_program(arch: str, own_pid: int) -> list[tuple[int, int, int, int]]:
     code += [(_JEQ, "deny", 0, nr) for nr in sorted(deny.values())]
     code += [(_JEQ, "self", 0, nr) for nr in sorted(self_only.values())]
     code += [
-        (_JEQ, "clone", 0, _CLONE[arch]),
-        (_JEQ, "nosys", 0, _CLONE3),  # glibc then falls back to clone, which we can inspect
+        (_JEQ, "nosys", 0, _CLONE3),  # glibc then falls back to clone, which is denied
         (_RET, 0, 0, _RET_ALLOW),
-        "clone",
-        (_LD_ABS_W, 0, 0, 16),  # low half of args[0]: clone flags
-        (_JSET, "allow", "deny", _CLONE_THREAD),
         "self",
         (_LD_ABS_W, 0, 0, 16),  # low half of args[0]: the target pid
         (_JEQ, "allow", 0, own_pid),
