@@ -35,6 +35,22 @@ from grader.errors import InvalidSubmission
 #: Cell magics whose body is ordinary Python: we drop the magic line and run the body once.
 TRANSPARENT_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun"})
 
+# Sizes beyond which a notebook cannot be graded. The grader parses the notebook's JSON and
+# its code (to name the cells that define each function) in its own process, where parsing
+# costs hundreds of times the size of the code in memory (1 MB of short statements: 400 MB
+# and 1.5 s), so these bound what any submission costs the grader. The assignment's filled
+# notebook is 48 kB, with 11 kB of code in 21 cells, the largest 1.5 kB; students' notebooks
+# with their outputs and plots stay under 1-2 MB.
+
+#: Largest notebook file (bytes).
+MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024
+#: Most JSON parts (objects, arrays and strings) a notebook file may hold.
+MAX_NOTEBOOK_PARTS = 2_000_000
+#: Longest code cell (characters).
+MAX_CELL_CHARS = 100_000
+#: Most code in all cells together (characters).
+MAX_CODE_CHARS = 400_000
+
 _LINE_MAGIC = re.compile(r"^[ \t]*[%!]")
 _NAMES = r"[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*"
 _ASSIGNED_MAGIC = re.compile(rf"^[ \t]*{_NAMES}[ \t]*=[ \t]*[%!]")
@@ -66,7 +82,9 @@ def load_submission(path: str | Path) -> Submission:
     path = Path(path)
     notebook = read_notebook_json(path)
     cells = []
-    for index, original in code_cells(notebook):
+    sources = code_cells(notebook)
+    check_code_size(path, sources)
+    for index, original in sources:
         source, reason = strip_cell_magic(original)
         if reason is None:
             source = neutralize_ipython_lines(source)
@@ -74,10 +92,44 @@ def load_submission(path: str | Path) -> Submission:
     return Submission(path=path, cells=tuple(cells))
 
 
+def check_code_size(path: Path, sources: list[tuple[int, str]]) -> None:
+    """:class:`InvalidSubmission` if a code cell, or all code, is longer than the caps."""
+    for index, source in sources:
+        if len(source) > MAX_CELL_CHARS:
+            raise InvalidSubmission(
+                f"{path} cannot be graded: cell {index} holds {len(source):,} characters of "
+                f"code, more than the {MAX_CELL_CHARS:,} a cell may hold."
+            )
+    total = sum(len(source) for _index, source in sources)
+    if total > MAX_CODE_CHARS:
+        raise InvalidSubmission(
+            f"{path} cannot be graded: its code cells hold {total:,} characters, more than "
+            f"the {MAX_CODE_CHARS:,} a notebook may hold."
+        )
+
+
+def _read_capped(path: Path) -> bytes:
+    """The file's bytes; :class:`InvalidSubmission` past :data:`MAX_NOTEBOOK_BYTES` (read no
+    further) or with more JSON parts than :data:`MAX_NOTEBOOK_PARTS`."""
+    with path.open("rb") as f:
+        data = f.read(MAX_NOTEBOOK_BYTES + 1)
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise InvalidSubmission(
+            f"{path} cannot be graded: it is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB "
+            "(clear the outputs and save it again)."
+        )
+    if data.count(b"{") + data.count(b"[") + data.count(b'"') // 2 > MAX_NOTEBOOK_PARTS:
+        raise InvalidSubmission(
+            f"{path} cannot be graded: it holds more than {MAX_NOTEBOOK_PARTS:,} JSON parts "
+            "(clear the outputs and save it again)."
+        )
+    return data
+
+
 def read_notebook_json(path: Path) -> dict[str, Any]:
     """The notebook's JSON object, after the structural checks we rely on later."""
     try:
-        data = path.read_bytes()
+        data = _read_capped(path)
     except FileNotFoundError:
         raise InvalidSubmission(f"{path}: no such file.") from None
     except IsADirectoryError:
