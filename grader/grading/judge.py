@@ -136,7 +136,7 @@ def judge_case(
         return CaseResult(
             case.function, case.name, case.visibility, False, problem=problem, note=note
         )
-    problem = _problem(case.function, outcome)
+    problem = _problem(case.function, outcome, hidden)
     if problem is not None:
         return CaseResult(
             case.function,
@@ -148,9 +148,18 @@ def judge_case(
             output=outcome.output,
             note=note,
         )
-    mismatches = compare_output(case.function, case.expected, outcome.value)
-    if outcome.args_after is not None:  # None: the inputs came back unchanged
-        mismatches += compare_inputs(case.function, case.args, outcome.args_after)
+    try:
+        mismatches = compare_output(case.function, case.expected, outcome.value)
+        if outcome.args_after is not None:  # None: the inputs came back unchanged
+            mismatches += compare_inputs(case.function, case.args, outcome.args_after)
+    except Exception as exc:  # a value no comparison takes (an int too large for a float)
+        message = (
+            f"{case.function} returned a value that cannot be compared ({type(exc).__name__})."
+        )
+        return CaseResult(
+            case.function, case.name, case.visibility, False,
+            problem=Problem("crashed", message), output=outcome.output, note=note,
+        )  # fmt: skip
     if hidden:
         mismatches = [_redact(m) for m in mismatches]
     passed = not mismatches
@@ -176,8 +185,9 @@ _NO_VALUE = {
 }
 
 
-def _problem(function: str, outcome: CallOutcome) -> Problem | None:
-    """The reason a call has no value to compare, in words for the student."""
+def _problem(function: str, outcome: CallOutcome, hidden: bool = False) -> Problem | None:
+    """The reason a call has no value to compare, in words for the student (for a hidden
+    case, an exception's type and line without its message, which may show the inputs)."""
     if outcome.status == "ok":
         if outcome.value is None or getattr(outcome.value, "why", None) == NONE_IN_ARRAY:
             return Problem(
@@ -195,7 +205,7 @@ def _problem(function: str, outcome: CallOutcome) -> Problem | None:
         )
     exc = outcome.exception
     if outcome.status == "error" and exc is not None:
-        return _raised(function, exc)
+        return _raised(function, exc, hidden)
     detail = f" {outcome.detail}" if outcome.detail else ""
     generic = f"{function} could not be run ({outcome.status})."
     message = (
@@ -204,12 +214,13 @@ def _problem(function: str, outcome: CallOutcome) -> Problem | None:
     return Problem(outcome.status, message + detail)
 
 
-def _raised(function: str, exc: ExceptionInfo) -> Problem:
+def _raised(function: str, exc: ExceptionInfo, hidden: bool = False) -> Problem:
     where = _where(exc)
+    said = exc.type if hidden else f"{exc.type}: {exc.message}"
     if looks_unimplemented(exc.type, exc.message):
         return Problem(
             "not_implemented",
-            f"{function} is not implemented yet: {exc.type}: {exc.message}{where}. "
+            f"{function} is not implemented yet: {said}{where}. "
             "A stub that still says None cannot be used as a value.",
             exc.type,
             exc.cell,
@@ -218,7 +229,7 @@ def _raised(function: str, exc: ExceptionInfo) -> Problem:
         )
     return Problem(
         "error",
-        f"{function} raised {exc.type}: {exc.message}{where}.",
+        f"{function} raised {said}{where}.",
         exc.type,
         exc.cell,
         exc.lineno,
