@@ -360,11 +360,26 @@ def _function_report(
         status=status,
         cases=results,
         summary=_summary(name, status, n_failed, len(results), blamed)
+        + (_ONLY_HIDDEN if status == "failed" and not blamed and _only_hidden(results) else "")
         + (f" ({note})" if note else ""),
         diagnosis=diagnosis,
         blamed_helpers=blamed,
         cells=tuple(cells),
     )
+
+
+#: Said when a function passes every public case and fails hidden ones: the usual causes.
+_ONLY_HIDDEN = (
+    "; every public case passes, so it goes wrong only on inputs of other sizes: look for a "
+    "size written as a number (m = 3, a number of layers), a variable taken from the notebook "
+    "instead of from the function's arguments, or code that only works for two layers"
+)
+
+
+def _only_hidden(results: Sequence[CaseResult]) -> bool:
+    """Every public case passes, some hidden case fails."""
+    public = [r for r in results if r.visibility != HIDDEN]
+    return all(r.passed for r in public) and any(not r.passed for r in results)
 
 
 def _summary(
