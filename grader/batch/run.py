@@ -57,9 +57,11 @@ are all present is not graded again (its row is read back from ``grading.json``)
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import threading
 import time
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -363,6 +365,8 @@ def grade_batch(
             else:
                 todo.append((entry, key))
         grading_started = time.perf_counter()
+        if todo:  # the class report's plotting library loads while the class is graded
+            threading.Thread(target=_warm_up_report, name="report-warm-up", daemon=True).start()
         jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
         if todo and (make_grader is not None or jobs == 1):
             if make_grader is None:
@@ -419,6 +423,13 @@ class _Collector:
             self.on_row(row, len(self.rows), self.total)
 
 
+def _warm_up_report() -> None:
+    with contextlib.suppress(Exception):  # a missing matplotlib is reported with the report
+        from grader.batch.classreport import warm_up
+
+        warm_up()
+
+
 def _cached(
     out_dir: Path, entry: Entry, key: str | None, options: BatchOptions
 ) -> StudentRow | None:
@@ -436,14 +447,27 @@ def _write_class_files(
     write_atomic(out_dir / GRADEBOOK, gradebook_csv(rows, functions))
     summary = summarize(rows, functions, total=total, interrupted=interrupted)
     write_atomic(out_dir / SUMMARY, summary_json(summary))
+    pages = {}
+    for row in rows:
+        name = FEEDBACK_HTML if (out_dir / row.student / FEEDBACK_HTML).is_file() else FEEDBACK
+        pages[row.student] = f"{quote(row.student)}/{name}"
+    # Drawn again only when what it shows changed (a re-run that grades nothing draws nothing).
+    shown = {k: v for k, v in summary.items() if k != "reused"}
+    digest = hashlib.sha256(
+        json.dumps([shown, pages, [r.to_dict() for r in rows]], sort_keys=True).encode()
+    ).hexdigest()
+    stamp = f"<!-- grader report {digest} -->\n"
+    try:
+        with (out_dir / REPORT).open(encoding="utf-8") as f:
+            if stamp in (f.readline(), f.readline()):
+                return []
+    except (OSError, UnicodeError):
+        pass
     try:
         from grader.batch.classreport import render_class_report
 
-        pages = {}
-        for row in rows:
-            name = FEEDBACK_HTML if (out_dir / row.student / FEEDBACK_HTML).is_file() else FEEDBACK
-            pages[row.student] = f"{quote(row.student)}/{name}"
-        write_atomic(out_dir / REPORT, render_class_report(rows, summary, pages))
+        page = render_class_report(rows, summary, pages).replace("\n", "\n" + stamp, 1)
+        write_atomic(out_dir / REPORT, page)
     except Exception as exc:  # matplotlib missing or broken: the gradebook is what matters
         (out_dir / REPORT).unlink(missing_ok=True)
         return [f"{REPORT} could not be written ({type(exc).__name__}: {exc})"]
