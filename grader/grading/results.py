@@ -26,6 +26,7 @@ def cell_number(index: int) -> int:
     """
     return index + 1
 
+
 #: A graded function's verdict: "passed"; "failed" (own logic wrong); "inherited" (own logic
 #: right, a graded helper it calls is wrong); "not_implemented"; "missing" (not defined).
 FunctionStatus = Literal["passed", "failed", "inherited", "not_implemented", "missing"]
