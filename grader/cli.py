@@ -158,9 +158,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         text = render_text(report, colour=colour)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8", errors="replace")
+        # On stderr: stdout stays empty when the report goes to a file (scripts rely on it).
         print(
-            f"wrote the {args.format} report of {Path(args.notebook).name} to {args.output} "
-            f"(score {report.score:g} / {report.max_score:g})"
+            f"grader: wrote the {args.format} report of {Path(args.notebook).name} to "
+            f"{args.output} (score {report.score:g} / {report.max_score:g})",
+            file=sys.stderr,
         )
     else:
         sys.stdout.write(text)

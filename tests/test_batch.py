@@ -743,7 +743,8 @@ def test_student_pages_are_the_check_html_page(batch, capsys, tmp_path):
         ]
     )
     assert status == 1
-    assert "wrote the html report of buggy.ipynb" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "wrote the html report of buggy.ipynb" in captured.err and captured.out == ""
     batched = (out / "buggy" / "feedback.html").read_text()
     assert batched == page.read_text()
     assert str(submissions) not in batched  # the file's name only, no path of this machine
