@@ -346,7 +346,10 @@ def test_hard_coding_the_public_outputs_fails_the_hidden_cases(grader, tmp_path)
     report = grade(grader, tmp_path, replace={"compute_cost": source})
     f = report.function("compute_cost")
     assert f.points == 0
-    assert all(c.passed for c in f.cases if c.visibility == "public")
+    published = [c for c in f.cases if c.note == "the published case"]
+    assert len(published) == 1 and published[0].passed
+    # The public case of another size catches it in the notebook already; the hidden ones too.
+    assert any(not c.passed for c in f.cases if c.visibility == "public")
     assert any(not c.passed for c in f.cases if c.visibility == "hidden")
 
 
