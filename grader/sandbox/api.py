@@ -213,10 +213,11 @@ class Sandbox:
         for name, data in files.items():
             if os.path.basename(name) != name or name in ("", ".", "..", "__pycache__"):
                 raise ValueError(f"workdir file name {name!r} must be a plain file name")
+            if name.endswith(".py") and self._imported_by_zygote(zygote, name, data):
+                continue  # workers hold it already, as a module: no file, no bytecode needed
             with open(os.path.join(workdir, name), "wb") as f:
                 f.write(data)
-            compile_it = name.endswith(".py") and not self._imported_by_zygote(zygote, name, data)
-            code = self._bytecode(name, data) if compile_it else None
+            code = self._bytecode(name, data) if name.endswith(".py") else None
             if code is not None:
                 os.makedirs(cache, exist_ok=True)
                 pyc = f"{name[:-3]}.{sys.implementation.cache_tag}.pyc"

@@ -193,7 +193,8 @@ def _import_helper_modules(
     """Import the student helper modules (``dnn_utils.py`` ...) once, here in the zygote.
 
     Workers inherit them in ``sys.modules``, so a notebook's ``from public_tests import *``
-    costs nothing; the files are also in each worker's folder. They are imported from a
+    costs nothing (a file the zygote could not import is written into each worker's folder
+    instead: see ``grader.sandbox.api.Sandbox._write_files``). They are imported from a
     folder named after their content in ``cache`` (the user's cache folder), so Python's own
     ``__pycache__`` there spares the next grader start compiling them (~15 ms); without a
     usable cache, from a folder in ``base``. Either is taken off ``sys.path`` again, and
