@@ -131,6 +131,28 @@ def test_shifted_versions_say_which_dA_convention_they_read(version: str, grader
     assert "older convention" in backward.summary
 
 
+@pytest.mark.parametrize("version", ["oldest", "v2", "v3"])
+def test_right_shifted_keys_need_no_rerun_with_correct_helpers(
+    version: str, grader: Grader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-runs with correct helpers read the older keys too: a right L_model_backward in
+    that convention is not re-run for nothing (it would double its cost in the worker)."""
+    from grader.grading import engine
+
+    asked: list[str] = []
+    real = engine.followup_calls
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls = real(*args, **kwargs)
+        asked.extend(call.function for call in calls)
+        return calls
+
+    monkeypatch.setattr(engine, "followup_calls", spy)
+    report = grader.grade(CORPUS / version / "correct.ipynb")
+    assert report.score == report.max_score
+    assert asked == []
+
+
 @pytest.mark.parametrize("version", ["v4a", "newest"])
 def test_versions_with_our_keys_do_not_mention_a_convention(version: str, grader: Grader) -> None:
     report = grader.grade(CORPUS / version / "correct.ipynb")

@@ -71,7 +71,7 @@ def judge(
     defined = defined_functions(submission)
     conventions: dict[str, DAConvention] = {}
     if shifted_keys_allowed(cell.source for cell in submission.cells):
-        outcomes = _read_dA_keys(outcomes, cases, conventions)
+        outcomes = read_dA_keys(outcomes, cases, conventions)
     by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
     observations: dict[str, list[Observation]] = {}
     for case in cases:
@@ -276,7 +276,7 @@ def _redact(m: Mismatch) -> Mismatch:
 # --- the course's older dA convention (see grader.grading.formats) -------------------------
 
 
-def _read_dA_keys(
+def read_dA_keys(
     outcomes: Mapping[str, CallOutcome],
     cases: Sequence[BundleCase],
     conventions: dict[str, DAConvention],
