@@ -18,7 +18,9 @@ loops forever), then measures:
 (d) ``python -c "import numpy"``, the floor of any Python grader of a numpy assignment;
 (e) the throughput of ``grader grade --jobs N`` over ``--formats-n`` notebooks in the formats
     of the course's own published versions (copies of ``tests/course_formats/notebooks``, all
-    six versions, right ones and ones with typical mistakes);
+    six versions), with the same share of buggy notebooks as (b) (``--buggy``), so that (e)
+    and (b) differ only by the format; and the same over the whole corpus in turn, which is
+    mostly notebooks with two mistakes each (the worst case: re-runs and diagnosis);
 
 and the peak memory of the batch: the sum of RSS (and of PSS, which counts shared pages once)
 over the whole process tree, sampled from /proc every 20 milliseconds. Other load on the
@@ -114,16 +116,34 @@ def make_submissions(folder: Path, n: int, hanging: int, buggy_share: float) -> 
 # --- measuring --------------------------------------------------------------------------------
 
 
-def make_course_submissions(folder: Path, n: int) -> int:
-    """``n`` copies of the course-format corpus notebooks, in turn, each made unique."""
-    sources = sorted(COURSE_FORMATS.glob("*/*.ipynb"))
+def _all_right(notebook: Path) -> bool:
+    truth = json.loads(notebook.with_suffix(".json").read_text(encoding="utf-8"))
+    return all(f["right"] for f in truth["functions"].values())
+
+
+def make_course_submissions(folder: Path, n: int, buggy_share: float | None = None) -> int:
+    """``n`` copies of the course-format corpus notebooks, each made unique: the corpus in turn,
+    or (with ``buggy_share``) right notebooks of every version with that share of buggy ones
+    spread evenly among them, as in (b). Returns how many distinct notebooks were used."""
+    corpus = sorted(COURSE_FORMATS.glob("*/*.ipynb"))
+    right = [s for s in corpus if _all_right(s)]
+    wrong = [s for s in corpus if not _all_right(s)]
+    count = round(n * buggy_share) if buggy_share is not None else 0
+    buggy = {int(j * n / count) for j in range(count)} if count else set()
+    used = set()
     for i in range(n):
-        source = sources[i % len(sources)]
+        if buggy_share is None:
+            source = corpus[i % len(corpus)]
+        elif i in buggy:
+            source = wrong[i % len(wrong)]
+        else:
+            source = right[i % len(right)]
+        used.add(source)
         nb = nbformat.read(str(source), as_version=4)
         nb.metadata["benchmark_copy"] = i
         name = f"course-{i:04d}-{source.parent.name}-{source.stem}.ipynb"
         nbformat.write(nb, str(folder / name))
-    return len(sources)
+    return len(used)
 
 
 def grader_command() -> list[str]:
@@ -358,8 +378,12 @@ def main() -> int:
         verdict = check_grades(work / "out", kinds)
         course = work / "course-formats"
         course.mkdir()
-        distinct = make_course_submissions(course, args.formats_n)
+        distinct = make_course_submissions(course, args.formats_n, args.buggy)
         formats = run_batch(course, work / "out-course", args.jobs, args.timeout)
+        corpus = work / "course-corpus"
+        corpus.mkdir()
+        corpus_distinct = make_course_submissions(corpus, args.formats_n)
+        worst = run_batch(corpus, work / "out-corpus", args.jobs, args.timeout)
 
         others = [s for s, k in kinds.items() if k != "hanging"]
         hangers = [s for s, k in kinds.items() if k == "hanging"]
@@ -405,8 +429,14 @@ def main() -> int:
         ("    time the hanging ones added to the batch", f"{batch.wall - until_others:.1f} s", ""),
         (
             f"(e) `grader grade --jobs {args.jobs}`, {args.formats_n} course-format notebooks "
-            f"({distinct} distinct)",
+            f"({distinct} distinct, {args.buggy:.0%} buggy as in (b))",
             f"{args.formats_n / formats.wall:.1f} /s",
+            ">= 25 /s",
+        ),
+        (
+            f"    the same over the corpus in turn ({corpus_distinct} distinct, mostly two "
+            "mistakes each)",
+            f"{args.formats_n / worst.wall:.1f} /s",
             "",
         ),
         (
