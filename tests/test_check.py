@@ -489,8 +489,28 @@ def test_cli_gradescope_json_field_by_field(tmp_path):
     cost = [t for t in data["tests"] if t["name"].startswith("compute_cost")]
     assert [t["visibility"] for t in cost] == ["visible", "after_published"]
     assert all(t["score"] == 0 and t["status"] == "failed" for t in cost)
+    assert [t["max_score"] for t in cost] == [0, 10]
     assert sum(t["max_score"] for t in data["tests"]) == 100
     assert sum(t["score"] for t in data["tests"]) == 90
+    # No test shows "passed" with points missing.
+    assert not [t for t in data["tests"] if t["status"] == "passed" and t["score"] < t["max_score"]]
+
+
+def test_gradescope_public_test_scores_nothing_when_only_hidden_cases_fail(tmp_path):
+    """m hard-coded to the published case's: the published case passes, the points do not."""
+    source = (
+        "def compute_cost(AL, Y):\n"
+        "    return float(np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / 3))\n"
+    )
+    path = crafted.write(crafted.notebook(replace={"compute_cost": source}), tmp_path / "s.ipynb")
+    out = tmp_path / "results.json"
+    run_cli("check", str(path), "--format", "json", "--output", str(out))
+    cost = [t for t in json.loads(out.read_text())["tests"] if t["name"].startswith("compute_cost")]
+    public, scored = cost
+    assert public["max_score"] == 0 and public["visibility"] == "visible"
+    assert "public case(s) pass" in public["output"]
+    assert scored["score"] == 0 and scored["max_score"] == 10 and scored["status"] == "failed"
+    assert scored["visibility"] == "after_published"
 
 
 def test_an_output_path_that_cannot_be_written_is_one_line_exit_4(tmp_path):

@@ -1,10 +1,12 @@
 """Gradescope's ``results.json``: https://gradescope-autograders.readthedocs.io/en/latest/specs/
 
-One test per graded function and visibility: "<function>: public cases" is ``visible``,
-"<function>: hidden cases" is ``after_published``. A function's points are all or nothing, so
-both of its tests carry a share of them (half each when both exist) and earn it only when the
-function earns its points. Hidden tests never show inputs or expected values (the engine has
-already redacted their messages).
+Two tests per graded function. "<function>: public cases" is ``visible`` and scores nothing
+(``max_score`` 0): its status and output say how the public cases went, at once. "<function>"
+carries the function's points (all or nothing) with its verdict; it is ``after_published``
+when the function has hidden cases, so that neither its status nor its score reveals them
+before the instructor publishes the grades, and ``visible`` when only public cases were run.
+So no test ever shows "passed" with points missing. Hidden cases never show inputs or expected
+values (the engine has already redacted their messages).
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ _VISIBILITY = {PUBLIC: "visible", HIDDEN: "after_published"}
 def render_gradescope(report: GradeReport) -> dict[str, Any]:
     tests: list[dict[str, Any]] = []
     for function in report.functions:
-        groups = [(v, [c for c in function.cases if c.visibility == v]) for v in (PUBLIC, HIDDEN)]
-        groups = [(v, cases) for v, cases in groups if cases]
-        share = function.max_points / len(groups) if groups else function.max_points
-        for visibility, cases in groups:
-            tests.append(_test(function, visibility, cases, share))
+        public = [c for c in function.cases if c.visibility == PUBLIC]
+        hidden = [c for c in function.cases if c.visibility == HIDDEN]
+        tests.append(_public_test(function, public))
+        tests.append(_scored_test(function, hidden))
     lines = [f"{f.name}: {f.points:g}/{f.max_points:g} - {f.summary}" for f in report.functions]
     for cell in report.cells:
         lines.append(f"cell {cell_number(cell.index)}: {cell.message}")
@@ -43,15 +44,43 @@ def render_gradescope(report: GradeReport) -> dict[str, Any]:
     }
 
 
-def _test(
-    function: FunctionReport, visibility: str, cases: list[CaseResult], share: float
-) -> dict[str, Any]:
-    earned = share if function.points > 0 else 0.0
+def _passed(function: FunctionReport, case: CaseResult) -> bool:
     # A function scored on its own logic passes here even when a helper's bug shows in it.
-    passed = all(c.passed or (function.points > 0 and c.passed_with_correct_helpers) for c in cases)
-    out = [f"{function.name}: {function.summary}."]
+    return case.passed or bool(function.points > 0 and case.passed_with_correct_helpers)
+
+
+def _public_test(function: FunctionReport, cases: list[CaseResult]) -> dict[str, Any]:
+    passed = sum(_passed(function, c) for c in cases)
+    head = f"{function.name}: {passed} of {len(cases)} public case(s) pass."
+    if function.diagnosis is not None:
+        head += f"\nLikely mistake: {function.diagnosis.title}. {function.diagnosis.hint}"
+    return {
+        "name": f"{function.name}: public cases",
+        "score": 0.0,
+        "max_score": 0.0,
+        "status": "passed" if passed == len(cases) else "failed",
+        "output": "\n".join([head, *_case_lines(cases)]),
+        "visibility": _VISIBILITY[PUBLIC],
+    }
+
+
+def _scored_test(function: FunctionReport, hidden: list[CaseResult]) -> dict[str, Any]:
+    out = [f"{function.name}: {function.points:g}/{function.max_points:g}, {function.summary}."]
     if function.diagnosis is not None:
         out.append(f"Likely mistake: {function.diagnosis.title}. {function.diagnosis.hint}")
+    out += _case_lines(hidden)
+    return {
+        "name": function.name,
+        "score": function.points,
+        "max_score": function.max_points,
+        "status": "passed" if function.points > 0 else "failed",
+        "output": "\n".join(out),
+        "visibility": _VISIBILITY[HIDDEN] if hidden else _VISIBILITY[PUBLIC],
+    }
+
+
+def _case_lines(cases: list[CaseResult]) -> list[str]:
+    out = []
     for case in cases:
         if case.passed:
             out.append(f"{case.label}: passed")
@@ -62,11 +91,4 @@ def _test(
         out.extend(f"  {m.message}" for m in case.mismatches)
         if case.passed_with_correct_helpers:
             out.append("  (passes when the graded helpers it calls are replaced by correct ones)")
-    return {
-        "name": f"{function.name}: {visibility} cases",
-        "score": earned,
-        "max_score": share,
-        "status": "passed" if passed else "failed",
-        "output": "\n".join(out),
-        "visibility": _VISIBILITY[visibility],
-    }
+    return out
