@@ -344,10 +344,15 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=5, help="runs of each cold command")
     parser.add_argument(
-        "--formats-n", type=int, default=100, help="course-format notebooks in batch (e)"
+        "--formats-n",
+        type=int,
+        default=None,
+        help="course-format notebooks in batch (e) (default: --n, so (e) compares with (b))",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    if args.formats_n is None:
+        args.formats_n = args.n
     if not SOLUTION.exists() or not STUDENT_FOLDER.exists():
         raise SystemExit("run `grader generate` first (reference/solution.ipynb is missing)")
 
