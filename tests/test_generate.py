@@ -377,3 +377,10 @@ def test_a_check_leaves_numpys_random_state_as_it_was(student, capsys):
     expected = np.random.get_state()[1].copy()
     student.initialize_parameters_test(reference.initialize_parameters)
     assert np.array_equal(np.random.get_state()[1], expected)
+
+
+def test_the_reference_lists_the_graded_functions_the_grader_grades():
+    """``reference`` keeps its own list (it imports nothing from the grader): the same one."""
+    from grader.grading.comparison import GRADED_FUNCTIONS as graded
+
+    assert graded == GRADED_FUNCTIONS

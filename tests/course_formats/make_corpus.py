@@ -42,21 +42,12 @@ from typing import Any
 
 import nbformat
 
+from reference import GRADED_FUNCTIONS
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "notebooks"
 
-GRADED = (
-    "initialize_parameters",
-    "initialize_parameters_deep",
-    "linear_forward",
-    "linear_activation_forward",
-    "L_model_forward",
-    "compute_cost",
-    "linear_backward",
-    "linear_activation_backward",
-    "L_model_backward",
-    "update_parameters",
-)
+GRADED = GRADED_FUNCTIONS
 
 SHIFTED = "shifted"  # grads["dA" + str(l + 1)] holds the gradient with respect to A[l]
 OURS = "ours"  # grads["dA" + str(l)] holds it
