@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from grader.bundle import BundleCase
-from grader.grading.attribution import OracleBook, call_tree, full_substitutes
+from grader.grading.attribution import call_tree, full_substitutes
 from grader.grading.engine import Grader, load_cases
 from grader.grading.options import CheckOptions
 from grader.grading.results import GradeReport
@@ -168,18 +168,3 @@ def test_derived_nested_calls_are_the_calls_the_reference_makes(
             assert find_recorded([(want_args, None)], tuple(args)) == 0
             for got, want in zip(flatten(result)[1], flatten(want_result)[1]):
                 assert np.allclose(got, want, rtol=1e-12, atol=0)
-
-
-def test_oracle_book_counts_refusals_on_the_graders_side() -> None:
-    """What the sandbox's grader side does per question: look the helper up, answer with the
-    matching recorded result or refuse. The book sees both, never the worker."""
-    case = _composite("linear_activation_forward")
-    book = OracleBook(case.substitutes)
-    right_args = case.substitutes["linear_forward"][0][0]
-    for args in (right_args, (right_args[0], right_args[1], right_args[2] * 2)):
-        recorded = list(book.get("linear_forward", ()))
-        index = find_recorded(recorded, tuple(args))
-        if index is not None:
-            _ = recorded[index][1]
-    assert (book.consulted, book.answered, book.refused) == (2, 1, 1)
-    assert book.get("not_a_helper") is None and book.consulted == 2

@@ -578,6 +578,12 @@ def test_substituted_helpers_answer_the_reference_calls(sandbox: Sandbox, tmp_pa
     assert np.array_equal(AL, expected) and len(caches) == 2
     refused = outcomes["wrong"].exception
     assert refused is not None and refused.type == "grader.sandbox.worker.runner.OracleRefused"
+    # The grader counts the refusals it answered, on its side; the answered calls are not.
+    assert (outcomes["wrong"].refused, outcomes["fair"].refused, outcomes["own"].refused) == (
+        1,
+        0,
+        0,
+    )
     assert "linear_activation_forward(array(3, 4), array(2, 3), array(2, 1), 'sigmoid')" in (
         refused.message
     )

@@ -7,7 +7,7 @@ by oracles that answer as the reference would (:func:`followup_calls`): every ca
 reference makes for that case, nested ones included (:func:`full_substitutes`), so a function
 that calls a lower helper directly (``L_model_backward`` calling ``linear_backward`` itself) is
 judged on its own logic too. The grader's process decides what every oracle answers
-(:mod:`grader.sandbox.matching`) and keeps its own log of it (:class:`OracleBook`).
+(:mod:`grader.sandbox.matching`) and counts what it refused (``CallOutcome.refused``).
 
 Rules (what keeps a function's points "on its own logic"):
 
@@ -22,7 +22,7 @@ Rules (what keeps a function's points "on its own logic"):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -113,54 +113,6 @@ def full_substitutes(case: BundleCase) -> Recorded:
     return recorded
 
 
-class OracleBook(Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]):
-    """The recorded calls one re-run's oracles may answer, and the grader's own log of what
-    they did answer.
-
-    The sandbox's grader side looks up the helper's recorded calls here for every question
-    an oracle asks (``consulted``), and reads a recorded result only to send it as the answer
-    (``answered``; see ``grader.sandbox.run.answer_oracle``). A question that got no answer
-    was refused. Nothing of this comes from the worker.
-    """
-
-    def __init__(self, recorded: Recorded) -> None:
-        self._recorded = recorded
-        self.consulted = 0
-        self.answered = 0
-
-    def __getitem__(self, helper: str) -> Sequence[tuple[tuple[Any, ...], Any]]:
-        calls = self._recorded[helper]  # KeyError for an unknown helper: nothing consulted
-        self.consulted += 1
-        return [_Entry(self, args, result) for args, result in calls]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._recorded)
-
-    def __len__(self) -> int:
-        return len(self._recorded)
-
-    @property
-    def refused(self) -> int:
-        """How many questions the grader answered with a refusal."""
-        return max(0, self.consulted - self.answered)
-
-
-class _Entry(tuple[Any, ...]):
-    """One recorded ``(args, result)``; taking its result (index 1) means it was answered."""
-
-    book: OracleBook
-
-    def __new__(cls, book: OracleBook, args: tuple[Any, ...], result: Any) -> _Entry:
-        entry = super().__new__(cls, (args, result))
-        entry.book = book
-        return entry
-
-    def __getitem__(self, index: Any) -> Any:
-        if index == 1:
-            self.book.answered += 1
-        return super().__getitem__(index)
-
-
 # --- the second round of calls -------------------------------------------------------------
 
 
@@ -193,29 +145,24 @@ def followup_calls(
     outcomes: Sequence[CallOutcome],
     flat_expected: Mapping[str, Flat],
     substitutes: Mapping[str, Recorded] | None = None,
-    books: dict[str, OracleBook] | None = None,
 ) -> list[Call]:
     """The second round of calls: each failed case of a function that calls other graded
     functions, again, with the helpers of its call tree answering as the reference would.
     A right submission needs none; a wrong one tells us whose bug each failure is.
 
     ``substitutes``: the recorded calls by case key (default: the bundle's, direct helpers
-    only); ``books``: filled with the :class:`OracleBook` of each call, by call key."""
+    only)."""
     by_key = {o.key: o for o in outcomes}
     calls = []
     for case in cases:
         if not case.substitutes or passes(case, by_key.get(case.key), flat_expected.get(case.key)):
             continue
-        book = OracleBook((substitutes or {}).get(case.key, case.substitutes))
-        key = case.key + ORACLE_SUFFIX
-        if books is not None:
-            books[key] = book
         calls.append(
             Call(
-                key=key,
+                key=case.key + ORACLE_SUFFIX,
                 function=case.function,
                 args=case.args,
-                substitutes=book,
+                substitutes=(substitutes or {}).get(case.key, case.substitutes),
                 timeout=ORACLE_TIMEOUT,
                 args_ref=case.key,
             )
@@ -223,19 +170,12 @@ def followup_calls(
     return calls
 
 
-def refused_calls(books: Mapping[str, OracleBook]) -> frozenset[str]:
-    """The keys of the re-runs in which the grader refused at least one helper call."""
-    return frozenset(key for key, book in books.items() if book.refused)
-
-
-def oracle_passed(
-    case: BundleCase, oracle: CallOutcome | None, refused: bool = False
-) -> bool | None:
-    """Did the re-run with correct helpers pass (None: there was none)? A re-run in which a
-    helper call was refused never passes (rule 2)."""
+def oracle_passed(case: BundleCase, oracle: CallOutcome | None) -> bool | None:
+    """Did the re-run with correct helpers pass (None: there was none)? A re-run in which the
+    grader refused a helper call never passes (rule 2)."""
     if oracle is None:
         return None
-    return not refused and passes(case, oracle)
+    return not oracle.refused and passes(case, oracle)
 
 
 def own_logic_right(results: Sequence[CaseResult]) -> bool:

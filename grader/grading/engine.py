@@ -19,13 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.bundle import BundleCase, read_bundle
-from grader.grading.attribution import (
-    OracleBook,
-    Recorded,
-    followup_calls,
-    full_substitutes,
-    refused_calls,
-)
+from grader.grading.attribution import Recorded, followup_calls, full_substitutes
 from grader.grading.formats import shifted_keys_allowed
 from grader.grading.judge import judge, read_dA_keys
 from grader.grading.options import CaseSet, CheckOptions
@@ -95,8 +89,6 @@ class Grader:
         """Grade one notebook; raises ``InvalidSubmission`` for a file that is not one."""
         start = time.perf_counter()
         submission = path if isinstance(path, Submission) else load_submission(path)
-        books: dict[str, OracleBook] = {}  # this submission's re-runs: what the grader answered
-
         # A notebook of a course version with the older dA keys is judged in that convention:
         # its right L_model_backward must not look failed here and be re-run for nothing.
         shifted = shifted_keys_allowed(cell.source for cell in submission.cells)
@@ -105,7 +97,7 @@ class Grader:
             if shifted:
                 read = read_dA_keys({o.key: o for o in outcomes}, self.cases, {})
                 outcomes = list(read.values())
-            return followup_calls(self.cases, outcomes, self.flat_expected, self.substitutes, books)
+            return followup_calls(self.cases, outcomes, self.flat_expected, self.substitutes)
 
         result = self._sandbox.run(
             submission, self._calls, self.student_files, followups=with_correct_helpers
@@ -118,7 +110,6 @@ class Grader:
             result.cells,
             self.options,
             self.flat_expected,
-            refused_calls(books),
         )
         seconds = round(time.perf_counter() - start, 3)
         return replace(

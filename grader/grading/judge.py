@@ -14,7 +14,7 @@ and the report names the helper. ``strict_dependencies=True`` restores the all-t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -62,12 +62,11 @@ def judge(
     cells: Sequence[CellOutcome],
     options: CheckOptions,
     flat_expected: Mapping[str, Flat] | None = None,
-    refused: Collection[str] = frozenset(),
 ) -> GradeReport:
     """Turn raw call outcomes into a full report. ``flat_expected`` are the expected values
-    flattened, by case key, when known (a bit-for-bit right answer needs no comparing);
-    ``refused`` the keys of the re-runs with correct helpers in which the grader refused a
-    helper call (see :class:`grader.grading.attribution.OracleBook`)."""
+    flattened, by case key, when known (a bit-for-bit right answer needs no comparing). A
+    re-run with correct helpers in which the grader refused a helper call
+    (``CallOutcome.refused``) counts for nothing."""
     defined = defined_functions(submission)
     conventions: dict[str, DAConvention] = {}
     if shifted_keys_allowed(cell.source for cell in submission.cells):
@@ -76,17 +75,13 @@ def judge(
     observations: dict[str, list[Observation]] = {}
     for case in cases:
         outcome = outcomes.get(case.key)
-        oracle_key = case.key + ORACLE_SUFFIX
-        oracle = outcomes.get(oracle_key)
-        oracle_refused = oracle_key in refused
-        result = judge_case(
-            case, outcome, oracle, (flat_expected or {}).get(case.key), oracle_refused
-        )
+        oracle = outcomes.get(case.key + ORACLE_SUFFIX)
+        result = judge_case(case, outcome, oracle, (flat_expected or {}).get(case.key))
         by_function.setdefault(case.function, []).append(result)
         # What the function's own logic returned: with correct helpers when that run answered;
         # else its own run (a wrong call to a helper makes the oracle refuse, and then the
         # student's helpers are usually right, or the mistake is in how they are called).
-        for run in (None if oracle_refused else oracle, outcome):
+        for run in (None if oracle and oracle.refused else oracle, outcome):
             if run is not None and run.status == "ok":
                 observations.setdefault(case.function, []).append((case.args, run.value))
                 break
@@ -119,7 +114,6 @@ def judge_case(
     outcome: CallOutcome | None,
     oracle: CallOutcome | None,
     expected: Flat | None = None,
-    oracle_refused: bool = False,
 ) -> CaseResult:
     """One case: passed, or what went wrong and whether correct helpers would have helped
     (never, when the grader refused a helper call in that re-run)."""
@@ -144,7 +138,7 @@ def judge_case(
             case.visibility,
             False,
             problem=problem,
-            passed_with_correct_helpers=oracle_passed(case, oracle, oracle_refused),
+            passed_with_correct_helpers=oracle_passed(case, oracle),
             output=outcome.output,
             note=note,
         )
@@ -169,7 +163,7 @@ def judge_case(
         case.visibility,
         passed,
         mismatches=tuple(mismatches),
-        passed_with_correct_helpers=None if passed else oracle_passed(case, oracle, oracle_refused),
+        passed_with_correct_helpers=None if passed else oracle_passed(case, oracle),
         output=outcome.output,
         note=note,
     )

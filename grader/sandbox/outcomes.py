@@ -96,6 +96,10 @@ class CallOutcome:
     #: The returned value as it was flattened, ``(tree, arrays)``, when the arguments came
     #: back unchanged (for a cheap bit-for-bit check, :func:`grader.sandbox.codec.same_flat`).
     value_flat: Flat | None = None
+    #: Calls to substituted helpers that the grader refused during this call (their
+    #: arguments matched no call of the reference). Counted in the grader's process while
+    #: it answers them, never taken from the worker's word.
+    refused: int = 0
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from grader.sandbox.codec import encode_message, unflatten
@@ -46,9 +47,12 @@ class Sandbox(Protocol):
     def protections_seen(self) -> dict[str, bool]: ...
 
 
-def answer_oracle(sandbox: Sandbox, call: Call, question: dict[str, Any], args_frame: Any) -> bytes:
+def answer_oracle(
+    sandbox: Sandbox, call: Call, question: dict[str, Any], args_frame: Any
+) -> tuple[bytes, bool]:
     """The grader's answer to a substituted helper's call: the recorded result if the
-    arguments match one the reference used, else a refusal saying what was unexpected.
+    arguments match one the reference used, else a refusal saying what was unexpected; and
+    whether it answered (False: refused).
 
     The matching runs here, not in the worker, so the recorded results never sit in memory
     that student code can read (see :data:`grader.sandbox.worker.runner.Consult`).
@@ -61,12 +65,12 @@ def answer_oracle(sandbox: Sandbox, call: Call, question: dict[str, Any], args_f
         raise ValueError("bad oracle question")
     index = find_recorded(recorded, args)
     if index is not None:
-        return sandbox.encode_cached({"op": "answer", "found": True}, recorded[index][1])
+        return sandbox.encode_cached({"op": "answer", "found": True}, recorded[index][1]), True
     message = (
         f"{helper}({describe_arguments(args)}) is not a call the reference solution makes "
         f"here (it made {len(recorded)} call(s) to {helper}, with other arguments)"
     )
-    return encode_message({"op": "answer", "found": False, "message": message}, [])
+    return encode_message({"op": "answer", "found": False, "message": message}, []), False
 
 
 class Run:
@@ -96,6 +100,8 @@ class Run:
         self.outcomes: list[CallOutcome] = []
         #: Bytes of the replies whose values are kept (see ``Limits.submission_reply_bytes``).
         self.kept_bytes = 0
+        #: Substituted helper calls refused, by call key (see ``CallOutcome.refused``).
+        self.refused: dict[str, int] = {}
         self.start = time.monotonic()
         self.deadline = self.start + self.limits.submission_timeout
 
@@ -216,7 +222,9 @@ class Run:
             if header.get("seq") != seq:
                 raise ValueError("oracle question out of sequence")
             question = worker.channel.receive(deadline)
-            answer = answer_oracle(self.sandbox, call, header, question)
+            answer, answered = answer_oracle(self.sandbox, call, header, question)
+            if not answered:
+                self.refused[call.key] = self.refused.get(call.key, 0) + 1
             worker.channel.queue(answer, urgent=True)
         if header.get("op") != op or header.get("seq") != seq:
             raise ValueError("reply out of sequence")
@@ -308,6 +316,9 @@ class Run:
                 missing = CellOutcome(cell.index, "skipped", detail=budget)
                 cells.append(self.cells.get(cell.index, missing))
         by_key = {o.key: o for o in self.outcomes}
+        for key, count in self.refused.items():
+            if key in by_key:
+                by_key[key] = replace(by_key[key], refused=count)
         calls = [
             by_key.get(c.key) or CallOutcome(c.key, "not_run", detail=budget) for c in self.calls
         ]
