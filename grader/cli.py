@@ -157,7 +157,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(report, colour=colour)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", errors="replace")
+        from grader.files import write_atomic
+
+        # Atomic: a report read while it is written (or a killed run) is never half a file.
+        write_atomic(Path(args.output), text, parents=False)
         # On stderr: stdout stays empty when the report goes to a file (scripts rely on it).
         print(
             f"grader: wrote the {args.format} report of {Path(args.notebook).name} to "

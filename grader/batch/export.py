@@ -29,9 +29,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.batch.gradebook import write_atomic
 from grader.batch.inputs import GRADEBOOK
 from grader.errors import UsageError
+from grader.files import write_atomic
 
 FORMATS = ("canvas", "moodle")
 ROSTER_COLUMNS = (

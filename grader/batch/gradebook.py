@@ -1,8 +1,7 @@
 """The class-level files of a batch: ``gradebook.csv`` and ``summary.json``.
 
-Pure functions of the per-student rows (:class:`grader.batch.rows.StudentRow`), plus
-:func:`write_atomic`, which every file the batch writes goes through: a temporary file in the
-same folder, then ``os.replace``, so a reader (or an interrupted run) never sees half a file.
+Pure functions of the per-student rows (:class:`grader.batch.rows.StudentRow`); every file
+is written with :func:`grader.files.write_atomic`.
 
 Gradebook columns: ``student, total, max, <one column per graded function>, status, error,
 notebook``. A graded submission has its points everywhere and an empty ``error``; an invalid
@@ -14,15 +13,11 @@ zero by accident. ``notebook`` is the file that was graded.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-import os
 import statistics
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from grader.batch.rows import ERROR, GRADED, INVALID, StudentRow
@@ -31,32 +26,6 @@ __all__ = ["ERROR", "GRADED", "INVALID"]
 
 #: A function "passes" for the class statistics when it earned its points.
 EARNING = ("passed", "inherited")
-
-
-@functools.lru_cache(maxsize=1)
-def file_mode() -> int:
-    """The mode a new file gets under this process's umask (0o644 under umask 022)."""
-    mask = os.umask(0o022)  # the only way to read it is to set it: put it back at once
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file.
-
-    The file gets the mode an ordinary new file would get (the temporary file it starts as is
-    private), and text that cannot be encoded (a lone surrogate) is written as U+FFFD rather
-    than failing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def function_names(rows: Sequence[StudentRow], known: Sequence[str] = ()) -> list[str]:

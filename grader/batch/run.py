@@ -70,13 +70,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grader.batch.engines import grade_in_processes, grade_in_threads, invalid_row, render_files
-from grader.batch.gradebook import (
-    function_names,
-    gradebook_csv,
-    summarize,
-    summary_json,
-    write_atomic,
-)
+from grader.batch.gradebook import function_names, gradebook_csv, summarize, summary_json
 from grader.batch.inputs import GRADEBOOK, REPORT, SUMMARY, Entry
 from grader.batch.rows import (
     ERROR,
@@ -87,6 +81,7 @@ from grader.batch.rows import (
     Rendered,
     StudentRow,
 )
+from grader.files import write_atomic
 from grader.grading.comparison import GRADED_FUNCTIONS
 from grader.grading.engine import CheckOptions
 
