@@ -8,6 +8,10 @@ notebook``. A graded submission has its points everywhere and an empty ``error``
 one (not a gradable notebook: the student's fault) scores 0 with the reason in ``error``; an
 ``error`` row (the grader itself failed on it) leaves the points blank, so nobody uploads a
 zero by accident. ``notebook`` is the file that was graded.
+
+Text cells are made safe for spreadsheets as OWASP recommends against formula injection
+(:func:`cell`): a folder name like ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``, which a
+spreadsheet shows as text; :func:`uncell` reads it back.
 """
 
 from __future__ import annotations
@@ -28,6 +32,21 @@ __all__ = ["ERROR", "GRADED", "INVALID"]
 EARNING = ("passed", "inherited")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs: a leading ``'`` when it starts like a
+    formula (or with ``'`` itself, so that :func:`uncell` gives back exactly ``text``)."""
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def uncell(text: str) -> str:
+    """The text :func:`cell` was given."""
+    return text[1:] if text.startswith("'") else text
+
+
 def function_names(rows: Sequence[StudentRow], known: Sequence[str] = ()) -> list[str]:
     """Gradebook columns: the known graded functions in order, then any other a report had."""
     names = list(known)
@@ -45,7 +64,8 @@ def _number(value: float | None) -> str:
 def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "total", "max", *functions, "status", "error", "notebook"])
+    header = ["student", "total", "max", *functions, "status", "error", "notebook"]
+    writer.writerow([cell(name) for name in header])
     for row in rows:
         points = {f.name: f.points for f in row.functions}
         if row.status == INVALID:
@@ -56,13 +76,13 @@ def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
             cells = [_number(points.get(name)) for name in functions]
         writer.writerow(
             [
-                row.student,
+                cell(row.student),
                 _number(row.score),
                 _number(row.max_score),
                 *cells,
                 row.status,
-                "" if row.status == GRADED else row.message,
-                row.path,
+                cell("" if row.status == GRADED else row.message),
+                cell(row.path),
             ]
         )
     return out.getvalue()
