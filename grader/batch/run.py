@@ -21,19 +21,11 @@ Whatever happens to one submission (a file that is not a notebook, a symbolic li
 that is not UTF-8, a crash of the grader, a file that cannot be written), it costs that
 submission's row only: the gradebook and the summary are written for all that finished.
 
-Student ids: a notebook named on the command line (or matched by a glob) is
-the student named by its file stem (``alice.ipynb`` -> ``alice``). Inside a folder given as
-INPUT, a notebook directly in that folder is named by its stem, and everything inside a
-subfolder ``INPUT/<name>/...`` (at any depth: the Gradescope / LMS export layout
-``submissions/<student>/anything.ipynb``) belongs to the student ``<name>``, who gets one row:
-when there are several notebooks, one is picked (the most recently modified, or by name with
-``--pick``; see :func:`grader.batch.inputs.pick_notebook`) and the others are named in a
-warning. A folder given as INPUT that holds exactly one notebook in all names it by the
-folder's name (so ``grader grade submissions/*`` works on that layout too). Hidden files and
-folders (``.ipynb_checkpoints``, macOS ``._x.ipynb``) are ignored. A file matched twice is
-graded once, under the id of its first match. Two different files with the same id are an
-error (:class:`~grader.errors.UsageError`) naming both: results are never silently attached
-to the wrong student.
+Student ids: see :func:`grader.batch.inputs.expand_inputs` (a notebook is its file stem; a
+class folder is split into its students' folders; a student folder with several notebooks is
+one row, one notebook picked; no id is ever a class folder's name). Two different files with
+the same id are an error (:class:`~grader.errors.UsageError`) naming both: results are never
+silently attached to the wrong student.
 
 Isolation and speed: every submission runs in its own confined worker process, forked from a
 clean zygote, with its own time and memory limits (:mod:`grader.sandbox.api`). With ``jobs`` > 1
