@@ -880,7 +880,7 @@ def test_cli_warns_about_several_notebooks(tmp_path, capsys, monkeypatch):
     assert main(args) == 0
     captured = capsys.readouterr()
     assert "warning: 2 notebooks in nina/: graded draft.ipynb" in captured.err
-    assert "with 1 job," in captured.out and "1 jobs" not in captured.out
+    assert "with 1 job" in captured.out and "1 jobs" not in captured.out
 
 
 def test_only_regular_files_are_graded(tmp_path):

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from grader.batch.rows import ERROR, GRADED, INVALID, StudentRow
+from grader.batch.rows import ERROR, GRADED, INVALID, FunctionScore, RowStatus, StudentRow
 
 __all__ = ["ERROR", "GRADED", "INVALID"]
 
@@ -86,6 +86,69 @@ def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
             ]
         )
     return out.getvalue()
+
+
+def rows_from_gradebook(text: str) -> dict[str, StudentRow]:
+    """The rows of a ``gradebook.csv`` written by :func:`gradebook_csv`, by student: what a
+    regrade keeps of a student whose ``grading.json`` is lost.
+
+    The gradebook holds less than ``grading.json``: each function's status is read from its
+    points (all its points: ``passed``, else ``failed``; every function is worth the same), and
+    the named mistakes and notes are gone. Unreadable lines are left out."""
+    found: dict[str, StudentRow] = {}
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        return found
+    if not lines:
+        return found
+    header = [uncell(c) for c in lines[0]]
+    fixed = {"student", "total", "max", "status", "error", "notebook"}
+    if not fixed <= set(header):
+        return found
+    functions = [h for h in header[3:] if h not in fixed]
+    for line in lines[1:]:
+        cells = dict(zip(header, (uncell(c) for c in line)))
+        try:
+            row = _gradebook_row(cells, functions)
+        except (KeyError, ValueError):
+            continue
+        found[row.student] = row
+    return found
+
+
+def _gradebook_row(cells: dict[str, str], functions: Sequence[str]) -> StudentRow:
+    status = _status(cells["status"])
+    total, most = _float(cells["total"]), _float(cells["max"])
+    scores = []
+    if status == GRADED and most is not None and functions:
+        each = most / len(functions)
+        for name in functions:
+            points = _float(cells[name])
+            if points is not None:
+                scores.append(
+                    FunctionScore(name, points, each, "passed" if points >= each else "failed")
+                )
+    return StudentRow(
+        student=cells["student"],
+        path=cells["notebook"],
+        status=status,
+        score=total if status != ERROR else None,
+        max_score=most,
+        functions=tuple(scores),
+        message=cells["error"],
+    )
+
+
+def _float(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def _status(text: str) -> RowStatus:
+    for status in (GRADED, INVALID, ERROR):
+        if text == status:
+            return status
+    raise ValueError(f"unknown row status {text!r}")
 
 
 def summarize(
