@@ -142,3 +142,27 @@ def test_a_time_out_is_said_once_and_explains_the_cases_after_it(tmp_path: Path)
     for message in others:
         assert "ran out of time" not in message and "earlier case" in message, message
     assert failed(report) == {"compute_cost"}
+
+
+def test_student_code_cannot_raise_the_recursion_limit_past_the_cap(tmp_path: Path) -> None:
+    from grader.sandbox.api import Call, Limits, run_submission
+    from grader.sandbox.worker.runner import MAX_RECURSION
+    from grader.submission import load_submission
+
+    source = (
+        "import sys\nsys.setrecursionlimit(10**6)\n"
+        "def limit():\n    return sys.getrecursionlimit()\n"
+        "def lower():\n    sys.setrecursionlimit(500)\n    return sys.getrecursionlimit()\n"
+        "def deep(n):\n    return deep(n + 1)\n"
+    )
+    nb = crafted.notebook(drop=tuple(crafted.GRADED_FUNCTIONS), extra=[source])
+    submission = load_submission(crafted.write(nb, tmp_path / "limit.ipynb"))
+    calls = [Call("limit", "limit", ()), Call("deep", "deep", (0,)), Call("lower", "lower", ())]
+    started = time.monotonic()
+    result = run_submission(submission, calls, Limits(call_timeout=5.0))
+    assert time.monotonic() - started < 10.0
+    limit, deep, lower = result.calls
+    assert limit.status == "ok" and limit.value == MAX_RECURSION <= 10_000
+    assert deep.status == "error" and deep.exception is not None
+    assert deep.exception.type == "RecursionError" and deep.exception.function == "deep"
+    assert lower.status == "ok" and lower.value == 500
