@@ -37,6 +37,8 @@ class Clock:
         self.spent: dict[Account, float] = {}
         #: Durations of the calls that finished, by account (to tell slow from endless).
         self.finished: dict[Account, list[float]] = {}
+        #: Seconds spent re-running cells after a restart, by the account that caused it.
+        self.restarts: dict[Account, float] = {}
         #: Who pays for the cells of the next worker (None: the cells' own time).
         self.payer: Account | None = None
         self.start = time.monotonic()
@@ -50,23 +52,37 @@ class Clock:
     def function_left(self, account: Account) -> float:
         return self.share - self.spent.get(account, 0.0)
 
-    def charge(self, account: Account | None, seconds: float, finished: bool) -> None:
+    def charge(
+        self, account: Account | None, seconds: float, finished: bool, restart: bool = False
+    ) -> None:
+        """``seconds`` paid by ``account`` (None: the cells) for a call that ``finished`` (or
+        not), or for re-running cells after a ``restart`` the account caused."""
         if account is None:
             self.cells_left -= seconds
             return
         self.spent[account] = self.spent.get(account, 0.0) + seconds
         if finished:
             self.finished.setdefault(account, []).append(seconds)
+        if restart:
+            self.restarts[account] = self.restarts.get(account, 0.0) + seconds
 
     def out_of_share(self, account: Account, stopped: bool) -> str:
-        """Why a call of ``account`` was stopped (``stopped``) or not run: its share ran out."""
+        """Why a call of ``account`` was stopped (``stopped``) or not run: its share ran out.
+        Said after the function's name."""
         times = self.finished.get(account, [])
+        share = f"the {self.share:g} s it has for all its cases"
         when = "during this case (stopped)" if stopped else "before this case, which was not run"
-        share = f"the {self.share:g} s it has for all its cases ran out {when}"
         if times and sum(times) / len(times) >= 0.2:
             each = sum(times) / len(times)
-            return f"is slow: its calls finish, but take {each:.1f} s each on average, and {share}"
-        return f"used up its time (the worker restarts it caused included): {share}"
+            return (
+                f"is slow: its calls finish, but take {each:.1f} s each on average, and {share} "
+                f"ran out {when}"
+            )
+        if self.restarts.get(account, 0.0) > self.share / 2:
+            return f"used up {share}, most of it restarting the worker after it crashed"
+        if stopped:
+            return f"did not finish within {share}"
+        return f"was not run on this case: {share} ran out on an earlier case"
 
 
 def account_of(call: Call) -> Account:

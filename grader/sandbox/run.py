@@ -221,10 +221,12 @@ class Run:
                     self.call_done(step, reply[0], reply[1], took, worker.channel.last_size)
             except Exception as exc:  # anything unreadable the worker sent: its request fails
                 worker.kill(learn_status=isinstance(exc, WorkerGone) and exc.reason == "died")
-                self.clock.charge(payer, time.monotonic() - started, finished=False)
+                restart = isinstance(step, CodeCell) and payer is not None
+                self.clock.charge(payer, time.monotonic() - started, False, restart)
                 self.step_failed(step, worker, exc, timeout, limit, time.monotonic() - started)
                 return False
-            self.clock.charge(payer, time.monotonic() - started, finished=True)
+            restart = isinstance(step, CodeCell) and payer is not None
+            self.clock.charge(payer, time.monotonic() - started, not restart, restart)
         self.clock.payer = None
         return True
 

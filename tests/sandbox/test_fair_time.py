@@ -106,7 +106,7 @@ def test_a_slow_wrong_helper_costs_no_function_that_does_not_call_it(tmp_path: P
         "linear_backward", 1.2, ("dA_prev = np.dot(W.T, dZ)", "dA_prev = 2 * np.dot(W.T, dZ)")
     )
     path = write(tmp_path, "slow_wrong", linear_backward=source)
-    with Grader(CheckOptions(timeout=2.5, submission_timeout=16.0)) as grader:
+    with Grader(CheckOptions(timeout=2.5, submission_timeout=24.0)) as grader:
         report = grader.grade(path)
     assert failed(report) == {"linear_backward"}, summary(report)
     assert report.score == 90.0
@@ -118,10 +118,10 @@ def test_a_slow_wrong_helper_costs_no_function_that_does_not_call_it(tmp_path: P
 @pytest.mark.slow
 def test_a_slow_right_helper_does_not_cost_its_right_callers(tmp_path: Path) -> None:
     """linear_forward is right and slow: L_model_forward's calls stay within their own limit
-    (at most 5 layers x 0.4 s), so L_model_forward keeps its points, and so does every
+    (at most 5 layers x 0.5 s), so L_model_forward keeps its points, and so does every
     function graded after it."""
-    path = write(tmp_path, "slow_right", linear_forward=sleeping("linear_forward", 0.4))
-    with Grader(CheckOptions(timeout=3.5, submission_timeout=16.0)) as grader:
+    path = write(tmp_path, "slow_right", linear_forward=sleeping("linear_forward", 0.5))
+    with Grader(CheckOptions(timeout=3.5, submission_timeout=24.0)) as grader:
         report = grader.grade(path)
     by_name = {f.name: f for f in report.functions}
     assert by_name["L_model_forward"].points == 10.0, summary(report)
