@@ -70,7 +70,7 @@ class Clock:
         """Why a call of ``account`` was stopped (``stopped``) or not run: its share ran out.
         Said after the function's name."""
         times = self.finished.get(account, [])
-        share = f"the {self.share:g} s it has for all its cases"
+        share = f"the {self.share:.3g} s it has for all its cases"
         when = "during this case (stopped)" if stopped else "before this case, which was not run"
         if times and sum(times) / len(times) >= 0.2:
             each = sum(times) / len(times)
