@@ -124,9 +124,7 @@ def judge_case(
             case.function, case.name, case.visibility, True, output=outcome.output, note=note
         )
     if outcome is None:
-        problem: Problem | None = Problem(
-            "not_run", "This case was not run (the submission ran out of time)."
-        )
+        problem: Problem | None = Problem("not_run", f"{case.function} was not run on this case.")
         return CaseResult(
             case.function, case.name, case.visibility, False, problem=problem, note=note
         )
@@ -172,11 +170,15 @@ def judge_case(
 # --- why a call has no value ---------------------------------------------------------------
 
 _NO_VALUE = {
-    "timeout": "{f} did not finish within the time limit (an endless loop?).",
+    "timeout": "{f} did not finish within the time limit.",
     "crashed": "{f} crashed the Python process (os._exit, a segfault, or similar).",
     "memory": "{f} ran out of memory (an array far larger than this case needs?).",
-    "not_run": "{f} was not run: the whole submission ran out of time.",
+    "not_run": "{f} was not run on this case.",
 }
+#: Statuses whose detail (from the sandbox) is the whole reason, said after the function's
+#: name: how long it ran, whether its calls finished (slow) or not (an endless loop?), and
+#: why later cases were not run. Said once.
+_DETAIL_IS_THE_REASON = ("timeout", "not_run")
 
 
 def _problem(function: str, outcome: CallOutcome, hidden: bool = False) -> Problem | None:
@@ -200,6 +202,8 @@ def _problem(function: str, outcome: CallOutcome, hidden: bool = False) -> Probl
     exc = outcome.exception
     if outcome.status == "error" and exc is not None:
         return _raised(function, exc, hidden)
+    if outcome.status in _DETAIL_IS_THE_REASON and outcome.detail:
+        return Problem(outcome.status, f"{function} {outcome.detail.rstrip('.')}.")
     detail = f" {outcome.detail}" if outcome.detail else ""
     generic = f"{function} could not be run ({outcome.status})."
     message = (
@@ -347,15 +351,20 @@ def _function_report(
     if options.diagnose and status == "failed" and not blamed:
         diagnosis = _diagnose(name, observations)
     n_failed = sum(not r.passed for r in results)
+    slow_helpers = bool(blamed) and all(_only_time(all_results.get(h, ())) for h in blamed)
+    summary = _summary(name, status, n_failed, len(results), blamed, slow_helpers)
+    if status == "failed" and not blamed:
+        if _only_time(results):
+            summary += _time_reason(results)
+        elif _only_hidden(results):
+            summary += _ONLY_HIDDEN
     return FunctionReport(
         name=name,
         points=points,
         max_points=options.points_per_function,
         status=status,
         cases=results,
-        summary=_summary(name, status, n_failed, len(results), blamed)
-        + (_ONLY_HIDDEN if status == "failed" and not blamed and _only_hidden(results) else "")
-        + (f" ({note})" if note else ""),
+        summary=summary + (f" ({note})" if note else ""),
         diagnosis=diagnosis,
         blamed_helpers=blamed,
         cells=tuple(cells),
@@ -371,21 +380,51 @@ _ONLY_HIDDEN = (
 
 
 def _only_hidden(results: Sequence[CaseResult]) -> bool:
-    """Every public case passes, some hidden case fails."""
+    """Every public case passes, some hidden case fails (other than for time)."""
     public = [r for r in results if r.visibility != HIDDEN]
-    return all(r.passed for r in public) and any(not r.passed for r in results)
+    return all(r.passed for r in public) and any(
+        not r.passed and not _out_of_time(r) for r in results
+    )
+
+
+def _out_of_time(result: CaseResult) -> bool:
+    return result.problem is not None and result.problem.status in _DETAIL_IS_THE_REASON
+
+
+def _only_time(results: Sequence[CaseResult]) -> bool:
+    """Some case fails, and every failing case failed for time (no wrong value seen)."""
+    failing = [r for r in results if not r.passed]
+    return bool(failing) and all(_out_of_time(r) for r in failing)
+
+
+def _time_reason(results: Sequence[CaseResult]) -> str:
+    """Why a function failed only for time: too slow (its calls finished), or a call that
+    did not finish."""
+    if any(r.problem is not None and r.problem.status == "timeout" and " is slow:"
+           in r.problem.message for r in results):  # fmt: skip
+        return ", all for time: it is too slow (its calls finish, but use up its time)"
+    return ", all for time: a call did not finish within the time limit"
 
 
 def _summary(
-    name: str, status: FunctionStatus, n_failed: int, total: int, blamed: Sequence[str]
+    name: str,
+    status: FunctionStatus,
+    n_failed: int,
+    total: int,
+    blamed: Sequence[str],
+    slow_helpers: bool = False,
 ) -> str:
     helpers = " and ".join(blamed) or "a graded helper it calls"
+    if slow_helpers:
+        helpers += " is too slow" if len(blamed) == 1 else " are too slow"
+    else:
+        helpers += " is wrong" if len(blamed) <= 1 else " are wrong"
     if status == "passed":
         return f"all {total} cases pass"
     if status == "inherited":
         return (
             f"your {name} is right; it fails {n_failed} of {total} cases only because "
-            f"{helpers} is wrong (points kept: each bug costs one function)"
+            f"{helpers} (points kept: each bug costs one function)"
         )
     if status == "missing":
         return "not defined in the notebook"
@@ -393,7 +432,7 @@ def _summary(
         return "not implemented yet"
     if blamed:
         return (
-            f"fails {n_failed} of {total} cases because {helpers} is wrong; its own logic "
+            f"fails {n_failed} of {total} cases because {helpers}; its own logic "
             "is right (strict dependency scoring: no points)"
         )
     return f"fails {n_failed} of {total} cases"

@@ -227,6 +227,8 @@ class Zygote:
 
     def fork(self, request: ForkRequest, sock: socket.socket) -> int:
         reply = self._exchange(request, fds=(sock.fileno(),))
+        if not isinstance(reply, Forked):
+            self.broken = True
         if not isinstance(reply, Forked) or reply.pid <= 0:
             raise WorkerGone("died", "zygote could not fork")
         return reply.pid

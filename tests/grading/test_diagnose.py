@@ -18,7 +18,7 @@ import pytest
 import reference
 from grader.grading.comparison import compare
 from grader.grading.diagnose import CALL_SEED, Diagnosis, diagnose, replay
-from grader.sandbox import codec as values
+from grader.sandbox import codec
 from reference.mutants import MISTAKES, Mistake, mistakes_for
 from reference.mutants.samples import sample_args
 
@@ -175,8 +175,8 @@ def test_a_student_written_mistake_is_recognised_after_transport() -> None:
     observed = []
     for args in sample_args("compute_cost"):
         output = _student_cost_without_minus(*args)
-        tree, arrays = values.flatten(output)  # as the sandboxed child sends it back
-        observed.append((args, values.unflatten(tree, arrays)))
+        tree, arrays = codec.flatten(output)  # as the sandboxed child sends it back
+        observed.append((args, codec.unflatten(tree, arrays)))
     found = diagnose("compute_cost", observed)
     assert found is not None and found.name == "cost-missing-minus"
 

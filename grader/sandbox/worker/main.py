@@ -91,7 +91,7 @@ def zygote_main(control_fd: int, config_text: str) -> None:
 def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, ZygoteReady]:
     """Import what every worker shares, and open the Landlock grants once: the grants, the
     Landlock ABI (0: none) and the facts reported to the grader."""
-    from grader.sandbox.worker import confinement as landlock
+    from grader.sandbox.worker import confinement
 
     project_root = config.get("project_root")
     sys.path[:] = [p for p in sys.path if p and p != project_root]
@@ -104,14 +104,14 @@ def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, ZygoteReady]:
     failed += _import_helper_modules(
         config.get("modules", {}), config.get("base"), config.get("helper_cache")
     )
-    abi = landlock.landlock_abi()
-    readable = landlock.readable_paths(_system_roots(), config.get("forbidden", []))
-    paths = [(p, landlock.READ) for p in readable]
-    paths += [("/dev/null", landlock.DEVICE_READ_WRITE)]
-    paths += [(p, landlock.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
-    grants = landlock.open_grants(paths) if abi else []
+    abi = confinement.landlock_abi()
+    readable = confinement.readable_paths(_system_roots(), config.get("forbidden", []))
+    paths = [(p, confinement.READ) for p in readable]
+    paths += [("/dev/null", confinement.DEVICE_READ_WRITE)]
+    paths += [(p, confinement.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
+    grants = confinement.open_grants(paths) if abi else []
     facts = ZygoteReady(
-        network_namespace=landlock.isolate_network() if config.get("isolate_network") else False,
+        network_namespace=confinement.isolate_network() if config.get("isolate_network") else False,
         landlock_abi=abi,
         preload_failed=failed,
         readable=readable,
