@@ -21,6 +21,7 @@ import pytest
 from install_support import ROOT, SAMPLE, SOLUTION, Dists, fresh_venv, run, venv_env
 
 import grader
+from grader import autograder
 from grader.authoring import gradescope_bundle
 from grader.grading.options import CheckOptions
 from grader.paths import NOTEBOOK_NAME
@@ -152,7 +153,7 @@ def test_grading_options_travel_in_the_zip(dists: Dists, tmp_path: Path):
     built = gradescope_bundle.build_bundle(tmp_path / "a.zip", wheel=dists.wheel, options=options)
     with zipfile.ZipFile(built.path) as archive:
         archive.extract("grading.json", tmp_path)
-    flags = gradescope_bundle.load_options(tmp_path / "grading.json")
+    flags = autograder.load_options(tmp_path / "grading.json")
     assert flags == [
         "--cases",
         "public",

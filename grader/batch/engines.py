@@ -263,19 +263,16 @@ class _Child:
         import subprocess
         import tempfile
 
-        from grader.paths import install_root
+        from grader.paths import python_command
 
-        root = str(install_root())
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         config = json.dumps({"options": asdict(options), "max_score": max_score, "html": html})
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        # Isolated: a student's numpy.py or grader.py in the current folder is never imported.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from grader.batch.engines import serve; serve()", config],
+            python_command("from grader.batch.engines import serve; serve()", config),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env=env,
             start_new_session=True,  # Ctrl-C reaches the batch, which stops us
         )
         self.slot = slot

@@ -6,7 +6,6 @@ two interpreters warm up in parallel. The zygote's own code is :mod:`grader.sand
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -79,16 +78,16 @@ def helper_cache() -> str | None:
 
 def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
     """What a worker must not read: the project's packages and, for a source checkout or an
-    editable install, the whole repository (case bundles, reference code, instructor files)."""
+    editable install, the whole repository (case bundles, reference code, instructor files).
+
+    Found from this very file, never by an import lookup: ``sys.path`` may start with the
+    current folder, where a student's ``reference.py`` would answer for the real package.
+    """
     paths = {os.path.realpath(p) for p in extra}
-    for name in PROJECT_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.submodule_search_locations:
-            paths.update(os.path.realpath(p) for p in spec.submodule_search_locations)
     root = install_root()
+    paths.update(
+        os.path.realpath(root / name) for name in PROJECT_PACKAGES if (root / name).is_dir()
+    )
     if root.name in ("site-packages", "dist-packages"):
         paths.update(str(p) for p in root.glob("dnn_autograder*"))
         paths.update(str(p) for p in root.glob("__editable__*dnn_autograder*"))
@@ -120,12 +119,12 @@ class Zygote:
         }
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
         env.update(numeric_env())
-        for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
-            if name in os.environ:
-                env[name] = os.environ[name]
+        if "LD_LIBRARY_PATH" in os.environ:
+            env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
+        # Isolated: nothing of the current folder or of PYTHON* variables on its sys.path.
         argv = [
             sys.executable,
-            "-s",
+            "-I",
             "-c",
             _ZYGOTE_CODE,
             str(install_root()),
