@@ -12,6 +12,6 @@ import sys
 if sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from grader.cli import run  # noqa: E402
+from grader.cli import run
 
 run()

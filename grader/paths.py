@@ -152,4 +152,3 @@ def grader_command(*args: str) -> list[str]:
     """The ``grader`` command, isolated as :func:`python_command` is (file names after ``--``
     are the caller's business)."""
     return python_command("from grader.cli import run; run()", *args)
-

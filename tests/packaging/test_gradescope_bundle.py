@@ -10,6 +10,7 @@ named in AUTOGRADER_ROOT.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,12 +20,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from install_support import ROOT, SAMPLE, SOLUTION, Dists, fresh_venv, run, venv_env
+from shadowing import SHADOWS, fired, probing_notebook, write_shadows
 
 import grader
 from grader import autograder
 from grader.authoring import gradescope_bundle
 from grader.grading.options import CheckOptions
 from grader.paths import NOTEBOOK_NAME
+from grader.sandbox.worker.cleanup import remove_tree
 
 pytestmark = [pytest.mark.slow, pytest.mark.install]
 
@@ -210,12 +213,23 @@ def image(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     return root, bin_dir
 
 
-def run_autograder(image: tuple[Path, Path], files: dict[str, Path | bytes]) -> dict:
-    """Put ``files`` in submission/, run run_autograder as Gradescope does, return the results."""
+def run_autograder(
+    image: tuple[Path, Path],
+    files: dict[str, Path | bytes],
+    cwd: Path | None = None,
+    deep: int = 0,
+) -> dict:
+    """Put ``files`` in submission/ (and a chain of ``deep`` nested folders), run
+    run_autograder as Gradescope does (from ``cwd``, by default ``/autograder``), return the
+    results."""
     root, bin_dir = image
     for folder in ("submission", "results"):
-        shutil.rmtree(root / folder, ignore_errors=True)
+        remove_tree(str(root / folder))
     (root / "submission").mkdir()
+    nested = str(root / "submission")
+    for _ in range(deep):  # os.makedirs would recurse once per level
+        nested = os.path.join(nested, "d")
+        os.mkdir(nested)
     for name, content in files.items():
         target = root / "submission" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -229,7 +243,7 @@ def run_autograder(image: tuple[Path, Path], files: dict[str, Path | bytes]) -> 
         capture_output=True,
         text=True,
         check=False,
-        cwd=root,
+        cwd=cwd or root,
         env=env,
         timeout=300,
     )
@@ -301,3 +315,39 @@ def test_without_the_grader_installed_run_autograder_still_writes_results(image,
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     validate(results)
     assert results["score"] == 0.0 and "not installed correctly" in results["output"]
+
+
+# --- what a submission cannot do -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "decoys",
+    [("grader.py",), ("grader/__init__.py", "grader/__main__.py"), SHADOWS[3:]],
+    ids=["grader.py", "grader folder", "reference, testcases, numpy, json"],
+)
+def test_no_file_of_the_submission_or_the_current_folder_is_imported(
+    image, tmp_path: Path, decoys: tuple[str, ...]
+):
+    here, upload, markers = tmp_path / "here", tmp_path / "upload", tmp_path / "markers"
+    for folder in (here, upload, markers):
+        folder.mkdir()
+    probing_notebook(upload / NOTEBOOK_NAME)
+    write_shadows(upload, markers, decoys)
+    write_shadows(here, markers, decoys)
+    files = {p.relative_to(upload).as_posix(): p for p in upload.rglob("*") if p.is_file()}
+    results = run_autograder(image, files, cwd=here)
+    assert fired(markers) == []
+    assert results["score"] == 100.0, results["output"]
+
+
+def test_a_notebook_named_like_an_option_is_graded(image):
+    results = run_autograder(image, {"--cases=public.ipynb": SOLUTION})
+    assert results["score"] == 100.0, results.get("output")
+    assert any("hidden case" in t.get("output", "") for t in results["tests"])
+
+
+def test_a_deep_folder_tree_still_gets_results(image):
+    results = run_autograder(image, {f"work/{NOTEBOOK_NAME}": SOLUTION}, deep=1100)
+    remove_tree(str(image[0] / "submission"))
+    assert results["score"] == 0.0 and results["tests"] == []
+    assert "nested more than" in results["output"]
