@@ -37,7 +37,8 @@ _CHECK_STATUSES = (
     "Exit status: 0 every function passed; 1 graded, something failed; 2 the file cannot be "
     "graded (missing, empty, not JSON, not a notebook, wrong nbformat); 3 the grader's own "
     "files (case bundles, student folder) are missing or broken; 4 wrong command-line usage "
-    "(including an output path that cannot be written); 70 an internal error of the grader; "
+    "(including an output path that cannot be written); 5 --require-confinement was given and "
+    "the sandbox cannot confine file access; 70 an internal error of the grader; "
     "130 interrupted."
 )
 
@@ -109,6 +110,12 @@ def _add_grading_options(p: argparse.ArgumentParser) -> None:
         help="a function fails when a graded helper it calls fails (default: each "
         "function is scored on its own logic)",
     )
+    p.add_argument(
+        "--require-confinement",
+        action="store_true",
+        help="refuse to grade (exit status 5) when the sandbox cannot confine student code's "
+        "file access (neither Landlock nor an unprivileged user applies)",
+    )
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
@@ -119,6 +126,7 @@ def _options(args: argparse.Namespace) -> CheckOptions:
         timeout=args.timeout,
         memory_mb=args.memory,
         strict_dependencies=args.strict_dependencies,
+        require_confinement=args.require_confinement,
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grader.errors import SetupError
-from grader.paths import install_root
+from grader.paths import bundle_paths, install_root
 from grader.sandbox.frames import recv_frame, send_frame
 from grader.sandbox.worker.cleanup import remove_tree
 
@@ -96,6 +96,24 @@ def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
     return sorted(paths)
 
 
+#: The documented switch that turns Landlock off (any value but empty or ``0``): for testing
+#: what holds without it (README, "Student code is untrusted").
+NO_LANDLOCK = "DNN_GRADER_NO_LANDLOCK"
+
+
+def landlock_switched_off() -> bool:
+    return os.environ.get(NO_LANDLOCK, "") not in ("", "0")
+
+
+def secret_files() -> list[str]:
+    """Files a worker must never read, which each worker checks it cannot open: the hidden
+    cases and the solution's code (its ``secrets_unreadable`` protection)."""
+    root = install_root()
+    candidates = [bundle_paths()["hidden"], root / "reference" / "network.py"]
+    candidates.append(root / "testcases" / "cases.py")
+    return [str(p) for p in candidates if p.exists()]
+
+
 class Zygote:
     """The zygote process and its control socket (requests are serialized by a lock)."""
 
@@ -105,6 +123,8 @@ class Zygote:
         #: Where this zygote's workers get their folders; the zygote removes it when it
         #: exits, so it goes even if the grader process is killed.
         self.base = tempfile.mkdtemp(prefix="dnn-grader-")
+        if os.geteuid() == 0:  # workers drop to another user: they must reach their folders
+            os.chmod(self.base, 0o711)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         config = {
             "forbidden": list(forbidden),
@@ -114,6 +134,8 @@ class Zygote:
             },
             "project_root": str(install_root()),
             "isolate_network": True,
+            "no_landlock": landlock_switched_off(),
+            "secrets": secret_files(),
             "base": self.base,
             "helper_cache": helper_cache(),
         }

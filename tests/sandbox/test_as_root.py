@@ -1,0 +1,116 @@
+"""Run as root (Gradescope, Docker, CI) with Landlock switched off (DNN_GRADER_NO_LANDLOCK=1),
+the worker still does no harm: it runs as an unprivileged user with no supplementary groups,
+cannot read a file only root may read (what setup.sh makes of the installed hidden bundle and
+solution), cannot patch the grader's code, cannot write a results.json outside its folder,
+and the results say which protections applied.
+
+These tests need root (CI runs as root); elsewhere they are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import grader
+from grader.sandbox.api import Call, CallOutcome, Sandbox
+from grader.sandbox.outcomes import Limits
+from grader.submission import load_submission
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root (as CI and Gradescope)"
+)
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "exercises" / "examples" / "sample_submission.ipynb"
+
+HOSTILE = """
+import os
+
+def whoami():
+    return [os.getuid(), os.geteuid(), os.getgid(), os.getegid(), sorted(os.getgroups())]
+
+def read(path):
+    with open(path, "rb") as f:
+        return len(f.read())
+
+def patch(path):
+    fd = os.open(path, os.O_WRONLY)  # opened, never written: a test must not damage the grader
+    os.close(fd)
+    return "writable"
+
+def write(path):
+    with open(path, "w") as f:
+        f.write('{"score": 100.0}')
+    return "written"
+"""
+
+
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    monkeypatch.setenv("DNN_GRADER_NO_LANDLOCK", "1")
+    with Sandbox(Limits(call_timeout=10.0)) as sb:
+        yield sb
+
+
+def calls(sb: Sandbox, tmp_path: Path, *wanted: Call) -> dict[str, CallOutcome]:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(HOSTILE)]
+    path = tmp_path / "hostile.ipynb"
+    nbformat.write(nb, str(path))
+    return {o.key: o for o in sb.run(load_submission(path), wanted).calls}
+
+
+def denied(outcome: CallOutcome) -> bool:
+    return (
+        outcome.status == "error"
+        and outcome.exception is not None
+        and outcome.exception.type == "PermissionError"
+    )
+
+
+def test_the_worker_is_an_unprivileged_user_without_groups(sandbox: Sandbox, tmp_path: Path):
+    got = calls(sandbox, tmp_path, Call("ids", "whoami", ()))["ids"]
+    assert got.status == "ok", got
+    uid, euid, gid, egid, groups = got.value
+    assert uid == euid and uid != 0 and gid == egid and gid != 0 and groups == []
+    protections = sandbox.protections()
+    assert protections["separate_user"] and not protections["landlock_filesystem"]
+
+
+def test_without_landlock_the_worker_does_no_harm(sandbox: Sandbox, tmp_path: Path):
+    secret = tmp_path / "hidden.h5"  # as setup.sh leaves the installed hidden bundle
+    secret.write_bytes(b"expected values")
+    secret.chmod(0o600)
+    out = tmp_path / "out"  # as `grader grade --out` and Gradescope's results/ are
+    out.mkdir(mode=0o755)
+    outcomes = calls(
+        sandbox,
+        tmp_path,
+        Call("secret", "read", (str(secret),)),
+        Call("grader", "patch", (str(Path(grader.__file__).parent / "paths.py"),)),
+        Call("results", "write", (str(out / "results.json"),)),
+        Call("results_beside", "write", (str(Path(sandbox._current_zygote().base) / "r.json"),)),
+        Call("own", "write", ("results.json",)),
+    )
+    assert not sandbox.protections()["landlock_filesystem"]  # the switch is honoured
+    for key in ("secret", "grader", "results", "results_beside"):
+        assert denied(outcomes[key]), (key, outcomes[key])
+    assert outcomes["own"].value == "written"
+    assert not (out / "results.json").exists()
+
+
+def test_the_report_says_which_protections_applied(tmp_path: Path):
+    env = {**os.environ, "DNN_GRADER_NO_LANDLOCK": "1"}
+    command = [sys.executable, "-m", "grader", "check", "--", str(SAMPLE)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 1, done.stderr
+    (line,) = [x for x in done.stdout.splitlines() if x.startswith("Sandbox: ")]
+    applied, missing = line.removeprefix("Sandbox: ").split(" (not applied: ")
+    assert "separate_user" in applied.split(", ")
+    assert "landlock_filesystem" in missing.rstrip(")").split(", ")
