@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grader.paths import NOTEBOOK_NAME, grader_command
+from grader.paths import NOTEBOOK_NAME, bundle_paths, grader_command, install_root, package
 
+#: What grading needs installed, besides the grader itself: the image gets these (with the
+#: wheel's version bounds) and nothing for the HTML reports or the class report (nbconvert,
+#: latex2mathml, matplotlib), which run_autograder never makes.
+GRADING_NEEDS = ("numpy", "h5py", "nbformat")
 #: Where the grading options travel inside the zip (``/autograder/source/grading.json``).
 OPTIONS_FILE = "grading.json"
 #: A wall-clock limit for one ``grader check`` run, far above its own per-submission limit.
@@ -70,6 +75,10 @@ def _grade(root: Path, results: Path) -> str | None:
     if failure is None:
         graded = json.loads(results.read_text(encoding="utf-8"))
         print(f"score: {graded.get('score')} in {graded.get('execution_time')} s")
+        protections = graded.get("extra_data", {}).get("protections", {})
+        applied = sorted(name for name, on in protections.items() if on)
+        missing = sorted(name for name, on in protections.items() if not on)
+        print(f"Sandbox: {', '.join(applied) or 'none'} (not applied: {', '.join(missing)})")
     return failure
 
 
@@ -129,7 +138,8 @@ def load_options(path: Path) -> list[str]:
     chosen = json.loads(path.read_text(encoding="utf-8"))
     flags = ["--cases", str(chosen["cases"]), "--timeout", str(chosen["timeout"])]
     flags += ["--memory", str(chosen["memory_mb"])]
-    return flags + (["--strict-dependencies"] if chosen["strict_dependencies"] else [])
+    flags += ["--strict-dependencies"] if chosen["strict_dependencies"] else []
+    return flags + (["--require-confinement"] if chosen.get("require_confinement") else [])
 
 
 def _check(notebook: Path, results: Path, flags: list[str]) -> str | None:
@@ -183,3 +193,26 @@ def _write(path: Path, results: dict[str, Any]) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     partial.replace(path)
+
+
+def protect_installation() -> list[str]:
+    """Run by ``setup.sh`` as root, once the grader is installed: make the hidden cases and the
+    solution's packages readable by root only, and nothing of the package writable by anyone
+    else, so that a worker dropped to an unprivileged user can neither read nor change them
+    even where Landlock is missing. Returns the paths it changed."""
+    changed = []
+    root = install_root()
+    private = [(bundle_paths()["hidden"], 0o600)]
+    private += [
+        (root / name, 0o700) for name in ("reference", "testcases") if (root / name).is_dir()
+    ]
+    for path, mode in private:
+        if stat.S_IMODE(path.stat().st_mode) != mode:
+            path.chmod(mode)
+            changed.append(str(path))
+    for path in [package(), *package().rglob("*")]:
+        mode = path.lstat().st_mode
+        if not stat.S_ISLNK(mode) and mode & 0o022:
+            path.chmod(stat.S_IMODE(mode) & ~0o022)
+            changed.append(str(path))
+    return changed

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.autograder import OPTIONS_FILE
+from grader.autograder import GRADING_NEEDS, OPTIONS_FILE
 from grader.errors import SetupError, UsageError
 from grader.grading.options import CheckOptions
 from grader.paths import assets, checkout
@@ -82,7 +83,7 @@ def build_bundle(
             wheel = build_wheel(_checkout(), Path(tmp))
         elif not (wheel.is_file() and wheel.name.startswith(WHEEL_PREFIX)):
             raise UsageError(f"{wheel} is not a wheel of the grader ({WHEEL_PREFIX}*.whl)")
-        members = _members(wheel.name, options)
+        members = _members(wheel.name, options, grading_requirements(wheel))
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(out.name + ".partial")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -104,15 +105,42 @@ def _checkout() -> Path:
     return root
 
 
-def _members(wheel_name: str, options: CheckOptions) -> dict[str, tuple[bytes, int]]:
+def grading_requirements(wheel: Path) -> list[str]:
+    """The wheel's own requirements (``Requires-Dist``) of what grading needs
+    (:data:`grader.autograder.GRADING_NEEDS`), version bounds and all: one source for them."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        if len(names) != 1:
+            raise UsageError(f"{wheel.name} has no metadata: it is not a wheel of the grader")
+        metadata = archive.read(names[0]).decode("utf-8", errors="replace")
+    found = []
+    for line in metadata.splitlines():
+        requirement = line.removeprefix("Requires-Dist:").strip()
+        if line.startswith("Requires-Dist:") and ";" not in requirement:
+            name = re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0]
+            if name.lower() in GRADING_NEEDS:
+                found.append(requirement.replace(" ", ""))
+    missing = set(GRADING_NEEDS) - {re.split(r"[^A-Za-z0-9._-]", r)[0].lower() for r in found}
+    if missing:
+        raise UsageError(f"{wheel.name} does not require {', '.join(sorted(missing))}")
+    return found
+
+
+def _members(
+    wheel_name: str, options: CheckOptions, requirements: list[str]
+) -> dict[str, tuple[bytes, int]]:
     """The zip's files besides the wheel: name -> (bytes, permissions)."""
     folder = assets() / "gradescope"
     text = {name: (folder / name).read_text(encoding="utf-8") for name in _TEMPLATES}
     settings = _options_json(options)
-    text["setup.sh"] = text["setup.sh"].replace("@WHEEL@", wheel_name)
+    quoted = " ".join(f"'{r}'" for r in requirements)
+    text["setup.sh"] = (
+        text["setup.sh"].replace("@WHEEL@", wheel_name).replace("@REQUIREMENTS@", quoted)
+    )
     text["README.md"] = (
         text["README.md"]
         .replace("@WHEEL@", wheel_name)
+        .replace("@REQUIREMENTS@", ", ".join(f"`{r}`" for r in requirements))
         .replace("@OPTIONS@", json.dumps(settings, indent=2))
     )
     text[OPTIONS_FILE] = json.dumps(settings, indent=2) + "\n"
@@ -128,7 +156,8 @@ _TEMPLATES = (*_SCRIPTS, "README.md")
 
 def _options_json(options: CheckOptions) -> dict[str, Any]:
     chosen = asdict(options)
-    return {key: chosen[key] for key in ("cases", "timeout", "memory_mb", "strict_dependencies")}
+    keys = ("cases", "timeout", "memory_mb", "strict_dependencies", "require_confinement")
+    return {key: chosen[key] for key in keys}
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes, mode: int) -> None:

@@ -43,8 +43,10 @@ ONE_THREAD = {
 PROJECT_PACKAGES = ("grader", "reference", "testcases")
 #: The zygote's command: its configuration comes in a file (read, then removed), since the
 #: helper modules' sources in it can exceed the length the kernel allows one argument.
+#: Its sys.path is explicit: the folder holding this grader first, never the working folder
+#: (``""``, which ``-c`` adds before Python 3.11's ``-P``).
 _ZYGOTE_CODE = (
-    "import os, sys; sys.path.insert(0, sys.argv[1]); "
+    "import os, sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p]; "
     "f = open(sys.argv[3], encoding='utf-8'); config = f.read(); f.close(); "
     "os.unlink(sys.argv[3]); "
     "from grader.sandbox.worker.main import zygote_main; zygote_main(int(sys.argv[2]), config)"
@@ -141,12 +143,16 @@ class Zygote:
         }
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
         env.update(numeric_env())
-        if "LD_LIBRARY_PATH" in os.environ:
-            env["LD_LIBRARY_PATH"] = os.environ["LD_LIBRARY_PATH"]
-        # Isolated: nothing of the current folder or of PYTHON* variables on its sys.path.
+        for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+        # Nothing of the current folder (it runs in "/", with -P where Python has it) nor the
+        # user's site folder on its sys.path; its environment is the one built above, whose
+        # PYTHONHASHSEED keeps workers deterministic (which -I would ignore).
         argv = [
             sys.executable,
-            "-I",
+            "-s",
+            *(["-P"] if sys.version_info >= (3, 11) else []),
             "-c",
             _ZYGOTE_CODE,
             str(install_root()),

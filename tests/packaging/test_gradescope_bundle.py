@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -23,7 +25,7 @@ from install_support import ROOT, SAMPLE, SOLUTION, Dists, fresh_venv, run, venv
 from shadowing import SHADOWS, fired, probing_notebook, write_shadows
 
 import grader
-from grader import autograder
+from grader import autograder, cli
 from grader.authoring import gradescope_bundle
 from grader.grading.options import CheckOptions
 from grader.paths import NOTEBOOK_NAME
@@ -144,6 +146,7 @@ def test_the_zip_has_gradescopes_layout(bundle: Path, dists: Dists):
         "timeout": 5.0,
         "memory_mb": 1024,
         "strict_dependencies": False,
+        "require_confinement": False,
     }
     assert dists.wheel.name in readme and '"memory_mb": 1024' in readme and "@" not in readme
 
@@ -154,7 +157,13 @@ def test_a_rebuild_gives_the_same_zip(bundle: Path, dists: Dists, tmp_path: Path
 
 
 def test_grading_options_travel_in_the_zip(dists: Dists, tmp_path: Path):
-    options = CheckOptions(cases="public", timeout=7.5, memory_mb=512, strict_dependencies=True)
+    options = CheckOptions(
+        cases="public",
+        timeout=7.5,
+        memory_mb=512,
+        strict_dependencies=True,
+        require_confinement=True,
+    )
     built = gradescope_bundle.build_bundle(tmp_path / "a.zip", wheel=dists.wheel, options=options)
     with zipfile.ZipFile(built.path) as archive:
         archive.extract("grading.json", tmp_path)
@@ -167,6 +176,7 @@ def test_grading_options_travel_in_the_zip(dists: Dists, tmp_path: Path):
         "--memory",
         "512",
         "--strict-dependencies",
+        "--require-confinement",
     ]
 
 
@@ -206,7 +216,9 @@ def image(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     for script in ("setup.sh", "run_autograder"):  # zipfile drops permissions; Gradescope not
         (root / "source" / script).chmod(0o755)
     bin_dir = fresh_venv(tmp_path_factory.mktemp("image") / "python")
-    done = run(["bash", str(root / "source" / "setup.sh")], env=venv_env(bin_dir), cwd=root)
+    # AUTOGRADER_ROOT, as on a trial run: setup.sh then adds no user to this machine.
+    env = venv_env(bin_dir, AUTOGRADER_ROOT=str(root))
+    done = run(["bash", str(root / "source" / "setup.sh")], env=env, cwd=root)
     assert done.stdout.strip().endswith(f"grader {grader.__version__}")
     where = run([str(bin_dir / "python3"), "-c", "import grader; print(grader.__file__)"], cwd=root)
     assert Path(where.stdout.strip()).is_relative_to(bin_dir.parent)
@@ -315,6 +327,42 @@ def test_without_the_grader_installed_run_autograder_still_writes_results(image,
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     validate(results)
     assert results["score"] == 0.0 and "not installed correctly" in results["output"]
+
+
+def test_setup_installs_only_what_grading_needs(bundle: Path):
+    with zipfile.ZipFile(bundle) as archive:
+        setup = archive.read("setup.sh").decode()
+        readme = archive.read("README.md").decode()
+    install = [line for line in setup.splitlines() if "pip install" in line]
+    assert len(install) == 2 and "--no-deps" in install[0]
+    named = re.findall(r"'([A-Za-z0-9_.-]+)[<>=!~]", install[1])
+    assert sorted(named) == sorted(autograder.GRADING_NEEDS)
+    for heavy in ("matplotlib", "nbconvert", "latex2mathml"):
+        assert heavy not in install[1] and heavy in readme  # the README says what is left out
+
+
+def test_grading_needs_no_report_libraries(monkeypatch, capsys):
+    """What the image leaves out is never imported by `grader check --format json`."""
+    for name in ("matplotlib", "nbconvert", "latex2mathml", "jinja2", "bleach"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it raises ImportError
+    status = cli.main(["check", "--format", "json", "--", str(SAMPLE)])
+    said = capsys.readouterr()
+    assert status == 1, said.err
+    assert json.loads(said.out)["score"] == 70.0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="setup.sh protects the installation as root")
+def test_setup_keeps_the_hidden_cases_and_the_solution_from_other_users(image):
+    _, bin_dir = image
+    code = "import grader.paths as p; print(p.bundle_paths()['hidden']); print(p.install_root())"
+    hidden, site = run([str(bin_dir / "python3"), "-I", "-c", code]).stdout.split()
+    assert stat.S_IMODE(os.stat(hidden).st_mode) == 0o600
+    for name in ("reference", "testcases"):
+        if os.path.isdir(os.path.join(site, name)):
+            assert stat.S_IMODE(os.stat(os.path.join(site, name)).st_mode) == 0o700
+    for folder, _, files in os.walk(os.path.join(site, "grader")):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            assert not os.lstat(path).st_mode & 0o022, path
 
 
 # --- what a submission cannot do -------------------------------------------------------------

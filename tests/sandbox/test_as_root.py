@@ -4,14 +4,19 @@ cannot read a file only root may read (what setup.sh makes of the installed hidd
 solution), cannot patch the grader's code, cannot write a results.json outside its folder,
 and the results say which protections applied.
 
-These tests need root (CI runs as root); elsewhere they are skipped with that reason.
+These tests need root (CI runs as root); elsewhere they are skipped with that reason. The
+worker's user must be able to read the Python installation (the sandbox does not drop
+privileges otherwise): a Python under /root is replaced by the system's own, if it has one.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import sysconfig
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +26,7 @@ import pytest
 import grader
 from grader.sandbox.api import Call, CallOutcome, Sandbox
 from grader.sandbox.outcomes import Limits
+from grader.sandbox.worker import confinement
 from grader.submission import load_submission
 
 pytestmark = pytest.mark.skipif(
@@ -51,9 +57,47 @@ def write(path):
 """
 
 
+def worker_can_run(python: str) -> bool:
+    """Whether the worker's user can read everything ``python`` imports from."""
+    code = "import sys; print('\\n'.join(p for p in sys.path if p))"
+    done = subprocess.run([python, "-I", "-c", code], capture_output=True, text=True, check=False)
+    folders = [p for p in done.stdout.splitlines() if os.path.isdir(p)]
+    return done.returncode == 0 and confinement.worker_ids(folders) is not None
+
+
+@pytest.fixture(scope="module")
+def python() -> Iterator[str]:
+    """An interpreter the worker's user can run: this one, or, when it lives where no other
+    user may read (a Python under /root), the system's Python of the same version in a
+    fresh environment that reaches this one's packages and the checkout (.pth lines)."""
+    if worker_can_run(sys.executable):
+        yield sys.executable
+        return
+    system = Path(f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}")
+    if not system.exists():
+        pytest.skip(f"{sys.executable} is out of an unprivileged user's reach, no {system}")
+    folder = Path(tempfile.mkdtemp(prefix="dnn-grader-python-"))
+    try:
+        folder.chmod(0o755)
+        subprocess.run([system, "-m", "venv", "--without-pip", folder], check=True)
+        code = "import sysconfig; print(sysconfig.get_path('purelib'))"
+        purelib = subprocess.run(
+            [folder / "bin" / "python", "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib"), str(ROOT)}
+        Path(purelib, "reach.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
+        python = str(folder / "bin" / "python")
+        if not worker_can_run(python):
+            pytest.skip("no Python here that an unprivileged user can read")
+        yield python
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+def sandbox(monkeypatch: pytest.MonkeyPatch, python: str) -> Iterator[Sandbox]:
     monkeypatch.setenv("DNN_GRADER_NO_LANDLOCK", "1")
+    monkeypatch.setattr(sys, "executable", python)  # what the zygote is started with
     with Sandbox(Limits(call_timeout=10.0)) as sb:
         yield sb
 
@@ -105,9 +149,9 @@ def test_without_landlock_the_worker_does_no_harm(sandbox: Sandbox, tmp_path: Pa
     assert not (out / "results.json").exists()
 
 
-def test_the_report_says_which_protections_applied(tmp_path: Path):
+def test_the_report_says_which_protections_applied(python: str):
     env = {**os.environ, "DNN_GRADER_NO_LANDLOCK": "1"}
-    command = [sys.executable, "-m", "grader", "check", "--", str(SAMPLE)]
+    command = [python, "-m", "grader", "check", "--", str(SAMPLE)]
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     assert done.returncode == 1, done.stderr
     (line,) = [x for x in done.stdout.splitlines() if x.startswith("Sandbox: ")]

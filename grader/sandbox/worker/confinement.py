@@ -281,10 +281,20 @@ WORKER_USER = "dnn-grader"
 _NOBODY = 65534
 
 
-def worker_ids() -> tuple[int, int] | None:
-    """``(uid, gid)`` the worker drops to, or None when the grader is not root."""
+def worker_ids(needed: Iterable[str] = ()) -> tuple[int, int] | None:
+    """``(uid, gid)`` the worker drops to; None when the grader is not root, or when that
+    user could not read the folders in ``needed`` (the Python installation: one under
+    ``/root`` is out of reach of any other user, and a worker that cannot import the
+    standard library is no use)."""
     if os.geteuid() != 0:
         return None
+    ids = _unprivileged_ids()
+    if not all(reachable(path, *ids) for path in needed):
+        return None
+    return ids
+
+
+def _unprivileged_ids() -> tuple[int, int]:
     import grp
     import pwd
 
@@ -299,6 +309,24 @@ def worker_ids() -> tuple[int, int] | None:
         return _NOBODY, grp.getgrnam("nogroup").gr_gid
     except KeyError:
         return _NOBODY, _NOBODY
+
+
+def reachable(path: str, uid: int, gid: int) -> bool:
+    """Whether the user ``uid`` (group ``gid``, no other groups) may list the folder ``path``:
+    search permission on every folder above it, read and search on it."""
+    real = os.path.realpath(path)
+    parts = real.strip(os.sep).split(os.sep) if real != os.sep else []
+    folders = [os.sep + os.sep.join(parts[:i]) for i in range(len(parts) + 1)]
+    for index, folder in enumerate(folders):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return False
+        shift = 6 if info.st_uid == uid else 3 if info.st_gid == gid else 0
+        wanted = 0o5 if index == len(folders) - 1 else 0o1
+        if (info.st_mode >> shift) & wanted != wanted:
+            return False
+    return True
 
 
 def drop_privileges(workdir: str, ids: tuple[int, int]) -> bool:

@@ -96,7 +96,8 @@ def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, dict[str, Any]]:
     )
     # The documented switch (DNN_GRADER_NO_LANDLOCK=1) for testing what holds without it.
     abi = 0 if config.get("no_landlock") else landlock.landlock_abi()
-    _SHARED["worker_ids"] = landlock.worker_ids()
+    python = [p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p)]
+    _SHARED["worker_ids"] = landlock.worker_ids(python)
     _SHARED["secrets"] = [str(p) for p in config.get("secrets", [])]
     readable = landlock.readable_paths(_system_roots(), config.get("forbidden", []))
     paths = [(p, landlock.READ) for p in readable]
