@@ -32,7 +32,7 @@ from grader.batch.rows import (
     Rendered,
     StudentRow,
 )
-from grader.errors import GraderError, InvalidSubmission
+from grader.errors import ConfinementMissing, GraderError, InvalidSubmission
 from grader.grading.engine import CheckOptions
 from grader.grading.results import GradeReport
 
@@ -381,7 +381,8 @@ def grade_in_processes(
             else:
                 message = json.loads(line)
                 if "fatal" in message:
-                    raise SetupError(str(message["fatal"]))
+                    refused = message.get("refused") is True  # --require-confinement
+                    raise (ConfinementMissing if refused else SetupError)(str(message["fatal"]))
                 deaths = 0
                 row = StudentRow.from_dict(message["row"])
                 rendered = Rendered(message["results"], message["feedback"], message.get("html"))
@@ -415,7 +416,8 @@ def serve() -> None:
     try:
         grader = Grader(options, student_files=load_student_files())
     except GraderError as exc:
-        channel.write(json.dumps({"fatal": exc.message}) + "\n")
+        refused = isinstance(exc, ConfinementMissing)
+        channel.write(json.dumps({"fatal": exc.message, "refused": refused}) + "\n")
         channel.flush()
         return
     try:

@@ -9,11 +9,13 @@ test_as_root.py.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from grader import cli
+from grader.grading.results import has_file_confinement
 from grader.sandbox.api import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,3 +60,25 @@ def test_either_protection_is_enough(
     said = capsys.readouterr()
     assert status == 1 and "Total: 70 / 100" in said.out, said.err
     assert f"Sandbox: {which}" in said.out or f", {which}" in said.out
+
+
+def test_grading_processes_refuse_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """``grade --jobs 2`` with Landlock switched off: its grading processes refuse exactly
+    when the real sandbox has no file confinement (here: not root, or a Python out of an
+    unprivileged user's reach), with the same line and status as ``check``."""
+    monkeypatch.setenv("DNN_GRADER_NO_LANDLOCK", "1")
+    with Sandbox() as sandbox:
+        confined = has_file_confinement(sandbox.protections())
+    for student in ("ann", "bob"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+        shutil.copy(SAMPLE, tmp_path / "class" / student / "work.ipynb")
+    args = ["grade", "--require-confinement", "--jobs", "2", "--out", str(tmp_path / "out")]
+    status = cli.main([*args, "--", str(tmp_path / "class")])
+    said = capsys.readouterr()
+    if confined:
+        assert status == 1, said.err
+    else:
+        assert status == 5, said.err
+        assert "grader: --require-confinement: " in said.err
