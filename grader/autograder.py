@@ -78,7 +78,8 @@ def _grade(root: Path, results: Path) -> str | None:
         protections = graded.get("extra_data", {}).get("protections", {})
         applied = sorted(name for name, on in protections.items() if on)
         missing = sorted(name for name, on in protections.items() if not on)
-        print(f"Sandbox: {', '.join(applied) or 'none'} (not applied: {', '.join(missing)})")
+        absent = f" (not applied: {', '.join(missing)})" if missing else ""
+        print(f"Sandbox: {', '.join(applied) or 'none'}{absent}")
     return failure
 
 

@@ -280,6 +280,8 @@ def test_the_sample_scores_70_with_the_same_json_as_grader_check(image, tmp_path
     for graded in (results, expected):
         assert graded.pop("execution_time") >= 0
     assert results == expected
+    protections = results["extra_data"]["protections"]  # for the instructor, not students
+    assert {"landlock_filesystem", "separate_user", "seccomp"} <= set(protections)
     assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
     failed = {t["name"].split(":")[0] for t in results["tests"] if t["status"] == "failed"}
     assert failed == {"initialize_parameters", "compute_cost", "linear_backward"}
