@@ -127,17 +127,33 @@ def test_the_worker_is_an_unprivileged_user_without_groups(sandbox: Sandbox, tmp
     assert protections["separate_user"] and not protections["landlock_filesystem"]
 
 
-def test_without_landlock_the_worker_does_no_harm(sandbox: Sandbox, tmp_path: Path):
-    secret = tmp_path / "hidden.h5"  # as setup.sh leaves the installed hidden bundle
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder every user may enter (pytest's own are root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="dnn-grader-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_without_landlock_the_worker_does_no_harm(sandbox: Sandbox, tmp_path: Path, shared: Path):
+    secret = shared / "hidden.h5"  # as setup.sh leaves the installed hidden bundle
     secret.write_bytes(b"expected values")
     secret.chmod(0o600)
-    out = tmp_path / "out"  # as `grader grade --out` and Gradescope's results/ are
-    out.mkdir(mode=0o755)
+    public = shared / "public.h5"  # beside it, readable by all: the folder is reachable
+    public.write_bytes(b"public")
+    public.chmod(0o644)
+    out = shared / "out"  # as `grader grade --out` and Gradescope's results/ are
+    out.mkdir()
+    out.chmod(0o755)
+    module = Path(grader.__file__).parent / "paths.py"
     outcomes = calls(
         sandbox,
         tmp_path,
+        Call("public", "read", (str(public),)),
         Call("secret", "read", (str(secret),)),
-        Call("grader", "patch", (str(Path(grader.__file__).parent / "paths.py"),)),
+        Call("grader", "patch", (str(module),)),
+        Call("grader_read", "read", (str(module),)),
         Call("results", "write", (str(out / "results.json"),)),
         Call("results_beside", "write", (str(Path(sandbox._current_zygote().base) / "r.json"),)),
         Call("own", "write", ("results.json",)),
@@ -145,7 +161,8 @@ def test_without_landlock_the_worker_does_no_harm(sandbox: Sandbox, tmp_path: Pa
     assert not sandbox.protections()["landlock_filesystem"]  # the switch is honoured
     for key in ("secret", "grader", "results", "results_beside"):
         assert denied(outcomes[key]), (key, outcomes[key])
-    assert outcomes["own"].value == "written"
+    assert outcomes["own"].value == "written" and outcomes["public"].value == len(b"public")
+    assert outcomes["grader_read"].status == "ok"  # reachable: refused by its mode alone
     assert not (out / "results.json").exists()
 
 
