@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.errors import GraderError, UsageError
+from grader.errors import GraderError, SetupError, UsageError
 
 if TYPE_CHECKING:
     from grader.batch.run import BatchResult
@@ -138,6 +138,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     if args.format == "html" and not args.output:
         raise UsageError("--format html needs --output FILE.html")
+    if args.format == "html":
+        _require_html_libraries()
     submission = load_submission(args.notebook)  # a bad file fails before anything starts
     files = load_student_files()
     # The zygote warms up (its own interpreter, numpy) while this process imports numpy.
@@ -179,6 +181,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0 if report.all_passed else 1
+
+
+#: What HTML reports need beyond grading (the Gradescope image installs none of them).
+_HTML_LIBRARIES = ("nbconvert", "jinja2", "bleach", "latex2mathml")
+
+
+def _require_html_libraries() -> None:
+    """A clear error before any grading when the HTML report cannot be written here."""
+    from importlib.util import find_spec
+
+    missing = [name for name in _HTML_LIBRARIES if find_spec(name) is None]
+    if missing:
+        raise SetupError(
+            f"--format html needs {', '.join(missing)}, not installed here (an install with "
+            "only what grading needs, like the Gradescope image's): `pip install "
+            f"{' '.join(missing)}`, or use --format text or json"
+        )
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:

@@ -351,6 +351,11 @@ def test_grading_needs_no_report_libraries(monkeypatch, capsys):
     said = capsys.readouterr()
     assert status == 1, said.err
     assert json.loads(said.out)["score"] == 70.0
+    # and the HTML report, which needs them, says so before grading anything
+    status = cli.main(["check", "--format", "html", "--output", "x.html", "--", str(SAMPLE)])
+    said = capsys.readouterr()
+    assert status == 3 and "--format html needs nbconvert" in said.err, said.err
+    assert len(said.err.splitlines()) == 1 and not Path("x.html").exists()
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="setup.sh protects the installation as root")
