@@ -17,6 +17,7 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -175,3 +176,26 @@ def test_the_report_says_which_protections_applied(python: str):
     applied, missing = line.removeprefix("Sandbox: ").split(" (not applied: ")
     assert "separate_user" in applied.split(", ")
     assert "landlock_filesystem" in missing.rstrip(")").split(", ")
+
+
+def test_a_worker_that_changed_user_still_dies_with_its_zygote(sandbox: Sandbox):
+    """Changing user clears the kernel's parent-death signal: it is set again afterwards."""
+    worker = sandbox.start_worker({})
+    try:
+        assert worker.protections["separate_user"]
+        sandbox._current_zygote().process.kill()
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline and _alive(worker.pid):
+            time.sleep(0.05)
+        assert not _alive(worker.pid)
+    finally:
+        worker.sock.close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its reaper does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -404,6 +404,10 @@ def _confine(request: ForkRequest, grants: Sequence[Any], abi: int) -> dict[str,
     # Only as root: a worker running as the grader's own user could write what the grader
     # writes, so that is not counted as a protection.
     protections["separate_user"] = ids is not None and landlock.drop_privileges(workdir, ids)
+    if protections["separate_user"]:  # a change of user clears the parent-death signal
+        landlock.die_with_parent()
+        if os.getppid() != zygote:
+            os._exit(71)
     protections["no_capabilities"] = landlock.drop_capabilities()
     protections["seccomp"] = landlock.install_seccomp()
     protections["secrets_unreadable"] = landlock.unreadable(_SHARED["secrets"])
