@@ -24,8 +24,9 @@ SHADOWS = (
 )
 
 #: The last cell of the notebook: a correct notebook that loses 10 points when the worker
-#: can read the reference solution or the case generators (a decoy ``reference.py`` once
-#: made the grader grant it them).
+#: can read the reference solution, the case generators or the hidden cases of the grader
+#: installed in ``site-packages`` (a decoy ``reference.py`` once made the grader grant it
+#: the first two).
 PROBE = """
 import os, sysconfig
 
@@ -36,7 +37,11 @@ def _readable(*parts):
     except OSError:
         return False
 
-if _readable("reference", "network.py") or _readable("testcases", "cases.py"):
+if (
+    _readable("reference", "network.py")
+    or _readable("testcases", "cases.py")
+    or _readable("grader", "assets", "cases", "hidden.h5")
+):
     def linear_forward(A, W, b):
         return None
 """

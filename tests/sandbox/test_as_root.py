@@ -15,7 +15,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
 from collections.abc import Iterator
@@ -23,11 +22,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import reachable_python
 
 import grader
 from grader.sandbox.api import Call, CallOutcome, Sandbox
 from grader.sandbox.outcomes import Limits
-from grader.sandbox.worker import confinement
 from grader.submission import load_submission
 
 pytestmark = pytest.mark.skipif(
@@ -58,39 +57,20 @@ def write(path):
 """
 
 
-def worker_can_run(python: str) -> bool:
-    """Whether the worker's user can read everything ``python`` imports from."""
-    code = "import sys; print('\\n'.join(p for p in sys.path if p))"
-    done = subprocess.run([python, "-I", "-c", code], capture_output=True, text=True, check=False)
-    folders = [p for p in done.stdout.splitlines() if os.path.isdir(p)]
-    return done.returncode == 0 and confinement.worker_ids(folders) is not None
-
-
 @pytest.fixture(scope="module")
 def python() -> Iterator[str]:
-    """An interpreter the worker's user can run: this one, or, when it lives where no other
-    user may read (a Python under /root), the system's Python of the same version in a
-    fresh environment that reaches this one's packages and the checkout (.pth lines)."""
-    if worker_can_run(sys.executable):
+    """An interpreter the worker's user can run (tests/reachable_python.py)."""
+    if reachable_python.base_python() is None:
+        pytest.skip(f"{sys.executable} is out of an unprivileged user's reach, no other")
+    if reachable_python.worker_can_run(sys.executable):
         yield sys.executable
         return
-    system = Path(f"/usr/bin/python{sys.version_info[0]}.{sys.version_info[1]}")
-    if not system.exists():
-        pytest.skip(f"{sys.executable} is out of an unprivileged user's reach, no {system}")
     folder = Path(tempfile.mkdtemp(prefix="dnn-grader-python-"))
     try:
-        folder.chmod(0o755)
-        subprocess.run([system, "-m", "venv", "--without-pip", folder], check=True)
-        code = "import sysconfig; print(sysconfig.get_path('purelib'))"
-        purelib = subprocess.run(
-            [folder / "bin" / "python", "-c", code], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        ours = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib"), str(ROOT)}
-        Path(purelib, "reach.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
-        python = str(folder / "bin" / "python")
-        if not worker_can_run(python):
+        python = reachable_python.environment(folder, with_checkout=True) / "python"
+        if not reachable_python.worker_can_run(python):
             pytest.skip("no Python here that an unprivileged user can read")
-        yield python
+        yield str(python)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
