@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.errors import GraderError, UsageError
+from grader.errors import GraderError, SetupError, UsageError
 
 if TYPE_CHECKING:
     from grader.batch.run import BatchResult
@@ -38,7 +38,8 @@ _CHECK_STATUSES = (
     "Exit status: 0 every function passed; 1 graded, something failed; 2 the file cannot be "
     "graded (missing, empty, not JSON, not a notebook, wrong nbformat); 3 the grader's own "
     "files (case bundles, student folder) are missing or broken; 4 wrong command-line usage "
-    "(including an output path that cannot be written); 70 an internal error of the grader; "
+    "(including an output path that cannot be written); 5 --require-confinement was given and "
+    "the sandbox cannot confine file access; 70 an internal error of the grader; "
     "130 interrupted."
 )
 
@@ -110,6 +111,12 @@ def _add_grading_options(p: argparse.ArgumentParser) -> None:
         help="a function fails when a graded helper it calls fails (default: each "
         "function is scored on its own logic)",
     )
+    p.add_argument(
+        "--require-confinement",
+        action="store_true",
+        help="refuse to grade (exit status 5) when the sandbox cannot confine student code's "
+        "file access (neither Landlock nor an unprivileged user applies)",
+    )
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
@@ -120,6 +127,7 @@ def _options(args: argparse.Namespace) -> CheckOptions:
         timeout=args.timeout,
         memory_mb=args.memory,
         strict_dependencies=args.strict_dependencies,
+        require_confinement=args.require_confinement,
     )
 
 
@@ -130,6 +138,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     if args.format == "html" and not args.output:
         raise UsageError("--format html needs --output FILE.html")
+    if args.format == "html":
+        _require_html_libraries()
     submission = load_submission(args.notebook)  # a bad file fails before anything starts
     files = load_student_files()
     # The zygote warms up (its own interpreter, numpy) while this process imports numpy.
@@ -171,6 +181,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0 if report.all_passed else 1
+
+
+#: What HTML reports need beyond grading (the Gradescope image installs none of them).
+_HTML_LIBRARIES = ("nbconvert", "jinja2", "bleach", "latex2mathml")
+
+
+def _require_html_libraries() -> None:
+    """A clear error before any grading when the HTML report cannot be written here."""
+    from importlib.util import find_spec
+
+    missing = [name for name in _HTML_LIBRARIES if find_spec(name) is None]
+    if missing:
+        raise SetupError(
+            f"--format html needs {', '.join(missing)}, not installed here (an install with "
+            "only what grading needs, like the Gradescope image's): `pip install "
+            f"{' '.join(missing)}`, or use --format text or json"
+        )
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:

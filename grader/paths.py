@@ -16,6 +16,7 @@ numpy, to hand them to the zygote as early as possible.
 
 from __future__ import annotations
 
+import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -133,3 +134,21 @@ def install_root() -> Path:
     """The folder holding the ``grader`` package: the repository for a checkout or an
     editable install, ``site-packages`` for an install (the sandbox keeps workers out of it)."""
     return package().parent
+
+
+def python_command(code: str, *args: str) -> list[str]:
+    """The command of a fresh interpreter that runs ``code`` with ``args`` as ``sys.argv[1:]``.
+
+    Isolated (``python -I``): neither the current folder, nor the script's folder, nor
+    ``PYTHON*`` variables or the user's site folder reach its ``sys.path``, so no file of a
+    student's folder can stand in for a module of the grader, numpy or the standard library.
+    The folder holding this very ``grader`` package goes first on its ``sys.path``.
+    """
+    boot = "import sys; sys.path.insert(0, sys.argv.pop(1)); " + code
+    return [sys.executable, "-I", "-c", boot, str(install_root()), *args]
+
+
+def grader_command(*args: str) -> list[str]:
+    """The ``grader`` command, isolated as :func:`python_command` is (file names after ``--``
+    are the caller's business)."""
+    return python_command("from grader.cli import run; run()", *args)

@@ -34,7 +34,7 @@ from grader.batch.rows import (
     Rendered,
     StudentRow,
 )
-from grader.errors import GraderError, InvalidSubmission
+from grader.errors import ConfinementMissing, GraderError, InvalidSubmission
 from grader.grading.engine import CheckOptions
 from grader.grading.results import GradeReport
 
@@ -268,19 +268,16 @@ class _Child:
         import subprocess
         import tempfile
 
-        from grader.paths import install_root
+        from grader.paths import python_command
 
-        root = str(install_root())
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         config = json.dumps({"options": asdict(options), "max_score": max_score, "html": html})
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        # Isolated: a student's numpy.py or grader.py in the current folder is never imported.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from grader.batch.engines import serve; serve()", config],
+            python_command("from grader.batch.engines import serve; serve()", config),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env=env,
             start_new_session=True,  # Ctrl-C reaches the batch, which stops us
         )
         self.slot = slot
@@ -390,7 +387,8 @@ def grade_in_processes(
             else:
                 message = json.loads(line)
                 if "fatal" in message:
-                    raise SetupError(str(message["fatal"]))
+                    refused = message.get("refused") is True  # --require-confinement
+                    raise (ConfinementMissing if refused else SetupError)(str(message["fatal"]))
                 deaths = 0
                 row = StudentRow.from_dict(message["row"])
                 rendered = Rendered(message["results"], message["feedback"], message.get("html"))
@@ -423,7 +421,8 @@ def serve() -> None:
     try:
         grader = Grader(options.check, student_files=load_student_files())
     except GraderError as exc:
-        channel.write(json.dumps({"fatal": exc.message}) + "\n")
+        refused = isinstance(exc, ConfinementMissing)
+        channel.write(json.dumps({"fatal": exc.message, "refused": refused}) + "\n")
         channel.flush()
         return
     try:

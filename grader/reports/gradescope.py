@@ -40,6 +40,8 @@ def render_gradescope(report: GradeReport) -> dict[str, Any]:
         "execution_time": report.execution_time,
         "output": "\n".join(lines),
         "stdout_visibility": "hidden",
+        # For the instructor (students do not see extra_data): which protections applied.
+        "extra_data": {"protections": dict(report.protections)},
         "tests": tests,
     }
 

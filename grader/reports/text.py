@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from grader.grading.results import CaseResult, FunctionReport, GradeReport, cell_number
+from grader.grading.results import (
+    CaseResult,
+    FunctionReport,
+    GradeReport,
+    cell_number,
+    protections_line,
+)
 
 _COLOURS = {
     "green": "\033[32m",
@@ -56,6 +62,8 @@ def render_text(report: GradeReport, colour: bool = False) -> str:
         for cell in report.cells:
             defines = f" (defines {', '.join(cell.defines)})" if cell.defines else ""
             lines.append(f"  cell {cell_number(cell.index)}{defines}: {cell.message}")
+    if report.protections:
+        lines += ["", paint(protections_line(report.protections), "dim")]
     lines += ["", paint(f"Total: {_points(report.score)} / {_points(report.max_score)}", "bold")]
     if report.cases == "public":
         lines.append(paint("(public cases only: hidden cases were not run)", "dim"))

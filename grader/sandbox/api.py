@@ -172,7 +172,9 @@ class Sandbox:
     def protections(self) -> dict[str, bool]:
         """Which protections the workers actually got, by name (``landlock_filesystem``,
         ``landlock_network``, ``landlock_scope``, ``seccomp``, ``no_capabilities``,
-        ``network_namespace``, ``rlimits``, ``own_session``). Starts a worker if none ran."""
+        ``network_namespace``, ``rlimits``, ``own_session``, ``separate_user``: run as root,
+        the worker dropped to an unprivileged user; ``secrets_unreadable``: the worker could
+        open neither the hidden bundle nor the solution's code). Starts a worker if none ran."""
         if not self._protections:
             self.start_worker({}).kill()
         return dict(self._protections)
