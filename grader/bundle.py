@@ -402,6 +402,7 @@ class _StoredOutcomes(Mapping[str, Mapping[str, Outcome]]):
         self._entries = entries
         self._arrays = arrays
         self._built: dict[str, dict[str, Outcome]] = {}
+        self._values: dict[int, Outcome] = {}
         self._lock = threading.Lock()
 
     def __getitem__(self, key: str) -> Mapping[str, Outcome]:
@@ -412,10 +413,15 @@ class _StoredOutcomes(Mapping[str, Mapping[str, Outcome]]):
             return self._built[key]
 
     def _entry(self, i: int) -> Outcome:
-        entry = self._entries[i]
-        if "raised" in entry:
-            return Raised(str(entry["raised"]), tuple(str(n) for n in entry["numbers"]))
-        return unflatten(entry["value"], self._arrays)
+        """Entry ``i``, built once (an outcome shared by several mistakes is one value)."""
+        if i not in self._values:
+            entry = self._entries[i]
+            if "raised" in entry:
+                numbers = tuple(str(n) for n in entry["numbers"])
+                self._values[i] = Raised(str(entry["raised"]), numbers)
+            else:
+                self._values[i] = unflatten(entry["value"], self._arrays)
+        return self._values[i]
 
     def __contains__(self, key: object) -> bool:
         return key in self._cases
