@@ -4,9 +4,9 @@
 
 For a few catalogued mistakes (one per kind of graded function), the observations are what
 the mistake returns on every case of the bundles (public and hidden), as the judge hands them
-over; the script prints, per mistake, the first diagnosis in a fresh process (which reads the
-diagnosis data, or imports the catalogue, on first use), the median of ``--repeat`` more, and
-whether the grading process imported ``reference`` or ``testcases``.
+over; the script prints, per mistake, the CPU time of the first diagnosis in a fresh process
+(which reads the diagnosis data, or imports the catalogue, on first use), the median of
+``--repeat`` more, and whether the grading process imported ``reference`` or ``testcases``.
 
 Runs from a checkout (it replays the catalogue to make the observations). The same script runs
 against an older grader whose diagnosis replayed the catalogue (``replay`` then lived in
@@ -52,20 +52,21 @@ sys.stdout.buffer.write(pickle.dumps((mistake.function, observed)))
 """
 
 #: A fresh grading process: what grading loads anyway, then the diagnoses (the first one reads
-#: the diagnosis data, or imported the catalogue, on first use).
+#: the diagnosis data, or imported the catalogue, on first use). CPU time: other load on the
+#: machine inflates it less than wall time.
 _DIAGNOSE = """
 import pickle, sys, time
 import numpy, h5py, grader.grading.comparison, grader.bundle, grader.grading.judge
 
 function, observed = pickle.loads(sys.stdin.buffer.read())
-start = time.perf_counter()
+start = time.process_time()
 from grader.grading.diagnose import diagnose
 first = diagnose(function, observed)
-times = [time.perf_counter() - start]
+times = [time.process_time() - start]
 for _ in range(int(sys.argv[1])):
-    start = time.perf_counter()
+    start = time.process_time()
     again = diagnose(function, observed)
-    times.append(time.perf_counter() - start)
+    times.append(time.process_time() - start)
     assert again == first
 loaded = any(m.split(".")[0] in ("reference", "testcases") for m in sys.modules)
 print(first.name if first else None, "yes" if loaded else "no", *times)
