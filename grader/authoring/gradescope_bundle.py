@@ -49,8 +49,6 @@ PACKAGED_SOURCES = (
     "MANIFEST.in",
     "docs",
     "grader",
-    "reference",
-    "testcases",
 )
 #: The first setuptools that builds this project's metadata (the SPDX ``license`` string).
 MIN_SETUPTOOLS = 77

@@ -441,7 +441,7 @@ def _summary(
 def _diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis | None:
     if not observations:
         return None
-    from grader.grading.diagnose import diagnose  # the catalogue loads only when needed
+    from grader.grading.diagnose import diagnose  # its data is read only when needed
 
     return diagnose(function, observations)
 

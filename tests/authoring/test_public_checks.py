@@ -19,9 +19,10 @@ import pytest
 
 import reference
 from grader import paths
+from grader.authoring.catalogue_table import replay
 from grader.authoring.stubs import graded_functions, reference_namespace
 from grader.bundle import read_bundle
-from grader.grading.diagnose import diagnose, replay
+from grader.grading.diagnose import diagnose
 from grader.sandbox.outcomes import ExceptionInfo
 from reference import GRADED_FUNCTIONS, mutants
 

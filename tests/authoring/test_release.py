@@ -20,11 +20,11 @@ import pytest
 
 from grader import paths
 from grader.authoring import generate
+from grader.authoring.catalogue_table import replay
 from grader.authoring.release import release, solution_leaks
 from grader.bundle import read_bundle
 from grader.cli import main
 from grader.errors import SetupError, UsageError
-from grader.grading.diagnose import replay
 from grader.paths import bundle_paths as default_paths
 from reference import mutants
 

@@ -49,6 +49,7 @@ def test_the_sdist_holds_the_sources_and_every_package_data_file(dists: Dists):
     assert missing == []
     assert {"pyproject.toml", "LICENSE", "README.md", "MANIFEST.in", "grader/cli.py"} <= names
     assert not any(n.startswith("tests/") or "__pycache__" in n for n in names)
+    assert not [n for n in names if n.startswith(("reference/", "testcases/"))]
 
 
 def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
@@ -59,7 +60,9 @@ def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
     assert [n for n in PACKAGE_DATA if n not in names] == []
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert f"{info}/licenses/LICENSE" in names
-    assert "reference/solution.ipynb" not in names  # the instructors' notebook stays home
+    # The solution, its catalogue of mistakes and the case generators stay home: grading reads
+    # all it needs of them from the bundles.
+    assert not [n for n in names if n.startswith(("reference/", "testcases/"))]
     assert metadata["Version"] == grader.__version__
     assert metadata["License-Expression"] == "MIT"
     assert metadata["Requires-Python"] == ">=3.10"
@@ -117,6 +120,7 @@ def assert_grades_the_sample(bin_dir: Path, tmp_path: Path) -> None:
     done = grader_in(bin_dir, work, "check", "submission.ipynb")
     assert done.returncode == 1, done.stderr
     assert "Total: 70 / 100" in done.stdout
+    assert done.stdout.count("Likely mistake: ") == 3  # named from the bundles' data alone
     assert done.stderr == ""
 
 
@@ -134,10 +138,11 @@ def test_version_comes_from_the_installed_metadata(wheel_bin: Path, tmp_path: Pa
     ("command", "status", "says"),
     [
         (["build-cases"], 3, "source checkout"),
+        (["build-cases", "--out", "cases"], 3, "source checkout"),
         (["generate"], 3, "source checkout"),
         (["gradescope-bundle", "autograder.zip"], 4, "--wheel"),
     ],
-    ids=["build-cases", "generate", "gradescope-bundle"],
+    ids=["build-cases", "build-cases-out", "generate", "gradescope-bundle"],
 )
 def test_commands_that_need_the_checkout_say_so_from_an_install(
     wheel_bin: Path, tmp_path: Path, command: list[str], status: int, says: str
