@@ -6,6 +6,8 @@ not written here: ``grader build-cases`` computes them with the reference and st
 
 The public cases are the published ones plus one or two per function of other sizes (appended,
 so the published ones keep their names); students see them all in the notebook's checks.
+Every case fails the trivial stubs (return None, return the first argument, return zeros of
+the right shape): no learning rate of 0, no single ReLU unit that is off.
 Hidden cases use their own ``np.random.default_rng(seed)`` so they never disturb (or depend on)
 the legacy global generator that the published cases and the initialisers rely on. They cover
 what the published cases do not: 1 to 5 layers, a single example (m = 1), very wide and very
@@ -348,6 +350,8 @@ def _hidden_linear_activation_backward() -> Iterator[Spec]:
         if activation == "relu" and m > 1:
             Z[0, 0] = 0.0  # exactly at the kink: relu_backward must give 0 there
             note += ", Z exactly 0 at [0, 0]"
+        if activation == "relu" and m == 1:  # one unit: keep it active, else every output is 0
+            Z = np.abs(Z) + 0.5
         yield (dA, ((A_prev, W, b), Z), activation), note
 
 
@@ -369,7 +373,7 @@ def _hidden_update_parameters() -> Iterator[Spec]:
         ([3, 1], 0.1),
         ([4, 5, 1], 0.01),
         ([2, 3, 3, 1], 1.5),
-        ([5, 4, 3, 2, 1], 0.0),
+        ([5, 4, 3, 2, 1], 0.005),
         ([6, 5, 4, 3, 2, 1], 0.05),
         ([200, 3, 1], 0.3),
         ([1, 1], 2.0),

@@ -77,8 +77,19 @@ ARG_NAMES: dict[str, tuple[Any, ...]] = {
     "update_parameters": (("parameters", "dict"), ("grads", "dict"), "learning_rate"),
 }
 
-#: Functions allowed to change their arguments in place (the assignment permits it).
-MAY_MODIFY_INPUTS = frozenset({"update_parameters"})
+#: The arguments a function may change in place, by function (every other argument of every
+#: graded function must come back as it was given). Some course versions update
+#: ``parameters`` in place in ``update_parameters``; its ``grads`` still belong to the caller.
+MAY_CHANGE_IN_PLACE: dict[str, frozenset[str]] = {"update_parameters": frozenset({"parameters"})}
+
+#: Why the caller still needs an argument, by argument name (said when it was changed).
+_STILL_NEEDED = {
+    "dA": "the activation's gradient is the next layer's input too",
+    "linear_cache": "backpropagation reads the caches after this call",
+    "cache": "backpropagation reads the caches after this call",
+    "caches": "backpropagation reads the caches after this call",
+    "grads": "update_parameters may change parameters in place, but grads belong to the caller",
+}
 
 
 @dataclass(frozen=True)
@@ -631,25 +642,28 @@ def compare_output(function: str, expected: Any, actual: Any) -> list[Mismatch]:
 
 
 def compare_inputs(function: str, before: tuple[Any, ...], after: Any) -> list[Mismatch]:
-    """Arguments a function changed in place (it corrupts the caller's data)."""
-    if function in MAY_MODIFY_INPUTS:
-        return []
+    """Arguments a function changed in place that it must leave alone (changing them corrupts
+    the caller's data); see :data:`MAY_CHANGE_IN_PLACE` for the ones it may change."""
     names = ARG_NAMES.get(function, ())
+    allowed = MAY_CHANGE_IN_PLACE.get(function, frozenset())
     problems: list[Mismatch] = []
     for i, value in enumerate(before):
         spec = names[i] if i < len(names) else f"argument {i + 1}"
         if not isinstance(after, (tuple, list)) or i >= len(after):
             break
+        if _name(spec) in allowed:
+            continue
         changed = compare(value, after[i], spec)
         if changed:
             where = changed[0].path
+            why = _STILL_NEEDED.get(_name(spec), "")
             problems.append(
                 Mismatch(
                     "modified_input",
                     where,
                     f"{function} changed its input {where} in place. The caller still needs it "
-                    "(a cache is reused by backprop, dA by the next layer): work on a copy or "
-                    "build new arrays instead of writing into the ones you were given.",
+                    f"as it was{f' ({why})' if why else ''}: work on a copy or build new arrays "
+                    "instead of writing into the ones you were given.",
                     "unchanged",
                     "modified",
                     {"argument": _name(spec)},
