@@ -125,6 +125,32 @@ def _more_public_specs() -> list[tuple[str, tuple[Any, ...], str]]:
         grads["dW" + str(l)] = rng.standard_normal(params["W" + str(l)].shape)
         grads["db" + str(l)] = rng.standard_normal(params["b" + str(l)].shape)
     specs.append(("update_parameters", (params, grads, 0.05), "3 layers, learning_rate 0.05"))
+    return specs + _square_public_specs()
+
+
+def _square_public_specs() -> list[tuple[str, tuple[Any, ...], str]]:
+    """Public cases of square sizes, on which the shape-dependent slips run instead of raising
+    (W for its transpose, A times W, a loop that stops one layer early, A_prev not
+    transposed): only where a slip runs can its output name it, from the public cases alone,
+    in the notebook's checks as in the grader."""
+    rng = _rng(911)
+    A, W, b = rng.standard_normal((3, 3)), rng.standard_normal((3, 3)), rng.standard_normal((3, 1))
+    specs: list[tuple[str, tuple[Any, ...], str]] = [
+        ("linear_forward", (A, W, b), "n[l-1]=n[l]=m=3: a square W")
+    ]
+    rng = _rng(912)
+    X = rng.standard_normal((4, 4))
+    specs.append(
+        ("L_model_forward", (X, _network(rng, [4, 3, 3, 1])), "3 layers [4, 3, 3, 1], m=4")
+    )
+    for seed, (n_prev, n, m), note in (
+        (913, (4, 4, 3), "n[l-1]=n[l]=4, m=3: a square W"),
+        (914, (3, 2, 3), "n[l-1]=3, n[l]=2, m=3: m equals n[l-1]"),
+    ):
+        rng = _rng(seed)
+        dZ, A_prev = rng.standard_normal((n, m)), rng.standard_normal((n_prev, m))
+        W, b = rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1))
+        specs.append(("linear_backward", (dZ, (A_prev, W, b)), note))
     return specs
 
 
