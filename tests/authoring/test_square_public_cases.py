@@ -78,3 +78,13 @@ def test_a_square_only_slip_runs_on_a_public_case_and_is_named(student, name):
         warnings.simplefilter("ignore")
         getattr(student, f"{mistake.function}_test")(mistake.impl)
     assert f"Likely mistake: {mistake.title}" in out.getvalue(), out.getvalue()
+
+
+@pytest.mark.parametrize("function", sorted({m.function for m in mutants.MISTAKES}))
+def test_no_shape_dependent_slip_raises_on_every_public_case(function):
+    """Else it could be named from exception types alone, with a hint that says it ran ("only
+    runs because W happens to be square here") on a student whose code never ran."""
+    cases = [c for c in PUBLIC if c.function == function]
+    for mistake in (m for m in mutants.MISTAKES if m.function == function):
+        outcomes = [_outcome(mistake.impl, c.args) for c in cases]
+        assert not all(isinstance(o, ExceptionInfo) for o in outcomes), mistake.name

@@ -160,3 +160,41 @@ def test_a_public_test_that_passes_says_no_case_failed():
     )
     scored = tests["L_model_backward"]
     assert scored["output"].startswith("L_model_backward: 10/10. Your L_model_backward is right")
+
+
+def test_the_html_blame_does_not_speak_of_wrong_values_when_the_helper_raised(tmp_path):
+    import nbformat
+
+    from grader.reports.html import render_html
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("def linear_activation_forward(A_prev, W, b, a):\n  1")]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, str(path))
+    raised = Problem("error", "linear_activation_forward raised ValueError (line 2).")
+    report = GradeReport(
+        str(path),
+        (
+            FunctionReport(
+                "linear_activation_forward",
+                10.0,
+                10.0,
+                "inherited",
+                (
+                    _case(
+                        "linear_activation_forward",
+                        1,
+                        "public",
+                        False,
+                        problem=raised,
+                        passed_with_correct_helpers=True,
+                    ),
+                ),  # fmt: skip
+                "Your linear_activation_forward is right",
+                blamed_helpers=("linear_forward",),
+                cells=(0,),
+            ),
+        ),
+    )
+    page = render_html(report)
+    assert "grader-blamed" in page and "Wrong values" not in page
