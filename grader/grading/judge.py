@@ -336,9 +336,9 @@ def _redact(m: Mismatch, function: str) -> Mismatch:
 def _shown_type(label: str) -> str:
     """A type as :func:`grader.grading.comparison.type_label` put it, when it is a plain one;
     a class of the student's own (its name could be anything) is not named."""
-    if label.startswith("numpy array"):
-        return "a numpy array"
     head = label.split(" (", 1)[0]
+    if label.startswith("numpy array") or head in ("numpy.ndarray", "numpy.matrix"):
+        return "a numpy array"
     if head in _PLAIN_TYPES or label.startswith("numpy scalar "):
         return f"a {head}" if head != "None" else "None"
     return "an object of a class defined in your code"

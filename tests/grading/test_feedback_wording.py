@@ -63,6 +63,8 @@ def test_a_hidden_case_does_not_show_a_returned_class_name_or_shape():
         (Opaque(f"__main__.{ENCODED}", "not a plain value"), ENCODED),
         ((np.zeros((0, 310788)), np.zeros((1, 1)), np.zeros((1, 1))), "310788"),
         ([np.zeros((1, 1))] * 7, "7"),
+        (Opaque(f"numpy.{ENCODED}", "not a plain value"), ENCODED),
+        (Opaque(ENCODED, "not a plain value"), ENCODED),  # a class claiming to be a builtin
     ):
         result = judge_case(case, CallOutcome(case.key, "ok", value=value), None)
         assert not result.passed and secret not in messages(result), messages(result)
@@ -147,3 +149,14 @@ def test_summaries_are_sentences(tmp_path: Path):
     for function in report.functions:
         assert function.summary[0].isupper(), function.summary
     assert report.function("compute_cost").summary.startswith("Fails 10 of 10 cases")
+
+
+def test_a_hidden_case_names_numpy_arrays_and_plain_types():
+    case = cases_of("linear_backward", "hidden")[0]
+    for value, said in (
+        (Opaque("numpy.ndarray", "an array of dtype object"), "(it is a numpy array)"),
+        ("text", "(it is a str)"),
+        (Opaque("generator", "not a plain value"), "(it is a generator)"),
+    ):
+        text = messages(judge_case(case, CallOutcome(case.key, "ok", value=value), None))
+        assert said in text, text
