@@ -122,6 +122,8 @@ def judge_case(
     (never, when the grader refused a helper call in that re-run)."""
     hidden = case.visibility == HIDDEN
     note = "" if hidden else case.note
+    if hidden and outcome is not None and outcome.output:  # what it printed may be the inputs
+        outcome = replace(outcome, output="")
     if outcome is not None and identical(outcome, expected):
         return CaseResult(
             case.function, case.name, case.visibility, True, output=outcome.output, note=note

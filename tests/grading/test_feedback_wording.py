@@ -169,3 +169,11 @@ def test_a_hidden_stub_part_does_not_carry_the_expected_shape():
     assert [m.kind for m in result.mismatches] == ["not_implemented"]
     assert all(m.expected == m.got == "" for m in result.mismatches)
     assert str(Z.shape) not in str([m.to_dict() for m in result.mismatches])
+
+
+def test_what_a_hidden_call_printed_is_not_kept():
+    hidden, public = cases_of("compute_cost", "hidden")[0], cases_of("compute_cost", "public")[0]
+    for case in (hidden, public):
+        outcome = CallOutcome(case.key, "ok", value=case.expected, output="AL = [[0.31]]\n")
+        kept = judge_case(case, outcome, None).output
+        assert kept == ("" if case is hidden else "AL = [[0.31]]\n")
