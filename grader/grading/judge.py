@@ -103,6 +103,7 @@ def judge(
         )
         for name, results in by_function.items()
     )
+    functions = tuple(replace(f, summary=_sentence(f.summary)) for f in functions)
     return GradeReport(
         submission=str(submission.path),
         functions=functions,
@@ -455,11 +456,9 @@ def _function_report(
         max_points=options.points_per_function,
         status=status,
         cases=results,
-        summary=_sentence(
-            _summary(name, status, n_failed, len(results), blamed)
-            + (_ONLY_HIDDEN if status == "failed" and not blamed and _only_hidden(results) else "")
-            + (f" ({note})" if note else "")
-        ),
+        summary=_summary(name, status, n_failed, len(results), blamed)
+        + (_ONLY_HIDDEN if status == "failed" and not blamed and _only_hidden(results) else "")
+        + (f" ({note})" if note else ""),
         diagnosis=diagnosis,
         blamed_helpers=blamed,
         cells=tuple(cells),
