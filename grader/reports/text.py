@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import PurePath
-
 from grader.grading.results import CaseResult, FunctionReport, GradeReport, cell_number
 
 _COLOURS = {
@@ -30,12 +27,13 @@ def printable(text: str) -> str:
     control characters (escape sequences could move the cursor, recolour or rewrite what is
     shown: a fake total) or the invisible marks that reorder text; a tab becomes a space."""
     import os
+    import re
 
     try:
         text = os.fsencode(text).decode("utf-8", "replace")
     except UnicodeError:  # a lone surrogate that is not an escaped byte
         text = re.sub("[\ud800-\udfff]", "\ufffd", text)
-    return _UNPRINTABLE.sub("", text.replace("\t", " "))
+    return re.sub(_UNPRINTABLE, "", text.replace("\t", " "))
 
 
 def printable_lines(text: str) -> str:
@@ -44,7 +42,17 @@ def printable_lines(text: str) -> str:
 
 
 #: C0 and C1 controls (ESC, CR, backspace, CSI...) and the bidirectional formatting marks.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def _shown(line: str, colour: bool) -> str:
+    """A finished line of the report, as the terminal gets it: only this module's own colour
+    codes (when ``colour``) survive, whatever the line's parts held."""
+    import re
+
+    ours = "|".join(re.escape(code) for code in (*_COLOURS.values(), _RESET)) if colour else ""
+    pattern = f"{ours}|{_UNPRINTABLE}" if ours else _UNPRINTABLE
+    return re.sub(pattern, lambda found: found[0] if len(found[0]) > 1 else "", line)
 
 
 class _Painter:
@@ -59,6 +67,8 @@ def render_text(report: GradeReport, colour: bool = False) -> str:
     """The whole report as text (ANSI colours only when ``colour`` is true)."""
     paint = _Painter(colour)
     # The file's name only: the rest of the path is the instructor's folders.
+    from pathlib import PurePath
+
     lines = [paint(f"Grading {printable(PurePath(report.submission).name)}", "bold"), ""]
     width = max(len(f.name) for f in report.functions) if report.functions else 10
     for function in report.functions:
@@ -70,11 +80,11 @@ def render_text(report: GradeReport, colour: bool = False) -> str:
         ]
         for cell in report.cells:
             defines = f" (defines {', '.join(cell.defines)})" if cell.defines else ""
-            lines.append(printable(f"  cell {cell_number(cell.index)}{defines}: {cell.message}"))
+            lines.append(f"  cell {cell_number(cell.index)}{defines}: {cell.message}")
     lines += ["", paint(f"Total: {_points(report.score)} / {_points(report.max_score)}", "bold")]
     if report.cases == "public":
         lines.append(paint("(public cases only: hidden cases were not run)", "dim"))
-    return "\n".join(lines) + "\n"
+    return "\n".join(_shown(line, colour) for line in lines) + "\n"
 
 
 def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> list[str]:
