@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from grader.bundle import BundleCase
@@ -33,6 +34,8 @@ from grader.grading.comparison import (
     compare_inputs,
     compare_output,
     looks_unimplemented,
+    shape_hint,
+    without_cue,
 )
 from grader.grading.diagnose import Diagnosis
 from grader.grading.formats import SHIFTED_NOTE, DAConvention, read_shifted, shifted_keys_allowed
@@ -100,6 +103,7 @@ def judge(
         )
         for name, results in by_function.items()
     )
+    functions = tuple(replace(f, summary=_sentence(f.summary)) for f in functions)
     return GradeReport(
         submission=str(submission.path),
         functions=functions,
@@ -119,6 +123,8 @@ def judge_case(
     (never, when the grader refused a helper call in that re-run)."""
     hidden = case.visibility == HIDDEN
     note = "" if hidden else case.note
+    if hidden and outcome is not None and outcome.output:  # what it printed may be the inputs
+        outcome = replace(outcome, output="")
     if outcome is not None and identical(outcome, expected):
         return CaseResult(
             case.function, case.name, case.visibility, True, output=outcome.output, note=note
@@ -153,7 +159,7 @@ def judge_case(
             problem=Problem("crashed", message), output=outcome.output, note=note,
         )  # fmt: skip
     if hidden:
-        mismatches = [_redact(m) for m in mismatches]
+        mismatches = [_redact(m, case.function) for m in mismatches]
     passed = not mismatches
     return CaseResult(
         case.function,
@@ -213,14 +219,18 @@ def _problem(function: str, outcome: CallOutcome, hidden: bool = False) -> Probl
 
 
 def _raised(function: str, exc: ExceptionInfo, hidden: bool = False) -> Problem:
+    """What an exception says to the student. For a hidden case its message is left out (it
+    may show the inputs) and its type named only when it is Python's or numpy's own: a class
+    the student defines can have any name, which could spell the inputs out."""
     where = _where(exc)
-    said = exc.type if hidden else f"{exc.type}: {exc.message}"
+    kind = shown_exception_type(exc.type) if hidden else exc.type
+    said = kind if hidden else f"{exc.type}: {exc.message}"
     if looks_unimplemented(exc.type, exc.message):
         return Problem(
             "not_implemented",
-            f"{function} is not implemented yet: {said}{where}. "
+            f"{function} is not implemented yet: it raised {said}{where}. "
             "A stub that still says None cannot be used as a value.",
-            exc.type,
+            kind,
             exc.cell,
             exc.lineno,
             exc.line or "",
@@ -228,7 +238,7 @@ def _raised(function: str, exc: ExceptionInfo, hidden: bool = False) -> Problem:
     return Problem(
         "error",
         f"{function} raised {said}{where}.",
-        exc.type,
+        kind,
         exc.cell,
         exc.lineno,
         exc.line or "",
@@ -236,39 +246,131 @@ def _raised(function: str, exc: ExceptionInfo, hidden: bool = False) -> Problem:
 
 
 def _where(exc: ExceptionInfo) -> str:
+    """Where it happened (the line's code is :attr:`Problem.line`, shown apart by reports)."""
     if exc.lineno is None:
         return ""
     cell = f"cell {cell_number(exc.cell)}, " if exc.cell is not None else ""
-    line = f": {exc.line.strip()}" if exc.line else ""
-    return f" ({cell}line {exc.lineno}{line})"
+    return f" ({cell}line {exc.lineno})"
 
 
-_REDACTED = {
-    "value": "has the right shape but wrong values",
-    "nan": "contains NaN or infinity where a finite number was expected",
-    "missing_key": "is missing some keys",
-    "extra_key": "has unexpected keys",
-    "not_implemented": "is None (not computed yet)",
-    "modified_input": "was changed in place by the function",
-}
-_REDACTED_WITH_GOT = {
-    "shape": "has the wrong shape ({got})",
-    "dtype": "has the wrong dtype ({got})",
-    "type": "has the wrong type ({got})",
-    "length": "has the wrong number of items ({got})",
-}
+#: Said for an exception of a class that is neither Python's nor numpy's.
+OWN_EXCEPTION = "an exception class defined in your code"
 
 
-def _redact(m: Mismatch) -> Mismatch:
-    """Hidden cases never reveal their inputs or expected values: keep what and where only."""
-    if m.kind in _REDACTED_WITH_GOT:
-        what = _REDACTED_WITH_GOT[m.kind].format(got=m.got)
+def shown_exception_type(name: str) -> str:
+    """``name`` (as the worker reports it) when it is a builtin or numpy exception, else
+    :data:`OWN_EXCEPTION`."""
+    return name if name in _known_exceptions() else OWN_EXCEPTION
+
+
+@cache
+def _known_exceptions() -> frozenset[str]:
+    """The names of Python's and numpy's exception classes, spelled as the worker reports them
+    (module-qualified unless builtin)."""
+    import builtins
+    import importlib
+
+    names = {
+        n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)
+    }
+    for module in ("numpy.exceptions", "numpy.linalg", "numpy._core._exceptions"):
+        try:
+            found = vars(importlib.import_module(module)).values()
+        except ImportError:  # numpy 1.x keeps its internal exceptions in numpy.core
+            found = vars(importlib.import_module("numpy.core._exceptions")).values()
+        for v in found:
+            if isinstance(v, type) and issubclass(v, BaseException) and v.__module__ != "builtins":
+                names.add(f"{v.__module__}.{v.__qualname__}")
+    return frozenset(names)
+
+
+def _redact(m: Mismatch, function: str) -> Mismatch:
+    """A hidden case's mismatch, said in the same words as a public one but without anything
+    taken from its inputs, expected values or the returned values: the student's own code
+    shapes those, and could make them spell the inputs out. Sentences that hold only names
+    (keys, parts) and the number-free cues stay as they are."""
+    path = m.path
+    kept = {k: v for k, v in m.details.items() if k in ("cue", "argument", "failing")}
+    cue = ""
+    if m.kind == "shape" and "expected_shape" in m.details:
+        expected, got = tuple(m.details["expected_shape"]), tuple(m.details["got_shape"])
+        cue = (
+            shape_hint(expected, got, function=function, numbers=False)
+            if m.details.get("cue")
+            else ""
+        )
+        message = f"{path} does not have the expected shape."
+    elif m.kind == "shape":  # a 0-d number was expected
+        message = (
+            f"{path} should be a single number (a 0-d value), but it is an array: squeeze it "
+            "(np.squeeze)."
+        )
+    elif m.kind == "value":
+        cue = m.details.get("cue", "")
+        cue = "" if any(ch.isdigit() for ch in cue) else cue  # a factor may be the size m
+        message = f"{path} has the right shape, but some of its values are wrong."
+    elif m.kind == "nan":
+        message = (
+            f"{path} contains NaN or infinity where a finite number was expected: look for "
+            "log(0), a division by zero, or an overflow in exp."
+        )
+    elif m.kind == "type":
+        message = f"{path} is not of the expected type (it is {_shown_type(m.got)})."
+    elif m.kind == "length":
+        message = f"{path} does not have the expected number of items."
+    elif m.kind == "missing_key":
+        message = f"{path} is missing some of the expected keys."
+    elif m.kind == "extra_key":
+        message = (
+            f"{path} has keys that do not belong there. Check the names (upper/lower "
+            "case, layer numbers)."
+        )
+    elif m.kind in (
+        "not_implemented",
+        "modified_input",
+        "dtype",
+        "summary",
+        "keys_shifted",
+        "order",
+    ):
+        return replace(m, expected="", got="", details=kept)  # names, the course's dtypes
     else:
-        what = _REDACTED.get(m.kind, "is wrong")
-    details = {k: v for k, v in m.details.items() if k in ("max_rel_error", "mismatched", "total")}
-    return Mismatch(
-        m.kind, m.path, f"{m.path} {what}.", "", m.got if m.kind != "value" else "", details
-    )
+        message = f"{path} is wrong."
+    kept["cue"] = cue
+    return Mismatch(m.kind, path, f"{message} {cue}" if cue else message, "", "", kept)
+
+
+def _shown_type(label: str) -> str:
+    """A type as :func:`grader.grading.comparison.type_label` put it, when it is a plain one;
+    a class of the student's own (its name could be anything) is not named."""
+    head = label.split(" (", 1)[0]
+    if label.startswith("numpy array") or head in ("numpy.ndarray", "numpy.matrix"):
+        return "a numpy array"
+    if head in _PLAIN_TYPES or label.startswith("numpy scalar "):
+        return f"a {head}" if head != "None" else "None"
+    return "an object of a class defined in your code"
+
+
+_PLAIN_TYPES = frozenset(
+    {"None", "int", "float", "bool", "str", "list", "tuple", "dict", "set", "complex", "bytes"}
+    | {"function", "generator", "module", "type", "range", "frozenset", "bytearray"}
+)
+
+
+def _cues_once(results: Sequence[CaseResult]) -> tuple[CaseResult, ...]:
+    """The cases with each cue (a guess at a cause) said at its first place only, among the
+    public cases and among the hidden ones."""
+    said: dict[bool, set[str]] = {True: set(), False: set()}
+    out = []
+    for r in results:
+        seen = said[r.visibility == HIDDEN]
+        mismatches = []
+        for m in r.mismatches:
+            cue = m.details.get("cue", "")
+            mismatches.append(without_cue(m) if cue and cue in seen else m)
+            seen.add(cue)
+        out.append(replace(r, mismatches=tuple(mismatches)) if r.mismatches else r)
+    return tuple(out)
 
 
 # --- the course's older dA convention (see grader.grading.formats) -------------------------
@@ -341,6 +443,7 @@ def _function_report(
     all_results: Mapping[str, Sequence[CaseResult]],
     note: str = "",
 ) -> FunctionReport:
+    results = _cues_once(results)
     helpers_fail = helper_failing(name, all_results)
     status = status_of(results, options, helpers_fail)
     blamed: tuple[str, ...] = ()
@@ -436,6 +539,14 @@ def _summary(
             "is right (strict dependency scoring: no points)"
         )
     return f"fails {n_failed} of {total} cases"
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: its first letter a capital (a function's name stays as it is)."""
+    first = text.split(" ", 1)[0]
+    if not text or first in GRADED_FUNCTIONS:
+        return text
+    return text[0].upper() + text[1:]
 
 
 def _diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis | None:

@@ -415,7 +415,7 @@ def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
     if function.blamed_helpers:
         helpers = ", ".join(f"<code>{escape(h)}</code>" for h in function.blamed_helpers)
         parts.append(
-            f'<p class="grader-blamed">Wrong values come from the graded helper(s) it '
+            f'<p class="grader-blamed">Its cases fail because of the graded helper(s) it '
             f"calls: {helpers}. Fix those first.</p>"
         )
     if function.diagnosis is not None and function.status != "passed":
