@@ -11,8 +11,12 @@ summary and all the feedback, with the cells' sources shown as plain text when p
 
 The page needs no network: the math of the markdown cells (``$...$`` and ``$$...$$``) is
 converted to MathML here (:mod:`grader.reports.mathml`), which browsers render natively, and
-no script is loaded. Code cells are labelled with their cell number (the one every report
-uses, counting all cells from 1), not with the student's execution counts.
+no script is loaded. The work a page costs is bounded whatever the notebook holds: markdown
+cells past :data:`MAX_MARKDOWN_CHARS` in all are shown as plain text, not rendered, and the math
+conversion has a budget per page (:class:`grader.reports.mathml.MathBudget`).
+
+Code cells are labelled with their cell number (the one every report uses, counting all cells
+from 1), not with the student's execution counts.
 
 nbconvert is imported here, lazily: it takes longer to import than the rest of ``grader``. One
 exporter serves every page a process renders, and the sanitised HTML of a markdown cell or of
@@ -22,6 +26,7 @@ itself are the same in every notebook of a class, so a batch renders them once.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import re
@@ -40,7 +45,7 @@ from grader.grading.results import (
     cell_number,
 )
 from grader.paths import templates
-from grader.reports.mathml import MATH_ATTRIBUTES, MATH_TAGS, math_to_mathml
+from grader.reports.mathml import MATH_ATTRIBUTES, MATH_TAGS, MathBudget, math_to_mathml
 from grader.reports.text import MAX_CASES_SHOWN, printable
 
 _VERDICTS = {
@@ -50,6 +55,15 @@ _VERDICTS = {
     "not_implemented": ("grader-failed", "Not implemented yet"),
     "missing": ("grader-failed", "Not found in the notebook"),
 }
+
+#: Most markdown (characters of source, in all cells) rendered on one page; later markdown cells
+#: are shown as plain text. The course's notebook has 25,000; rendering costs about 3 s per MB.
+MAX_MARKDOWN_CHARS = 250_000
+
+#: The math budget of the page being rendered (set around each export).
+_MATH_BUDGET: contextvars.ContextVar[MathBudget | None] = contextvars.ContextVar(
+    "math_budget", default=None
+)
 
 #: Lone surrogates (a notebook's JSON may hold "\\ud800"): not encodable, shown as U+FFFD.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -195,10 +209,15 @@ def _export(
         warnings.simplefilter("ignore")
         # nbformat.v4.reads joins line lists like nbformat.reads, without validating twice.
         nb = nbformat.v4.reads(display_text(json.dumps(notebook, ensure_ascii=False)))
+        markdown = 0
         for index, cell in enumerate(nb.cells):
             if cell.get("cell_type") == "code":
                 # The prompt shows the cell's number, as every report counts cells.
                 cell["execution_count"] = cell_number(index)
+            elif cell.get("cell_type") == "markdown":
+                markdown += len(str(cell.get("source", "")))
+                if markdown > MAX_MARKDOWN_CHARS:
+                    nb.cells[index] = _plain_markdown(nbformat, cell)
         nonce = secrets.token_hex(8)
         tokens: dict[str, int] = {}
         for index in sorted(after, reverse=True):
@@ -212,13 +231,28 @@ def _export(
         resources = {"metadata": {"name": f"Feedback: {Path(_shown_name(path)).stem}"}}
         with _EXPORTER_LOCK:
             exporter = _exporter()
-            page, _ = exporter.from_notebook_node(nb, resources=resources)
+            budget = _MATH_BUDGET.set(MathBudget())
+            try:
+                page, _ = exporter.from_notebook_node(nb, resources=resources)
+            finally:
+                _MATH_BUDGET.reset(budget)
     placed = set()
     for token, index in tokens.items():
         if token in page:
             page = page.replace(token, "\n".join(after[index]), 1)
             placed.add(index)
     return page, placed
+
+
+def _plain_markdown(nbformat: Any, cell: Any) -> Any:
+    """A markdown cell past the page's budget, as its source in plain text (escaped)."""
+    text = f'<pre class="grader-plain-cell">{escape(str(cell.get("source", "")))}</pre>'
+    plain = nbformat.v4.new_raw_cell(text, metadata={"raw_mimetype": "text/html"})
+    if "id" in cell:
+        plain["id"] = cell["id"]
+    else:
+        del plain["id"]
+    return plain
 
 
 #: nbconvert's exporter is not thread-safe (filters are registered per call): one page at a time.
@@ -294,14 +328,18 @@ def _clean_html(html: object) -> str:
     text = html.decode() if isinstance(html, bytes) else str(html)
     if text in _TRUSTED:
         return text
-    return _clean_cached(text)
+    clean = _sanitised(text)
+    if "$" not in clean:
+        return clean
+    budget = _MATH_BUDGET.get()
+    if budget is None or not budget.take(clean):
+        return clean  # the math stays as (escaped) text
+    return _with_math(clean)
 
 
-@functools.lru_cache(maxsize=4096)
-def _clean_cached(text: str) -> str:
-    import bleach
-
-    kwargs: dict[str, Any] = {}
+def _bleach_options() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """bleach's keyword options besides the tags, and the attributes allowed per tag."""
+    kwargs: dict[str, Any] = {"protocols": {"http", "https", "mailto", "data"}}
     attributes = {
         "*": ["class", "title", "align"],
         "a": ["href", "title"],
@@ -318,28 +356,29 @@ def _clean_cached(text: str) -> str:
     else:
         kwargs["css_sanitizer"] = CSSSanitizer()
         attributes["*"].append("style")
-    clean = str(
-        bleach.clean(
-            text,
-            tags=_TAGS,
-            attributes=attributes,
-            protocols={"http", "https", "mailto", "data"},
-            **kwargs,
-        )
-    )
-    if "$" not in clean:
-        return clean
-    # The math, converted from the cleaned text: MathML built from it is cleaned again.
+    return kwargs, attributes
+
+
+@functools.lru_cache(maxsize=4096)
+def _sanitised(text: str) -> str:
+    import bleach
+
+    kwargs, attributes = _bleach_options()
+    return str(bleach.clean(text, tags=_TAGS, attributes=attributes, **kwargs))
+
+
+@functools.lru_cache(maxsize=1024)
+def _with_math(clean: str) -> str:
+    """Sanitised HTML with its TeX converted to MathML, the MathML sanitised again."""
+    import bleach
+
     math = math_to_mathml(clean)
     if math == clean:
         return clean
+    kwargs, attributes = _bleach_options()
     return str(
         bleach.clean(
-            math,
-            tags=_TAGS | MATH_TAGS,
-            attributes={**attributes, **MATH_ATTRIBUTES},
-            protocols={"http", "https", "mailto", "data"},
-            **kwargs,
+            math, tags=_TAGS | MATH_TAGS, attributes={**attributes, **MATH_ATTRIBUTES}, **kwargs
         )
     )
 
