@@ -49,7 +49,13 @@ from grader.grading.results import (
 )
 from grader.sandbox.codec import NONE_IN_ARRAY, Flat
 from grader.sandbox.outcomes import CallOutcome, CellOutcome, ExceptionInfo
-from grader.submission import Submission, defined_functions
+from grader.submission import (
+    CompileFailure,
+    Submission,
+    compile_failures,
+    defined_functions,
+    uncompiled_definitions,
+)
 
 #: What a function's own logic returned on one case: (the case's arguments, the value).
 Observation = tuple[tuple[Any, ...], Any]
@@ -68,6 +74,8 @@ def judge(
     re-run with correct helpers in which the grader refused a helper call
     (``CallOutcome.refused``) counts for nothing."""
     defined = defined_functions(submission)
+    failures = compile_failures(submission)
+    uncompiled = uncompiled_definitions(submission, failures)
     conventions: dict[str, DAConvention] = {}
     if shifted_keys_allowed(cell.source for cell in submission.cells):
         outcomes = read_dA_keys(outcomes, cases, conventions)
@@ -89,21 +97,24 @@ def judge(
             if outcome is not None and outcome.status == "error" and outcome.exception:
                 observations.setdefault(case.function, []).append((case.args, outcome.exception))
     functions = tuple(
-        _function_report(
-            name,
-            tuple(results),
-            options,
-            defined.get(name, []),
-            observations.get(name, []),
-            by_function,
-            SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
+        _uncompiled(
+            _function_report(
+                name,
+                tuple(results),
+                options,
+                defined.get(name, []),
+                observations.get(name, []),
+                by_function,
+                SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
+            ),
+            uncompiled.get(name),
         )
         for name, results in by_function.items()
     )
     return GradeReport(
         submission=str(submission.path),
         functions=functions,
-        cells=tuple(_cell_report(c, defined) for c in cells if c.status != "ok"),
+        cells=tuple(_cell_report(c, defined, failures) for c in cells if c.status != "ok"),
         cases=options.cases,
         strict_dependencies=options.strict_dependencies,
     )
@@ -407,8 +418,50 @@ def _diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis |
     return diagnose(function, observations)
 
 
-def _cell_report(cell: CellOutcome, defined: Mapping[str, Sequence[int]]) -> CellReport:
+def _did_not_compile(failure: CompileFailure) -> str:
+    """``did not compile: IndentationError at line 41`` (the line counted in its cell)."""
+    at = f" at line {failure.lineno}" if failure.lineno is not None else ""
+    return f"did not compile: {failure.type}{at}"
+
+
+def _uncompiled(report: FunctionReport, failure: CompileFailure | None) -> FunctionReport:
+    """A function not defined because the cell that defines it does not compile: said so,
+    with that cell's number, rather than "not defined in the notebook"."""
+    if failure is None or report.status != "missing":
+        return report
+    its_cell = f"its cell ({cell_number(failure.index)}) {_did_not_compile(failure)}"
+    reason = f" ({failure.reason})" if failure.reason else ""
+    message = (
+        f"{report.name} is not defined: {its_cell}{reason}. Fix that line and run the cell again."
+    )
+    problem = Problem(
+        "missing",
+        message,
+        exception_type=failure.type,
+        cell=failure.index,
+        lineno=failure.lineno,
+        line=failure.line,
+    )
+    cases = tuple(
+        replace(c, problem=problem) if c.problem and c.problem.status == "missing" else c
+        for c in report.cases
+    )
+    return replace(report, summary=its_cell, cases=cases, cells=(failure.index,))
+
+
+def _cell_report(
+    cell: CellOutcome,
+    defined: Mapping[str, Sequence[int]],
+    failures: Mapping[int, CompileFailure],
+) -> CellReport:
     names = tuple(n for n, idx in defined.items() if cell.index in idx)
+    failure = failures.get(cell.index)
+    if failure is not None and cell.status == "error":
+        reason = f" ({failure.reason})" if failure.reason else ""
+        line = f": {failure.line}" if failure.line else ""
+        return CellReport(
+            cell.index, cell.status, f"{_did_not_compile(failure)}{reason}{line}", names
+        )
     if cell.exception is not None:
         exc = cell.exception
         # The line may be in another cell (a function defined there and called here).

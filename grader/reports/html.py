@@ -210,10 +210,13 @@ def _export(
         # nbformat.v4.reads joins line lists like nbformat.reads, without validating twice.
         nb = nbformat.v4.reads(display_text(json.dumps(notebook, ensure_ascii=False)))
         markdown = 0
+        renumber = _traceback_numbers(nb.cells)
         for index, cell in enumerate(nb.cells):
             if cell.get("cell_type") == "code":
-                # The prompt shows the cell's number, as every report counts cells.
+                # The prompt shows the cell's number, as every report counts cells, and so do
+                # the student's saved tracebacks.
                 cell["execution_count"] = cell_number(index)
+                _renumber_tracebacks(cell, renumber)
             elif cell.get("cell_type") == "markdown":
                 markdown += len(str(cell.get("source", "")))
                 if markdown > MAX_MARKDOWN_CHARS:
@@ -242,6 +245,44 @@ def _export(
             page = page.replace(token, "\n".join(after[index]), 1)
             placed.add(index)
     return page, placed
+
+
+#: How tracebacks saved by Jupyter name a cell: by its execution count (``Cell In[16]``,
+#: ``Input In [16]``, or ``<ipython-input-16-...>`` from older kernels).
+_TRACEBACK_CELL = re.compile(
+    r"(Cell In ?\[|Input In ?\[)(\d{1,9})(\])|<ipython-input-(\d{1,9})-[0-9a-f]+>"
+)
+
+
+def _traceback_numbers(cells: list[Any]) -> dict[int, int]:
+    """``execution count -> cell number`` for the code cells, counts held by one cell only."""
+    seen: dict[int, list[int]] = {}
+    for index, cell in enumerate(cells):
+        count = cell.get("execution_count") if cell.get("cell_type") == "code" else None
+        if isinstance(count, int) and not isinstance(count, bool):
+            seen.setdefault(count, []).append(cell_number(index))
+    return {count: numbers[0] for count, numbers in seen.items() if len(numbers) == 1}
+
+
+def _renumber_tracebacks(cell: Any, numbers: dict[int, int]) -> None:
+    """The student's saved tracebacks name cells by the numbers the page shows: ``Cell In[16]``
+    becomes ``Cell In[24]`` for the cell numbered 24, ``Cell In[?]`` when no cell of the
+    notebook still has that count (it was run again since)."""
+
+    def number(match: re.Match[str]) -> str:
+        count = int(match.group(2) or match.group(4))
+        shown = str(numbers[count]) if count in numbers else "?"
+        if match.group(4):
+            return f"In[{shown}]"
+        return f"{match.group(1)}{shown}{match.group(3)}"
+
+    for output in cell.get("outputs", []):
+        lines = output.get("traceback") if output.get("output_type") == "error" else None
+        if isinstance(lines, list):
+            output["traceback"] = [
+                _TRACEBACK_CELL.sub(number, line) if isinstance(line, str) else line
+                for line in lines
+            ]
 
 
 def _plain_markdown(nbformat: Any, cell: Any) -> Any:
