@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from grader.errors import GraderError, UsageError
 
 if TYPE_CHECKING:
+    from grader.batch.run import BatchResult
     from grader.grading.engine import CheckOptions
 
 
@@ -157,7 +158,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         colour = not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(report, colour=colour)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", errors="replace")
+        from grader.files import write_atomic
+
+        # Atomic: a report read while it is written (or a killed run) is never half a file.
+        write_atomic(Path(args.output), text, parents=False)
         # On stderr: stdout stays empty when the report goes to a file (scripts rely on it).
         print(
             f"grader: wrote the {args.format} report of {Path(args.notebook).name} to "
@@ -180,7 +184,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
             f"--out {args.out}: this is a file; give a folder for the results (it is created "
             "when missing)"
         )
-    from grader.batch.run import earlier_rows
+    from grader.batch.records import earlier_rows
 
     known = {row.student for row in earlier_rows(out)} if out.is_dir() else set()
     entries = expand_inputs(args.inputs, exclude=out, pick=args.pick, known=known)
@@ -192,14 +196,13 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         progress.close()
     for warning in result.warnings:
         print(f"grader: warning: {warning}", file=sys.stderr)
-    rate = f", {result.graded_now / result.grading_time:.1f}/s" if result.graded_now else ""
-    jobs = f"{result.jobs} job" + ("s" if result.jobs != 1 else "")
     print(
         f"{len(result.rows)} of {result.total} submissions: {result.full_marks} full marks, "
         f"{result.count('invalid')} invalid, {result.count('error')} errors, "
-        f"{result.reused} reused; graded {result.graded_now} in {result.grading_time:.1f} s "
-        f"with {jobs}{rate}"
+        f"{result.reused} reused; {_graded_line(result, asked=args.jobs)}"
     )
+    if result.options.html and args.html is None:
+        print("feedback.html written too, as this folder was made with --html (--no-html: not)")
     if result.kept:
         print(
             f"kept {len(result.kept)} row(s) of earlier runs: the class files cover "
@@ -210,6 +213,19 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         print("grader: interrupted; finished results are kept", file=sys.stderr)
         return 130
     return 0 if result.complete else 1
+
+
+def _graded_line(result: BatchResult, asked: int | None) -> str:
+    """How much this run graded, with how many jobs and at what rate (when they mean
+    something)."""
+    if result.graded_now == 0:
+        return "nothing to grade (every submission up to date; --force grades again)"
+    jobs = f"{result.jobs} job" + ("s" if result.jobs != 1 else "")
+    if asked is not None and asked > result.jobs:
+        jobs += f" (of --jobs {asked}: one per submission to grade)"
+    line = f"graded {result.graded_now} in {result.grading_time:.1f} s with {jobs}"
+    rate = result.rate
+    return line if rate is None else f"{line}, {rate:.1f}/s"
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -357,23 +373,28 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Grade many notebooks in parallel, each in its own sandboxed process.\n\n"
         "Student ids: a notebook named on the command line (or by a glob) is its file name "
-        "without .ipynb.\nIn a folder INPUT, a notebook directly inside is named by its file "
-        "name; everything inside\nINPUT/<name>/ (at any depth) belongs to the student <name> "
-        "(LMS exports: submissions/<student>/...).\nA student with several notebooks gets one "
-        "row: the most recently modified notebook is graded\n(or, with --pick GLOB, the most "
-        "recent one whose name matches), and a warning names the others.\nA folder INPUT "
-        "holding exactly one notebook names it by the folder's name. Only regular files are\n"
-        "graded: a symbolic link, device or FIFO gets an invalid row. Two files with one id are "
-        "an error.\n\n"
+        "without .ipynb.\nA class folder INPUT is split into students: everything inside "
+        "INPUT/<name>/ (at any depth) belongs\nto the student <name> (LMS exports: "
+        "submissions/<student>/...), a notebook directly inside is named\nby its file name. "
+        "A folder INPUT is one student's, named after the folder, when it holds notebooks\n"
+        "directly inside only and is named with other folders of the same parent "
+        "(`grade submissions/*`)\nor like a student already in OUT (`grade submissions/nina` "
+        "regrades nina). A student with several\nnotebooks gets one row: the most recently "
+        "modified notebook is graded (or, with --pick GLOB,\nthe most recent one whose name "
+        "matches), and a warning names the others. No student id is\never a class folder's "
+        "name (such a notebook is refused). Only regular files are graded: a\nsymbolic link, "
+        "device or FIFO gets an invalid row. Two files with one id are an error.\n\n"
         "Writes OUT/<student>/{results.json,feedback.txt,grading.json} (and feedback.html with "
-        "--html),\nOUT/gradebook.csv, OUT/summary.json and OUT/report.html (the class at a "
-        "glance). The class files\ncover every student graded into OUT, in this run or an "
-        "earlier one: regrading one student\nkeeps the other rows. Unchanged submissions (same "
-        "notebook bytes, options, cases and grader)\nare not graded again unless --force.\n\n"
+        "--html;\na regrade keeps the pages OUT was made with), OUT/gradebook.csv, "
+        "OUT/summary.json and\nOUT/report.html (the class at a glance). The class files cover "
+        "every student graded into\nOUT, in this run or an earlier one: regrading one student "
+        "keeps the other rows (a student\nwhose grading.json is lost keeps the row of the "
+        "previous gradebook, or the run stops before\ngrading). Unchanged submissions (same "
+        "notebook bytes, options, cases and grader) are not\ngraded again unless --force.\n\n"
         "Exit status: 0 every submission graded; 1 the batch finished but some submissions "
         "are\ninvalid or could not be graded (status column of the gradebook); 3 set-up "
-        "error;\n4 usage error (e.g. duplicate student ids); 130 interrupted (finished "
-        "results kept).",
+        "error;\n4 usage error (e.g. duplicate student ids, a row it would drop); 130 "
+        "interrupted (finished\nresults kept).",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="notebooks, folders or globs")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write results to")
@@ -397,9 +418,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--html",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
+        default=None,
         help="also write OUT/<student>/feedback.html, the page of `check --format html` "
-        "(about 40 ms more per submission)",
+        "(about 40 ms more per submission; default: as OUT was made, so a regrade keeps "
+        "the pages)",
     )
     _add_grading_options(p)
     p.set_defaults(func=_cmd_grade)

@@ -1,7 +1,8 @@
 """The two ways a batch runs its submissions, and the work done per submission.
 
-Engine 1: threads of the batch's process sharing one grader (``jobs == 1``, or an injected
-grader). Engine 2: ``jobs`` grading processes (:func:`serve`), each with its own
+Engine 1 (:func:`grade_in_threads`): threads of the batch's process sharing one grader
+(``jobs == 1``, or an injected grader). Engine 2 (:func:`grade_in_processes`): ``jobs``
+grading processes (:func:`serve`), each with its own
 :class:`~grader.grading.engine.Grader`, talking JSON lines with the batch. Either way each
 submission runs in its own sandbox worker, and only the batch's main thread writes files.
 """
@@ -20,6 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from grader.batch.inputs import Entry, display_name
+from grader.batch.options import BatchOptions
 from grader.batch.rows import (
     ERROR,
     GRADED,
@@ -85,7 +87,7 @@ def _one_line(text: str) -> str:
 
 
 def _grade_one(
-    grader: GraderLike, entry: Entry, max_score: float
+    grader: GraderLike, entry: Entry, options: BatchOptions
 ) -> tuple[StudentRow, GradeReport | None]:
     """Grade one notebook; whatever happens, a row (and the report when there is one)."""
     begin = time.perf_counter()
@@ -93,7 +95,7 @@ def _grade_one(
         report = grader.grade(entry.path)
         return _row_from_report(entry, report, time.perf_counter() - begin), report
     except InvalidSubmission as exc:
-        return invalid_row(entry, exc.message, max_score, time.perf_counter() - begin), None
+        return invalid_row(entry, exc.message, options, time.perf_counter() - begin), None
     except GraderError as exc:
         message = exc.message
     except Exception as exc:  # a grader bug must cost one row, not the batch
@@ -107,14 +109,17 @@ def _grade_one(
     ), None
 
 
-def invalid_row(entry: Entry, reason: str, max_score: float, seconds: float = 0.0) -> StudentRow:
-    """The row of a file that is not a gradable notebook: scored 0, the reason on one line."""
+def invalid_row(
+    entry: Entry, reason: str, options: BatchOptions, seconds: float = 0.0
+) -> StudentRow:
+    """The row of a file that is not a gradable notebook: scored 0 (out of the options'
+    maximum), the reason on one line."""
     return StudentRow(
         entry.student,
         entry.shown_path,
         INVALID,
         0.0,
-        max_score,
+        options.max_score,
         (),
         _one_line(reason),
         round(seconds, 3),
@@ -122,10 +127,11 @@ def invalid_row(entry: Entry, reason: str, max_score: float, seconds: float = 0.
 
 
 def _grade_and_render(
-    grader: GraderLike, entry: Entry, max_score: float, html: bool
+    grader: GraderLike, entry: Entry, options: BatchOptions
 ) -> tuple[StudentRow, Rendered]:
     """One submission, start to finish: its row and the texts of its files."""
-    row, report = _grade_one(grader, entry, max_score)
+    html = options.pages
+    row, report = _grade_one(grader, entry, options)
     try:
         rendered = render_files(row, report, html)
     except Exception as exc:  # a renderer bug costs this row, not the batch
@@ -196,9 +202,8 @@ def grade_in_threads(
     todo: Sequence[tuple[Entry, str | None]],
     jobs: int,
     make_grader: Callable[[], GraderLike],
-    max_score: float,
+    options: BatchOptions,
     finished: Finished,
-    html: bool = False,
 ) -> None:
     """Grade in ``jobs`` threads sharing one grader (the sandbox is thread-safe).
 
@@ -219,7 +224,7 @@ def grade_in_threads(
                 entry, key = work.get_nowait()
             except queue.Empty:
                 return
-            row, rendered = _grade_and_render(grader, entry, max_score, html)
+            row, rendered = _grade_and_render(grader, entry, options)
             done.put((entry, key, row, rendered))
 
     threads = [threading.Thread(target=worker, name=f"grade-{i}", daemon=True) for i in range(jobs)]
@@ -332,10 +337,8 @@ class _Child:
 def grade_in_processes(
     todo: Sequence[tuple[Entry, str | None]],
     jobs: int,
-    options: CheckOptions,
-    max_score: float,
+    options: BatchOptions,
     finished: Finished,
-    html: bool = False,
 ) -> None:
     """Grade in ``jobs`` processes, each with its own grader (own zygote and cases), so the
     judging of one submission never waits for another's (no shared interpreter lock).
@@ -353,6 +356,9 @@ def grade_in_processes(
     in_flight: dict[int, tuple[Entry, str | None]] = {}
     deaths = 0
 
+    def start(slot: int) -> _Child:
+        return _Child(slot, options.check, options.max_score, done, options.pages)
+
     def dispatch(slot: int) -> None:
         if pending:
             entry, key = pending.popleft()
@@ -362,7 +368,7 @@ def grade_in_processes(
     abort = True  # until the loop ends normally: stop the processes at once
     try:
         for slot in range(jobs):
-            children.append(_Child(slot, options, max_score, done, html))
+            children.append(start(slot))
             dispatch(slot)
         while in_flight:
             try:
@@ -378,9 +384,9 @@ def grade_in_processes(
                 if deaths >= MAX_CONSECUTIVE_DEATHS:
                     raise SetupError(reason)
                 row = StudentRow(entry.student, entry.shown_path, ERROR, message=reason)
-                finished(entry, key, row, render_files(row, None, html))
+                finished(entry, key, row, render_files(row, None, options.pages))
                 children[slot].close(now=True)
-                children[slot] = _Child(slot, options, max_score, done, html)
+                children[slot] = start(slot)
             else:
                 message = json.loads(line)
                 if "fatal" in message:
@@ -397,16 +403,15 @@ def grade_in_processes(
 
 
 def serve() -> None:
-    """A grading process of :func:`_grade_in_processes` (``sys.argv[1]``: its config)."""
+    """A grading process of :func:`grade_in_processes` (``sys.argv[1]``: its config, written
+    by :class:`_Child`)."""
     import signal
 
     from grader.grading.engine import Grader
     from grader.paths import load_student_files
 
     config = json.loads(sys.argv[1])
-    options = CheckOptions(**config["options"])
-    max_score = float(config["max_score"])
-    html = bool(config.get("html"))
+    options = BatchOptions(CheckOptions(**config["options"]), html=bool(config.get("html")))
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # nothing printed by accident can corrupt the channel
     sys.stdout = sys.stderr
@@ -416,7 +421,7 @@ def serve() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        grader = Grader(options, student_files=load_student_files())
+        grader = Grader(options.check, student_files=load_student_files())
     except GraderError as exc:
         channel.write(json.dumps({"fatal": exc.message}) + "\n")
         channel.flush()
@@ -425,7 +430,7 @@ def serve() -> None:
         for line in sys.stdin:
             task = json.loads(line)
             entry = Entry(task["student"], Path(task["path"]))
-            row, rendered = _grade_and_render(grader, entry, max_score, html)
+            row, rendered = _grade_and_render(grader, entry, options)
             reply = {
                 "row": row.to_dict(),
                 "results": rendered.results,

@@ -17,6 +17,10 @@ folder or file names the batch used) to LMS identities: ``name``, ``id``, ``sis_
 ``sis_login_id``, ``section`` for Canvas; ``username``, ``idnumber``, ``email`` for Moodle.
 Without one, the grader's id is taken as the SIS login id (Canvas) or the username (Moodle).
 
+Every cell is made safe for spreadsheets (:func:`grader.batch.gradebook.cell`: a name starting
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``), and the
+gradebook's cells are read back with :func:`~grader.batch.gradebook.uncell`.
+
 Scores: a graded row gives its total, an invalid one 0 (the file was not a notebook), an
 ``error`` row (the grader failed) a blank cell and a warning, never a zero by accident.
 """
@@ -29,9 +33,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.batch.gradebook import write_atomic
+from grader.batch.gradebook import cell, uncell
 from grader.batch.inputs import GRADEBOOK
 from grader.errors import UsageError
+from grader.files import write_atomic
 
 FORMATS = ("canvas", "moodle")
 ROSTER_COLUMNS = (
@@ -61,7 +66,10 @@ def read_gradebook(folder: Path) -> list[dict[str, str]]:
     path = folder / GRADEBOOK
     try:
         with path.open(newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
+            rows = [
+                {uncell(k or ""): uncell(v or "") for k, v in row.items()}
+                for row in csv.DictReader(f)
+            ]
     except FileNotFoundError:
         raise UsageError(
             f"{folder}: no {GRADEBOOK} here; give the --out folder of `grader grade`"
@@ -105,11 +113,21 @@ def _score(row: Mapping[str, str]) -> str | None:
     return row["total"]
 
 
+class _SafeWriter:
+    """A CSV writer whose every cell goes through :func:`cell` (no cell is a formula)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, cells: Sequence[str]) -> None:
+        self._writer.writerow([cell(c) for c in cells])
+
+
 def _canvas(
     rows: Sequence[tuple[str, dict[str, str], str | None]], assignment: str, max_score: float
 ) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", assignment])
     writer.writerow(["Points Possible", "", "", "", "", f"{max_score:g}"])
     for student, who, score in rows:
@@ -133,7 +151,7 @@ def _moodle(rows: Sequence[tuple[str, dict[str, str], str | None]], assignment: 
     if not used:
         used = columns[:1]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow([title for _, title in used] + [assignment])
     for student, who, score in rows:
         identity = [who.get(k, "") for k, _ in used] if who else [student]

@@ -1,31 +1,30 @@
 """The class-level files of a batch: ``gradebook.csv`` and ``summary.json``.
 
-Pure functions of the per-student rows (:class:`grader.batch.rows.StudentRow`), plus
-:func:`write_atomic`, which every file the batch writes goes through: a temporary file in the
-same folder, then ``os.replace``, so a reader (or an interrupted run) never sees half a file.
+Pure functions of the per-student rows (:class:`grader.batch.rows.StudentRow`); every file
+is written with :func:`grader.files.write_atomic`.
 
 Gradebook columns: ``student, total, max, <one column per graded function>, status, error,
 notebook``. A graded submission has its points everywhere and an empty ``error``; an invalid
 one (not a gradable notebook: the student's fault) scores 0 with the reason in ``error``; an
 ``error`` row (the grader itself failed on it) leaves the points blank, so nobody uploads a
 zero by accident. ``notebook`` is the file that was graded.
+
+Text cells are made safe for spreadsheets as OWASP recommends against formula injection
+(:func:`cell`): a folder name like ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``, which a
+spreadsheet shows as text; :func:`uncell` reads it back.
 """
 
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-import os
 import statistics
-import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from grader.batch.rows import ERROR, GRADED, INVALID, StudentRow
+from grader.batch.rows import ERROR, GRADED, INVALID, FunctionScore, RowStatus, StudentRow
 
 __all__ = ["ERROR", "GRADED", "INVALID"]
 
@@ -33,30 +32,19 @@ __all__ = ["ERROR", "GRADED", "INVALID"]
 EARNING = ("passed", "inherited")
 
 
-@functools.lru_cache(maxsize=1)
-def file_mode() -> int:
-    """The mode a new file gets under this process's umask (0o644 under umask 022)."""
-    mask = os.umask(0o022)  # the only way to read it is to set it: put it back at once
-    os.umask(mask)
-    return 0o666 & ~mask
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that ``path`` is always either the old or the new file.
+def cell(text: str) -> str:
+    """``text`` as a CSV cell no spreadsheet runs: a leading ``'`` when it starts like a
+    formula (or with ``'`` itself, so that :func:`uncell` gives back exactly ``text``)."""
+    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
 
-    The file gets the mode an ordinary new file would get (the temporary file it starts as is
-    private), and text that cannot be encoded (a lone surrogate) is written as U+FFFD rather
-    than failing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, file_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+def uncell(text: str) -> str:
+    """The text :func:`cell` was given."""
+    return text[1:] if text.startswith("'") else text
 
 
 def function_names(rows: Sequence[StudentRow], known: Sequence[str] = ()) -> list[str]:
@@ -76,7 +64,8 @@ def _number(value: float | None) -> str:
 def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["student", "total", "max", *functions, "status", "error", "notebook"])
+    header = ["student", "total", "max", *functions, "status", "error", "notebook"]
+    writer.writerow([cell(name) for name in header])
     for row in rows:
         points = {f.name: f.points for f in row.functions}
         if row.status == INVALID:
@@ -87,16 +76,79 @@ def gradebook_csv(rows: Sequence[StudentRow], functions: Sequence[str]) -> str:
             cells = [_number(points.get(name)) for name in functions]
         writer.writerow(
             [
-                row.student,
+                cell(row.student),
                 _number(row.score),
                 _number(row.max_score),
                 *cells,
                 row.status,
-                "" if row.status == GRADED else row.message,
-                row.path,
+                cell("" if row.status == GRADED else row.message),
+                cell(row.path),
             ]
         )
     return out.getvalue()
+
+
+def rows_from_gradebook(text: str) -> dict[str, StudentRow]:
+    """The rows of a ``gradebook.csv`` written by :func:`gradebook_csv`, by student: what a
+    regrade keeps of a student whose ``grading.json`` is lost.
+
+    The gradebook holds less than ``grading.json``: each function's status is read from its
+    points (all its points: ``passed``, else ``failed``; every function is worth the same), and
+    the named mistakes and notes are gone. Unreadable lines are left out."""
+    found: dict[str, StudentRow] = {}
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        return found
+    if not lines:
+        return found
+    header = [uncell(c) for c in lines[0]]
+    fixed = {"student", "total", "max", "status", "error", "notebook"}
+    if not fixed <= set(header):
+        return found
+    functions = [h for h in header[3:] if h not in fixed]
+    for line in lines[1:]:
+        cells = dict(zip(header, (uncell(c) for c in line)))
+        try:
+            row = _gradebook_row(cells, functions)
+        except (KeyError, ValueError):
+            continue
+        found[row.student] = row
+    return found
+
+
+def _gradebook_row(cells: dict[str, str], functions: Sequence[str]) -> StudentRow:
+    status = _status(cells["status"])
+    total, most = _float(cells["total"]), _float(cells["max"])
+    scores = []
+    if status == GRADED and most is not None and functions:
+        each = most / len(functions)
+        for name in functions:
+            points = _float(cells[name])
+            if points is not None:
+                scores.append(
+                    FunctionScore(name, points, each, "passed" if points >= each else "failed")
+                )
+    return StudentRow(
+        student=cells["student"],
+        path=cells["notebook"],
+        status=status,
+        score=total if status != ERROR else None,
+        max_score=most,
+        functions=tuple(scores),
+        message=cells["error"],
+    )
+
+
+def _float(text: str) -> float | None:
+    return None if text == "" else float(text)
+
+
+def _status(text: str) -> RowStatus:
+    for status in (GRADED, INVALID, ERROR):
+        if text == status:
+            return status
+    raise ValueError(f"unknown row status {text!r}")
 
 
 def summarize(

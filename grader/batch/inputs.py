@@ -1,5 +1,5 @@
 """Which notebooks a batch grades, and the student id of each (the rules are in
-:func:`expand_inputs` and the README).
+:func:`expand_inputs`, the README and ``grader grade --help``).
 
 Only regular files are graded. A symbolic link, a device, a FIFO or a socket with a notebook's
 name (a student's zip, unpacked) becomes an entry with a ``problem``: its row is ``invalid``
@@ -18,6 +18,7 @@ import fnmatch
 import glob
 import os
 import stat
+from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,23 +163,59 @@ def _student_entry(name: str, folder: Path, paths: Sequence[Path], pick: str | N
 
 
 def _folder_entries(
-    folder: Path, exclude: Path | None, pick: str | None, known: Container[str]
-) -> list[Entry]:
+    folder: Path,
+    exclude: Path | None,
+    pick: str | None,
+    known: Container[str],
+    among_siblings: bool,
+) -> tuple[list[Entry], bool]:
+    """The entries of a folder INPUT, and whether it is a class folder (see
+    :func:`expand_inputs` for the rules)."""
     notebooks = _notebooks_under(folder, exclude)
-    own_name = display_name(folder.resolve().name)
-    if len(notebooks) == 1 or (notebooks and own_name in known):
-        return [_student_entry(own_name, folder, notebooks, pick)]
+    name = display_name(Path(os.path.abspath(folder)).name)
     per_student: dict[str, list[Path]] = {}
-    entries = []
+    direct = []
     for path in notebooks:
         parts = path.relative_to(folder).parts
         if len(parts) > 1:
             per_student.setdefault(parts[0], []).append(path)
         else:
-            entries.append(Entry(display_name(path.stem), path, not_regular(path)))
-    for name, paths in per_student.items():
-        entries.append(_student_entry(display_name(name), folder / name, paths, pick))
-    return entries
+            direct.append(Entry(display_name(path.stem), path, not_regular(path)))
+    split = direct + [
+        _student_entry(display_name(sub), folder / sub, paths, pick)
+        for sub, paths in per_student.items()
+    ]
+    if per_student and name in known:
+        raise UsageError(
+            f"{display_name(str(folder))}: holds students' subfolders ({_few(per_student)}), so "
+            f"it is a class folder, yet the output folder has a student named {name!r}: a class "
+            "folder never names a student (an older grader named a lone student after it). "
+            f"Delete the folder {name!r} in the output folder and grade again"
+        )
+    if notebooks and not per_student and (name in known or among_siblings):
+        return [_student_entry(name, folder, notebooks, pick)], False
+    return split, True
+
+
+def _few(names: Iterable[str]) -> str:
+    listed = sorted(names)
+    return ", ".join(listed[:3]) + (", ..." if len(listed) > 3 else "")
+
+
+def _matches(text: str) -> list[Path]:
+    path = Path(text)
+    if os.path.lexists(path):
+        return [path]
+    if glob.has_magic(text):
+        matches = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
+        if not matches:
+            raise UsageError(f"{display_name(text)}: no file or folder matches this pattern")
+        return matches
+    raise UsageError(f"{display_name(text)}: no such file or folder")
+
+
+def _is_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
 
 
 def expand_inputs(
@@ -189,37 +226,57 @@ def expand_inputs(
 ) -> list[Entry]:
     """The submissions named by ``inputs`` (notebooks, folders, glob patterns), by student id.
 
-    ``exclude`` (the output folder) is never searched; ``pick`` chooses among the notebooks of
-    one student's folder (see :func:`pick_notebook`). A folder INPUT whose name is in
-    ``known`` (the students already graded into the output folder) is that student's folder,
-    however many notebooks it holds: ``grader grade submissions/nina`` regrades nina.
+    A notebook INPUT is the student named by its file stem. A folder INPUT is either
 
-    Raises :class:`UsageError` for an input that matches nothing, a folder without
-    notebooks, or two files with one student id.
+    - a **class folder**, split into students: everything under ``INPUT/<name>/`` is the
+      student ``<name>``, a notebook directly inside is named by its stem. A folder with
+      notebooks in subfolders is always one (the LMS layout ``submissions/<student>/...``),
+      and so is a folder of notebooks named alone (``grader grade submissions``);
+    - or **one student's folder**, named after the folder, however many notebooks it holds
+      (one is picked, see :func:`pick_notebook`): a folder with notebooks directly inside only,
+      named together with other folders of the same parent (``grader grade submissions/*``)
+      or named like a student already graded into the output folder (``known``:
+      ``grader grade submissions/nina`` regrades nina).
+
+    No student id is ever the name of a class folder: a notebook whose id would be one
+    (``submissions/submissions.ipynb``) is refused, and so is a class folder named like a
+    student of the output folder (an older grader named a lone student after the class
+    folder; grading the class as that student would give everyone one notebook's grade).
+
+    ``exclude`` (the output folder) is never searched. Raises :class:`UsageError` for an input
+    that matches nothing, a folder without notebooks, an id refused as above, or two files
+    with one student id.
     """
     exclude = exclude.resolve() if exclude is not None else None
+    named = [(os.fspath(item), _matches(os.fspath(item))) for item in inputs]
+    parents = Counter(
+        Path(os.path.abspath(m)).parent for _, ms in named for m in ms if _is_folder(m)
+    )
+    shared = {p for p, n in parents.items() if n > 1}
     entries: list[Entry] = []
-    for item in inputs:
-        text = os.fspath(item)
-        path = Path(text)
-        if os.path.lexists(path):
-            matches = [path]
-        elif glob.has_magic(text):
-            matches = [Path(p) for p in sorted(glob.glob(text, recursive=True))]
-            if not matches:
-                raise UsageError(f"{display_name(text)}: no file or folder matches this pattern")
-        else:
-            raise UsageError(f"{display_name(text)}: no such file or folder")
+    class_folders: dict[str, Path] = {}
+    for text, matches in named:
         for match in matches:
-            if match.is_dir() and not match.is_symlink():
-                found = _folder_entries(match, exclude, pick, known)
-                if not found and not glob.has_magic(text):
-                    raise UsageError(
-                        f"{display_name(str(match))}: this folder holds no .ipynb notebook"
-                    )
-                entries += found
-            else:
+            if not _is_folder(match):
                 entries.append(Entry(display_name(match.stem), match, not_regular(match)))
+                continue
+            among_siblings = Path(os.path.abspath(match)).parent in shared
+            found, is_class = _folder_entries(match, exclude, pick, known, among_siblings)
+            if not found and not glob.has_magic(text):
+                raise UsageError(
+                    f"{display_name(str(match))}: this folder holds no .ipynb notebook"
+                )
+            if is_class:
+                class_folders[display_name(Path(os.path.abspath(match)).name)] = match
+            entries += found
+    for entry in entries:
+        folder = class_folders.get(entry.student)
+        if folder is not None:
+            raise UsageError(
+                f"{entry.shown_path}: its student id {entry.student!r} would be the name of the "
+                f"class folder {display_name(str(folder))}, which is never a student; rename the "
+                "file (or its folder) and grade again"
+            )
     return _unique(entries)
 
 

@@ -46,7 +46,9 @@ class Note:
     """Something an instructor should look at in a row that graded anyway.
 
     kind -- ``timeout`` (a cell or call hit the time limit), ``cells`` (cells did not run
-    cleanly) or ``notebooks`` (several notebooks in the student's folder, one was picked)
+    cleanly), ``notebooks`` (several notebooks in the student's folder, one was picked) or
+    ``kept`` (the row of an earlier run, read back from the gradebook because the student's
+    ``grading.json`` was lost)
     """
 
     kind: str
@@ -54,7 +56,7 @@ class Note:
 
 
 #: Note kinds that put a graded row on the class report's "needs attention" list.
-ATTENTION_KINDS = ("timeout", "notebooks")
+ATTENTION_KINDS = ("timeout", "notebooks", "kept")
 
 
 @dataclass(frozen=True)

@@ -1,43 +1,41 @@
 """Grade a whole class: many notebooks in parallel, one folder of results per student.
 
-Entry points: :func:`expand_inputs` turns the command line's notebooks, folders and globs into
-``(student id, path)`` entries; :func:`grade_batch` grades them and writes, under ``out``::
+Entry points: :func:`grader.batch.inputs.expand_inputs` turns the command line's notebooks,
+folders and globs into entries (student id, notebook); :func:`grade_batch` grades them in
+three steps, :func:`plan_batch` (what is up to date, what to grade, which earlier rows to
+keep), the grading (:mod:`grader.batch.engines`) and :func:`write_class_files`, and writes,
+under ``out`` (the per-student files: :mod:`grader.batch.records`)::
 
     out/<student>/results.json   Gradescope JSON (the same as `grader check --format json`)
     out/<student>/feedback.txt   the text report, without colour
     out/<student>/grading.json   the row below (score, diagnosed mistakes, notes) plus the
                                  content key (used to skip on re-runs)
     out/<student>/feedback.html  with ``html``: the same page as `grader check --format html`
+                                 (by default, as the folder was made: summary.json says)
     out/gradebook.csv            one row per student (see grader.batch.gradebook)
     out/summary.json             class statistics (see grader.batch.gradebook)
     out/report.html              the class at a glance (see grader.batch.classreport)
 
-Regrading never loses rows: the class files cover every student with a ``grading.json`` in
-``out``, those of this run and those of earlier runs that this one did not include, so grading
-one student again (``grader grade submissions/nina --out out --force``) updates her row and
-keeps the 33 others. To drop a student, delete their folder in ``out``.
+Regrading never loses rows: the class files cover every student graded into ``out``, those of
+this run and those of earlier runs that this one did not include, so grading one student again
+(``grader grade submissions/nina --out out --force``) updates her row and keeps the 33 others.
+A student whose ``grading.json`` is lost keeps the row of the previous gradebook (flagged in
+the class report), or the batch stops before grading (:func:`grader.batch.records.earlier_rows`).
+To drop a student, delete their folder in ``out``.
 
 Whatever happens to one submission (a file that is not a notebook, a symbolic link, a name
 that is not UTF-8, a crash of the grader, a file that cannot be written), it costs that
 submission's row only: the gradebook and the summary are written for all that finished.
 
-Student ids: a notebook named on the command line (or matched by a glob) is
-the student named by its file stem (``alice.ipynb`` -> ``alice``). Inside a folder given as
-INPUT, a notebook directly in that folder is named by its stem, and everything inside a
-subfolder ``INPUT/<name>/...`` (at any depth: the Gradescope / LMS export layout
-``submissions/<student>/anything.ipynb``) belongs to the student ``<name>``, who gets one row:
-when there are several notebooks, one is picked (the most recently modified, or by name with
-``--pick``; see :func:`grader.batch.inputs.pick_notebook`) and the others are named in a
-warning. A folder given as INPUT that holds exactly one notebook in all names it by the
-folder's name (so ``grader grade submissions/*`` works on that layout too). Hidden files and
-folders (``.ipynb_checkpoints``, macOS ``._x.ipynb``) are ignored. A file matched twice is
-graded once, under the id of its first match. Two different files with the same id are an
-error (:class:`~grader.errors.UsageError`) naming both: results are never silently attached
-to the wrong student.
+Student ids: see :func:`grader.batch.inputs.expand_inputs` (a notebook is its file stem; a
+class folder is split into its students' folders; a student folder with several notebooks is
+one row, one notebook picked; no id is ever a class folder's name). Two different files with
+the same id are an error (:class:`~grader.errors.UsageError`) naming both: results are never
+silently attached to the wrong student.
 
 Isolation and speed: every submission runs in its own confined worker process, forked from a
 clean zygote, with its own time and memory limits (:mod:`grader.sandbox.api`). With ``jobs`` > 1
-the batch starts ``jobs`` grading processes (:func:`serve`), each with its own
+the batch starts ``jobs`` grading processes (:func:`grader.batch.engines.serve`), each with its own
 :class:`~grader.grading.engine.Grader` (its own zygote; the case bundles read once per process), so
 the judging, which is Python, runs in parallel instead of queueing for one interpreter lock.
 Each takes one submission at a time, so a hanging one holds up only its own process, for its
@@ -63,53 +61,75 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Container, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
 from grader.batch.engines import grade_in_processes, grade_in_threads, invalid_row, render_files
-from grader.batch.gradebook import (
-    function_names,
-    gradebook_csv,
-    summarize,
-    summary_json,
-    write_atomic,
-)
+from grader.batch.gradebook import function_names, gradebook_csv, summarize, summary_json
 from grader.batch.inputs import GRADEBOOK, REPORT, SUMMARY, Entry
+from grader.batch.options import BatchOptions
+from grader.batch.records import (
+    FEEDBACK,
+    FEEDBACK_HTML,
+    content_key,
+    earlier_rows,
+    fingerprint,
+    reusable,
+    write_student,
+)
 from grader.batch.rows import (
     ERROR,
     GRADED,
+    Finished,
     GraderLike,
     Note,
     OnRow,
     Rendered,
     StudentRow,
 )
+from grader.files import write_atomic
 from grader.grading.comparison import GRADED_FUNCTIONS
-from grader.grading.engine import CheckOptions
+from grader.grading.options import CheckOptions
 
-RESULTS = "results.json"
-FEEDBACK = "feedback.txt"
-FEEDBACK_HTML = "feedback.html"
-RECORD = "grading.json"
-#: Bumped when the meaning of grading.json changes (old records are then ignored).
-RECORD_VERSION = 1
+__all__ = [
+    "BatchOptions",
+    "BatchPlan",
+    "BatchResult",
+    "StudentRow",
+    "default_fingerprint",
+    "earlier_rows",
+    "fingerprint",
+    "grade_batch",
+    "plan_batch",
+]
 
 
 # --- data ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class BatchOptions:
-    check: CheckOptions = field(default_factory=CheckOptions)
-    #: Submissions graded at the same time (0: one per CPU this process may use).
-    jobs: int = 0
-    #: Grade every submission, even those whose results are up to date.
-    force: bool = False
-    #: Write DIR/<student>/feedback.html too (costs ~40 ms a submission; see the README).
-    html: bool = False
+class BatchPlan:
+    """What a batch will do, decided before anything is graded (:func:`plan_batch`)."""
+
+    out: Path
+    #: The options, with ``html`` decided.
+    options: BatchOptions
+    fingerprint: str
+    entries: tuple[Entry, ...]
+    #: Rows known without grading, in the entries' order: invalid files (not regular, never
+    #: opened) and up-to-date rows read back (``reused``).
+    ready: tuple[tuple[Entry, StudentRow], ...]
+    #: What to grade, with each notebook's content key.
+    todo: tuple[tuple[Entry, str | None], ...]
+    #: Rows of earlier runs this batch does not include (kept in the class files).
+    kept: tuple[StudentRow, ...]
+    #: Grading processes or threads: as asked (or one per CPU), at most one per submission.
+    jobs: int
+    #: What the instructor should read before the results (several notebooks for a student, an
+    #: output the folder had that this run drops).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,12 +144,15 @@ class BatchResult:
     #: Wall seconds of the whole batch, and of the grading part only.
     elapsed: float
     grading_time: float
+    #: Grading processes or threads used (0 when nothing needed grading).
     jobs: int
     #: Rows of earlier runs kept in the class files (students this run did not include).
     kept: tuple[StudentRow, ...] = ()
     #: Things the instructor should read (several notebooks for one student, a report that
     #: could not be drawn...).
     warnings: tuple[str, ...] = ()
+    #: What was asked: ``jobs`` (0: one per CPU) and whether feedback.html was written.
+    options: BatchOptions = BatchOptions()
 
     @property
     def gradebook(self) -> Path:
@@ -164,120 +187,17 @@ class BatchResult:
         """Every submission finished and got a grade (none invalid, none errored)."""
         return not self.interrupted and all(r.status == GRADED for r in self.rows)
 
-
-# --- keys --------------------------------------------------------------------------------------
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def grader_source_digest() -> str:
-    """sha256 over the grader package's Python sources (a grader change regrades)."""
-    h = hashlib.sha256()
-    from grader.paths import package as grader_package
-
-    package = grader_package()
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
-    return h.hexdigest()
-
-
-def fingerprint(
-    options: CheckOptions,
-    bundles: Sequence[Path],
-    student_files: Mapping[str, bytes],
-    extra: str = "",
-) -> str:
-    """Everything but the notebook that decides a grade, as one digest."""
-    h = hashlib.sha256(b"dnn-autograder batch\0")
-    h.update(json.dumps(asdict(options), sort_keys=True).encode() + b"\0")
-    for path in bundles:
-        h.update(path.name.encode() + b"\0" + _sha256_file(path).encode() + b"\0")
-    for name in sorted(student_files):
-        h.update(name.encode() + b"\0" + hashlib.sha256(student_files[name]).digest())
-    h.update(grader_source_digest().encode() + b"\0" + extra.encode())
-    return h.hexdigest()
-
-
-def _key(path: Path, fp: str) -> str | None:
-    """The student's content key; None when the file cannot be read (it is graded, and
-    reported invalid, every time)."""
-    try:
-        digest = _sha256_file(path)
-    except OSError:
-        return None
-    return hashlib.sha256(f"{fp}\0{digest}".encode()).hexdigest()
-
-
-# --- per-student files ---------------------------------------------------------------------
-
-
-def _reusable(folder: Path, key: str | None, student: str, html: bool) -> StudentRow | None:
-    if key is None or (html and not (folder / FEEDBACK_HTML).is_file()):
-        return None
-    try:
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        if (
-            record.get("version") != RECORD_VERSION
-            or record.get("key") != key
-            or record["row"]["status"] == ERROR
-        ):
+    @property
+    def rate(self) -> float | None:
+        """Submissions graded per second of grading, when that means something: every job
+        graded at least two (a lone submission's "rate" is only its own time, start-up
+        included)."""
+        if self.jobs == 0 or self.graded_now < 2 * self.jobs or self.grading_time <= 0:
             return None
-        if not (folder / RESULTS).is_file() or not (folder / FEEDBACK).is_file():
-            return None
-        row = StudentRow.from_dict(record["row"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if row.student != student:
-        return None
-    return StudentRow(**{**row.__dict__, "reused": True})
+        return self.graded_now / self.grading_time
 
 
-def _write_student(folder: Path, row: StudentRow, key: str | None, rendered: Rendered) -> None:
-    """The student's files; grading.json goes last and marks them complete."""
-    (folder / RECORD).unlink(missing_ok=True)
-    for name, text in ((RESULTS, rendered.results), (FEEDBACK_HTML, rendered.html)):
-        if text is None:  # nothing to upload, or no page asked for: no stale file either
-            (folder / name).unlink(missing_ok=True)
-        else:
-            write_atomic(folder / name, text)
-    write_atomic(folder / FEEDBACK, rendered.feedback)
-    record = {
-        "version": RECORD_VERSION,
-        "key": key,
-        "graded_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-        "row": row.to_dict(),
-    }
-    write_atomic(folder / RECORD, json.dumps(record, indent=2) + "\n")
-
-
-def earlier_rows(out_dir: Path, skip: Container[str] = ()) -> list[StudentRow]:
-    """The rows recorded in ``out_dir`` by earlier runs (students in ``skip`` left out)."""
-    rows = []
-    try:
-        folders = sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink())
-    except OSError:
-        return []
-    for folder in folders:
-        try:
-            record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-            if record.get("version") != RECORD_VERSION:
-                continue
-            row = StudentRow.from_dict(record["row"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-        if row.student == folder.name and row.student not in skip:
-            rows.append(StudentRow(**{**row.__dict__, "reused": True}))
-    return rows
-
-
-# --- the batch ---------------------------------------------------------------------------------
+# --- the grader and its fingerprint --------------------------------------------------------
 
 
 def default_jobs() -> int:
@@ -320,6 +240,66 @@ def _batch_fingerprint(options: BatchOptions, real_grader: bool) -> str:
     return hashlib.sha256(json.dumps(asdict(options.check), sort_keys=True).encode()).hexdigest()
 
 
+# --- plan --------------------------------------------------------------------------------------
+
+
+def folder_made_with_html(out_dir: Path) -> bool:
+    """Whether ``out_dir`` was graded with feedback pages (its summary says; a folder of an
+    older grader: whether a student's folder holds one)."""
+    try:
+        summary = json.loads((out_dir / SUMMARY).read_text(encoding="utf-8"))
+        if isinstance(summary, dict) and isinstance(summary.get("feedback_html"), bool):
+            return bool(summary["feedback_html"])
+    except (OSError, ValueError):
+        pass
+    try:
+        return any((p / FEEDBACK_HTML).is_file() for p in out_dir.iterdir() if p.is_dir())
+    except OSError:
+        return False
+
+
+def plan_batch(
+    entries: Sequence[Entry], out_dir: Path, options: BatchOptions, fp: str
+) -> BatchPlan:
+    """Decide what the batch does, grading nothing and writing nothing.
+
+    Raises :class:`~grader.errors.UsageError` when the batch would drop an earlier student's
+    row (see :func:`grader.batch.records.earlier_rows`)."""
+    kept = tuple(earlier_rows(out_dir, skip={e.student for e in entries}, strict=True))
+    warnings = [e.pick_note for e in entries if e.pick_note]
+    had_pages = folder_made_with_html(out_dir)
+    if options.html is None:
+        options = replace(options, html=had_pages)
+    elif had_pages and not options.html:
+        pages = sum(1 for r in kept if (out_dir / r.student / FEEDBACK_HTML).is_file())
+        warnings.append(
+            f"this folder was graded with --html; this run writes no {FEEDBACK_HTML} for the "
+            f"students it grades (and removes theirs), while {pages} student(s) of earlier "
+            "runs keep one: add --html to keep every page"
+        )
+    ready: list[tuple[Entry, StudentRow]] = []
+    todo: list[tuple[Entry, str | None]] = []
+    for entry in entries:
+        if entry.problem:  # not a regular file: never opened, never graded
+            ready.append((entry, invalid_row(entry, entry.problem, options)))
+            continue
+        key = content_key(entry.path, fp)
+        cached = None
+        if not options.force:
+            cached = reusable(out_dir / entry.student, key, entry.student, options.pages)
+        if cached is not None:
+            ready.append((entry, cached))
+        else:
+            todo.append((entry, key))
+    jobs = min(options.jobs or default_jobs(), len(todo))
+    return BatchPlan(
+        out_dir, options, fp, tuple(entries), tuple(ready), tuple(todo), kept, jobs, tuple(warnings)
+    )
+
+
+# --- grade -------------------------------------------------------------------------------------
+
+
 def grade_batch(
     entries: Sequence[Entry],
     out: str | os.PathLike[str],
@@ -335,67 +315,69 @@ def grade_batch(
     grader it returns serves ``jobs`` threads of this process. ``grader_fingerprint`` stands
     for the options, cases, helper files and grader in the content keys (default: the real
     ones, or the options alone with ``make_grader``). Raises :class:`GraderError` only for a
-    problem of the whole batch (set-up); a problem of one submission is its row.
+    problem of the whole batch (set-up, a row it would drop); a problem of one submission is
+    its row.
     """
     options = options or BatchOptions()
     started = time.perf_counter()
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    total = len(entries)
     fp = grader_fingerprint or _batch_fingerprint(options, real_grader=make_grader is None)
-    max_score = options.check.points_per_function * len(GRADED_FUNCTIONS)
-    collect = _Collector(out_dir, fp, total, on_row)
-    finished, reuse, rows = collect.finished, collect.reuse, collect.rows
-    warnings: list[str] = [e.pick_note for e in entries if e.pick_note]
-
-    todo: list[tuple[Entry, str | None]] = []
+    plan = plan_batch(entries, out_dir, options, fp)
+    collect = _Collector(out_dir, fp, len(entries), on_row)
     interrupted = False
     grading_started = time.perf_counter()
-    jobs = 1
     try:
-        for entry in entries:
-            if entry.problem:  # not a regular file: never opened, never graded
-                row = invalid_row(entry, entry.problem, max_score)
-                finished(entry, None, row, render_files(row, None, options.html))
-                continue
-            key = _key(entry.path, fp)
-            cached = _cached(out_dir, entry, key, options)
-            if cached is not None:
-                reuse(cached)
+        for entry, row in plan.ready:
+            if row.reused:
+                collect.reuse(row)
             else:
-                todo.append((entry, key))
+                collect.finished(entry, None, row, render_files(row, None, plan.options.pages))
         grading_started = time.perf_counter()
-        if todo:  # the class report's plotting library loads while the class is graded
-            threading.Thread(target=_warm_up_report, name="report-warm-up", daemon=True).start()
-        jobs = min(options.jobs or default_jobs(), max(len(todo), 1))
-        if todo and (make_grader is not None or jobs == 1):
-            if make_grader is None:
-                make_grader = default_grader(options.check)[0]
-            grade_in_threads(todo, jobs, make_grader, max_score, finished, options.html)
-        elif todo:
-            grade_in_processes(todo, jobs, options.check, max_score, finished, options.html)
+        _grade(plan, make_grader, collect.finished)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         # Even when the batch stops with a set-up error, what finished is in the class files.
         grading_time = time.perf_counter() - grading_started
         ordered = tuple(
-            rows[e.student] for e in sorted(entries, key=lambda e: e.student) if e.student in rows
+            collect.rows[e.student]
+            for e in sorted(entries, key=lambda e: e.student)
+            if e.student in collect.rows
         )
-        kept = tuple(earlier_rows(out_dir, skip={e.student for e in entries}))
-        every = tuple(sorted((*ordered, *kept), key=lambda r: r.student))
-        warnings += _write_class_files(out_dir, every, total + len(kept), interrupted)
+        every = tuple(sorted((*ordered, *plan.kept), key=lambda r: r.student))
+        drawn = write_class_files(
+            out_dir, every, len(entries) + len(plan.kept), interrupted, html=plan.options.pages
+        )
     return BatchResult(
         out_dir,
         ordered,
-        total,
+        len(entries),
         interrupted,
         time.perf_counter() - started,
         grading_time,
-        jobs,
-        kept,
-        tuple(warnings),
+        plan.jobs,
+        plan.kept,
+        (*plan.warnings, *drawn),
+        plan.options,
     )
+
+
+def _grade(
+    plan: BatchPlan, make_grader: Callable[[], GraderLike] | None, finished: Finished
+) -> None:
+    """Grade ``plan.todo``: threads sharing one grader (an injected one, or one job), else
+    grading processes."""
+    if not plan.todo:
+        return
+    # The class report's plotting library loads while the class is graded.
+    threading.Thread(target=_warm_up_report, name="report-warm-up", daemon=True).start()
+    if make_grader is not None or plan.jobs == 1:
+        if make_grader is None:
+            make_grader = default_grader(plan.options.check)[0]
+        grade_in_threads(plan.todo, plan.jobs, make_grader, plan.options, finished)
+    else:
+        grade_in_processes(plan.todo, plan.jobs, plan.options, finished)
 
 
 class _Collector:
@@ -407,12 +389,12 @@ class _Collector:
         self.rows: dict[str, StudentRow] = {}
 
     def finished(self, entry: Entry, key: str | None, row: StudentRow, rendered: Rendered) -> None:
-        if key is not None and _key(entry.path, self.fp) != key:
+        if key is not None and content_key(entry.path, self.fp) != key:
             key = None  # the file changed while it was graded: grade it again next time
         if entry.pick_note:
             row = replace(row, notes=(Note("notebooks", entry.pick_note), *row.notes))
         try:
-            _write_student(self.out_dir / entry.student, row, key, rendered)
+            write_student(self.out_dir / entry.student, row, key, rendered)
         except Exception as exc:  # a full disk, an unwritable folder: this row only
             row = replace(row, status=ERROR, message=f"its results could not be written: {exc}")
         self.reuse(row)
@@ -430,22 +412,23 @@ def _warm_up_report() -> None:
         warm_up()
 
 
-def _cached(
-    out_dir: Path, entry: Entry, key: str | None, options: BatchOptions
-) -> StudentRow | None:
-    if options.force:
-        return None
-    return _reusable(out_dir / entry.student, key, entry.student, options.html)
+# --- write -------------------------------------------------------------------------------------
 
 
-def _write_class_files(
-    out_dir: Path, rows: Sequence[StudentRow], total: int, interrupted: bool
+def write_class_files(
+    out_dir: Path,
+    rows: Sequence[StudentRow],
+    total: int,
+    interrupted: bool,
+    *,
+    html: bool = False,
 ) -> list[str]:
     """gradebook.csv, summary.json and report.html; returns warnings (a report that could
     not be drawn never costs the gradebook)."""
     functions = function_names(rows, GRADED_FUNCTIONS)
     write_atomic(out_dir / GRADEBOOK, gradebook_csv(rows, functions))
     summary = summarize(rows, functions, total=total, interrupted=interrupted)
+    summary["feedback_html"] = html
     write_atomic(out_dir / SUMMARY, summary_json(summary))
     pages = {}
     for row in rows:

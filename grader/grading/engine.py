@@ -16,7 +16,6 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from grader.bundle import BundleCase, read_bundle
 from grader.grading.attribution import Recorded, followup_calls, full_substitutes
@@ -118,9 +117,15 @@ class Grader:
 
 
 def check_notebook(
-    path: str | Path | Submission, options: CheckOptions | None = None, **grader_args: Any
+    path: str | Path | Submission,
+    options: CheckOptions | None = None,
+    *,
+    cases: Sequence[BundleCase] | None = None,
+    student_files: Mapping[str, bytes] | None = None,
+    zygote: Zygote | None = None,
+    preload_inputs: bool = True,
 ) -> GradeReport:
-    """Grade one notebook (the engine of ``grader check``); ``grader_args`` go to
-    :class:`Grader`."""
-    with Grader(options, **grader_args) as grader:
+    """Grade one notebook (the engine of ``grader check``) with a :class:`Grader` made for it;
+    the keyword arguments are the grader's (see :meth:`Grader.__init__`)."""
+    with Grader(options, cases, student_files, zygote, preload_inputs) as grader:
         return grader.grade(path)

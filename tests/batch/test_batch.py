@@ -263,10 +263,10 @@ def test_cli_exit_status(batch, tmp_path, capsys, students, status):
 
 
 def test_cli_refuses_duplicate_student_ids(tmp_path, capsys):
-    for section in ("a", "b"):
-        (tmp_path / section).mkdir()
-        (tmp_path / section / "alice.ipynb").write_text("{}")
-        (tmp_path / section / "bob.ipynb").write_text("{}")
+    for section in ("a", "b"):  # two sections' LMS exports, with a student in both
+        for student in ("alice", "bob"):
+            (tmp_path / section / student).mkdir(parents=True)
+            (tmp_path / section / student / "hw.ipynb").write_text("{}")
     code = main(["grade", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")])
     assert code == UsageError.exit_code
     assert "two submissions have the student id" in capsys.readouterr().err
@@ -587,7 +587,7 @@ def touch(path: Path) -> Path:
             ["subs"],
             {"alice", "bob"},
         ),
-        (["a/alice.ipynb"], ["a"], {"a"}),
+        (["a/alice.ipynb"], ["a"], {"alice"}),
         (["a/alice.ipynb"], ["a/alice.ipynb"], {"alice"}),
         (["a/alice.ipynb"], ["a/alice.ipynb", "a"], {"alice"}),
     ],
@@ -880,7 +880,7 @@ def test_cli_warns_about_several_notebooks(tmp_path, capsys, monkeypatch):
     assert main(args) == 0
     captured = capsys.readouterr()
     assert "warning: 2 notebooks in nina/: graded draft.ipynb" in captured.err
-    assert "with 1 job," in captured.out and "1 jobs" not in captured.out
+    assert "with 1 job" in captured.out and "1 jobs" not in captured.out
 
 
 def test_only_regular_files_are_graded(tmp_path):
