@@ -449,13 +449,31 @@ def _uncompiled(report: FunctionReport, failure: CompileFailure | None) -> Funct
     return replace(report, summary=its_cell, cases=cases, cells=(failure.index,))
 
 
+#: The exceptions of code that does not compile.
+_COMPILE_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
+
+
+def _compile_error_of(cell: CellOutcome) -> CompileFailure | None:
+    """The cell's own code did not compile in the worker although it parses (``return``
+    outside a function...): Python's words without their ``(<cell 46>, line 3)``, which
+    counts cells from 0."""
+    exc = cell.exception
+    if exc is None or exc.type not in _COMPILE_ERRORS or exc.cell != cell.index:
+        return None
+    reason = exc.message
+    cut = reason.rfind(" (<cell ")
+    if cut >= 0 and reason.endswith(")"):
+        reason = reason[:cut]
+    return CompileFailure(cell.index, exc.type, exc.lineno, reason, (exc.line or "").strip())
+
+
 def _cell_report(
     cell: CellOutcome,
     defined: Mapping[str, Sequence[int]],
     failures: Mapping[int, CompileFailure],
 ) -> CellReport:
     names = tuple(n for n, idx in defined.items() if cell.index in idx)
-    failure = failures.get(cell.index)
+    failure = failures.get(cell.index) or _compile_error_of(cell)
     if failure is not None and cell.status == "error":
         reason = f" ({failure.reason})" if failure.reason else ""
         line = f": {failure.line}" if failure.line else ""

@@ -27,7 +27,8 @@ def compute_cost(AL, Y):
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("broken") / "submission.ipynb"
-    crafted.write(crafted.notebook(replace={"compute_cost": BROKEN}), path)
+    notebook = crafted.notebook(replace={"compute_cost": BROKEN}, extra=["x = 1\nreturn x"])
+    crafted.write(notebook, path)
     with Grader(CheckOptions(timeout=5, memory_mb=600)) as grader:
         return grader.grade(path), path
 
@@ -78,3 +79,14 @@ def test_other_functions_are_graded_as_usual(report) -> None:
     graded, _ = report
     others = [f for f in graded.functions if f.name != "compute_cost"]
     assert all(f.status == "passed" for f in others), [(f.name, f.summary) for f in others]
+
+
+def test_code_that_parses_but_does_not_compile_has_one_numbering(report) -> None:
+    graded, path = report
+    last = load_submission(path).cells[-1].index
+    (cell,) = [c for c in graded.cells if c.index == last]
+    assert (
+        cell.message
+        == "did not compile: SyntaxError at line 2 ('return' outside function): return x"
+    )
+    assert "<cell" not in render_text(graded)
