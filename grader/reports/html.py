@@ -474,12 +474,20 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def _verdict_of(function: FunctionReport) -> tuple[str, str]:
+    """The CSS class and the words of a function's verdict. A missing function with a cell is
+    one whose cell does not compile (the grader found its ``def`` there)."""
+    if function.status == "missing" and function.cells:
+        return "grader-failed", "Its cell did not compile"
+    return _verdict(function.status)
+
+
 def _verdict(status: str) -> tuple[str, str]:
     return _VERDICTS.get(status, ("grader-failed", status.replace("_", " ").capitalize()))
 
 
 def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
-    css, verdict = _verdict(function.status)
+    css, verdict = _verdict_of(function)
     name = escape(function.name)
     score = f"{_points(function.points)} / {_points(function.max_points)} points"
     parts = [
@@ -559,7 +567,7 @@ def _summary(
     share = report.score / report.max_score if report.max_score else 0.0
     rows = []
     for f in report.functions:
-        css, verdict = _verdict(f.status)
+        css, verdict = _verdict_of(f)
         rows.append(
             f'<tr><td><a href="#{ids[f.name]}"><code>{escape(f.name)}</code></a></td>'
             f'<td><span class="grader-pill {css}">{verdict}</span></td>'

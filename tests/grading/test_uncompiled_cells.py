@@ -12,6 +12,7 @@ import crafted
 import pytest
 
 from grader.grading.engine import CheckOptions, Grader
+from grader.reports.html import render_html
 from grader.reports.text import render_text
 from grader.submission import compile_failures, load_submission, uncompiled_definitions
 
@@ -90,3 +91,15 @@ def test_code_that_parses_but_does_not_compile_has_one_numbering(report) -> None
         == "did not compile: SyntaxError at line 2 ('return' outside function): return x"
     )
     assert "<cell" not in render_text(graded)
+
+
+def test_the_html_page_says_the_cell_did_not_compile(report) -> None:
+    graded, path = report
+    page = render_html(graded)
+    block = page[page.index('data-function="compute_cost"') :]
+    block = block[: block.index("</section>")]
+    assert "Its cell did not compile" in block and "Not found" not in block
+    number = _cell_of_compute_cost(path) + 1
+    assert f"its cell ({number}) did not compile: IndentationError at line 4" in block
+    # the block follows the cell that does not compile, not the "not found" list
+    assert "Functions not found in your notebook" not in page
