@@ -47,7 +47,9 @@ PACKAGED_SOURCES = (
     "README.md",
     "LICENSE",
     "MANIFEST.in",
+    "setup.py",
     "docs",
+    "exercises/step_by_step",
     "grader",
 )
 #: The first setuptools that builds this project's metadata (the SPDX ``license`` string).

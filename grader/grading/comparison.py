@@ -1,9 +1,9 @@
 """Judging one returned value against the expected one: type, shape, dtype, value, structure.
 
 This module is the single implementation of "is this output right, and if not, what exactly
-is wrong". The grader uses it in its own process; ``grader generate`` copies this file
-unchanged into the student folder (as ``comparison.py``) so the checks students run in the
-notebook say exactly what the grader will say. It therefore imports only numpy and the
+is wrong". The grader uses it in its own process; the student folder holds this very file (as
+``comparison.py``: a link to it in the repository, a copy in a release) so the checks students
+run in the notebook say exactly what the grader will say. It therefore imports only numpy and the
 standard library.
 
 Tolerance: numbers match when ``np.allclose(actual, expected, rtol=RTOL, atol=ATOL)`` holds

@@ -52,7 +52,13 @@ from grader.grading.results import (
 )
 from grader.sandbox.codec import NONE_IN_ARRAY, Flat
 from grader.sandbox.outcomes import CallOutcome, CellOutcome, ExceptionInfo
-from grader.submission import Submission, defined_functions
+from grader.submission import (
+    CompileFailure,
+    Submission,
+    compile_failures,
+    defined_functions,
+    uncompiled_definitions,
+)
 
 #: What a function's own logic returned on one case: (the case's arguments, the value).
 Observation = tuple[tuple[Any, ...], Any]
@@ -71,6 +77,8 @@ def judge(
     re-run with correct helpers in which the grader refused a helper call
     (``CallOutcome.refused``) counts for nothing."""
     defined = defined_functions(submission)
+    failures = compile_failures(submission)
+    uncompiled = uncompiled_definitions(submission, failures)
     conventions: dict[str, DAConvention] = {}
     if shifted_keys_allowed(cell.source for cell in submission.cells):
         outcomes = read_dA_keys(outcomes, cases, conventions)
@@ -92,14 +100,17 @@ def judge(
             if outcome is not None and outcome.status == "error" and outcome.exception:
                 observations.setdefault(case.function, []).append((case.args, outcome.exception))
     functions = tuple(
-        _function_report(
-            name,
-            tuple(results),
-            options,
-            defined.get(name, []),
-            observations.get(name, []),
-            by_function,
-            SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
+        _uncompiled(
+            _function_report(
+                name,
+                tuple(results),
+                options,
+                defined.get(name, []),
+                observations.get(name, []),
+                by_function,
+                SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
+            ),
+            uncompiled.get(name),
         )
         for name, results in by_function.items()
     )
@@ -107,7 +118,7 @@ def judge(
     return GradeReport(
         submission=str(submission.path),
         functions=functions,
-        cells=tuple(_cell_report(c, defined) for c in cells if c.status != "ok"),
+        cells=tuple(_cell_report(c, defined, failures) for c in cells if c.status != "ok"),
         cases=options.cases,
         strict_dependencies=options.strict_dependencies,
     )
@@ -557,8 +568,68 @@ def _diagnose(function: str, observations: Sequence[Observation]) -> Diagnosis |
     return diagnose(function, observations)
 
 
-def _cell_report(cell: CellOutcome, defined: Mapping[str, Sequence[int]]) -> CellReport:
+def _did_not_compile(failure: CompileFailure) -> str:
+    """``did not compile: IndentationError at line 41`` (the line counted in its cell)."""
+    at = f" at line {failure.lineno}" if failure.lineno is not None else ""
+    return f"did not compile: {failure.type}{at}"
+
+
+def _uncompiled(report: FunctionReport, failure: CompileFailure | None) -> FunctionReport:
+    """A function not defined because the cell that defines it does not compile: said so,
+    with that cell's number, rather than "not defined in the notebook"."""
+    if failure is None or report.status != "missing":
+        return report
+    its_cell = f"its cell ({cell_number(failure.index)}) {_did_not_compile(failure)}"
+    reason = f" ({failure.reason})" if failure.reason else ""
+    message = (
+        f"{report.name} is not defined: {its_cell}{reason}. Fix that line and run the cell again."
+    )
+    problem = Problem(
+        "missing",
+        message,
+        exception_type=failure.type,
+        cell=failure.index,
+        lineno=failure.lineno,
+        line=failure.line,
+    )
+    cases = tuple(
+        replace(c, problem=problem) if c.problem and c.problem.status == "missing" else c
+        for c in report.cases
+    )
+    return replace(report, summary=its_cell, cases=cases, cells=(failure.index,))
+
+
+#: The exceptions of code that does not compile.
+_COMPILE_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
+
+
+def _compile_error_of(cell: CellOutcome) -> CompileFailure | None:
+    """The cell's own code did not compile in the worker although it parses (``return``
+    outside a function...): Python's words without their ``(<cell 46>, line 3)``, which
+    counts cells from 0."""
+    exc = cell.exception
+    if exc is None or exc.type not in _COMPILE_ERRORS or exc.cell != cell.index:
+        return None
+    reason = exc.message
+    cut = reason.rfind(" (<cell ")
+    if cut >= 0 and reason.endswith(")"):
+        reason = reason[:cut]
+    return CompileFailure(cell.index, exc.type, exc.lineno, reason, (exc.line or "").strip())
+
+
+def _cell_report(
+    cell: CellOutcome,
+    defined: Mapping[str, Sequence[int]],
+    failures: Mapping[int, CompileFailure],
+) -> CellReport:
     names = tuple(n for n, idx in defined.items() if cell.index in idx)
+    failure = failures.get(cell.index) or _compile_error_of(cell)
+    if failure is not None and cell.status == "error":
+        reason = f" ({failure.reason})" if failure.reason else ""
+        line = f": {failure.line}" if failure.line else ""
+        return CellReport(
+            cell.index, cell.status, f"{_did_not_compile(failure)}{reason}{line}", names
+        )
     if cell.exception is not None:
         exc = cell.exception
         # The line may be in another cell (a function defined there and called here).

@@ -11,6 +11,7 @@ import ast
 import importlib
 import shutil
 import sys
+import textwrap
 
 import nbformat
 import numpy as np
@@ -18,7 +19,7 @@ import pytest
 
 import reference
 from grader import paths
-from grader.authoring import generate, public_checks
+from grader.authoring import generate, literals
 from grader.authoring import stubs as regions
 from grader.bundle import read_bundle
 from grader.errors import UsageError
@@ -29,10 +30,11 @@ STUDENT_FILES = {
     "Building_your_Deep_Neural_Network_Step_by_Step.ipynb",
     "comparison.py",
     "dnn_utils.py",
+    "public_cases.py",
     "public_tests.py",
     "testCases.py",
 }
-STUDENT_MODULES = ("public_tests", "comparison", "dnn_utils", "testCases")
+STUDENT_MODULES = ("public_tests", "public_cases", "comparison", "dnn_utils", "testCases")
 NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CODE HERE ###"
 
 
@@ -43,12 +45,12 @@ def test_committed_student_folder_is_exactly_what_generate_writes(tmp_path):
     written = generate.generate_student_folder(tmp_path)
     assert {p.name for p in written} == STUDENT_FILES
     assert {p.name for p in paths.student_folder().iterdir() if p.is_file()} >= STUDENT_FILES
-    for folder in (paths.student_folder(), paths.student_assets()):
-        for path in written:
-            committed = folder / path.name
-            assert committed.read_bytes() == path.read_bytes(), (
-                f"{committed} differs from a fresh generation: run `grader generate`"
-            )
+    assert paths.student_assets() == paths.student_folder()  # what the worker preloads
+    for path in written:
+        committed = paths.student_folder() / path.name
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed} differs from a fresh generation: run `grader generate`"
+        )
 
 
 def test_committed_solution_notebook_is_exactly_what_generate_writes(tmp_path):
@@ -66,9 +68,16 @@ def test_the_solution_notebook_is_never_in_the_student_folder(tmp_path):
     assert not (tmp_path / "answers.ipynb").exists()
 
 
-def test_comparison_py_is_a_byte_identical_copy_of_the_graders():
-    original = paths.package() / "grading" / "comparison.py"
-    assert (paths.student_folder() / "comparison.py").read_bytes() == original.read_bytes()
+@pytest.mark.parametrize("name", ["comparison.py", "public_tests.py"])
+def test_the_graders_own_modules_are_links_in_the_checkout_and_copies_elsewhere(name, tmp_path):
+    """comparison.py and the check runtime are committed once, in the grader; the student
+    folder links to them, and a folder generated anywhere else holds copies."""
+    source = generate.shared_modules()[name]
+    linked = paths.student_folder() / name
+    assert linked.is_symlink() and linked.resolve() == source.resolve()
+    assert source.is_relative_to(paths.package()) and not source.is_symlink()
+    copy = generate.generate_student_folder(tmp_path)[0].parent / name
+    assert not copy.is_symlink() and copy.read_bytes() == source.read_bytes()
 
 
 # --- the notebook -----------------------------------------------------------------------------
@@ -195,7 +204,8 @@ def test_prose_explains_the_points_students_ask_about(topic):
 
 
 @pytest.mark.parametrize(
-    "module", ["public_tests.py", "testCases.py", "dnn_utils.py", "comparison.py"]
+    "module",
+    ["public_tests.py", "public_cases.py", "testCases.py", "dnn_utils.py", "comparison.py"],
 )
 def test_student_modules_import_only_numpy_the_standard_library_and_each_other(module):
     tree = ast.parse((paths.student_folder() / module).read_text(encoding="utf-8"))
@@ -272,7 +282,12 @@ def test_public_cases_carry_the_public_bundles_values_bit_for_bit(student):
     ids=["floats", "ints", "bools", "empty", "npscalar", "nested", "one-tuple"],
 )
 def test_literals_rebuild_values_exactly(student, value):
-    rebuilt = eval(public_checks.literal(value), vars(student))
+    rebuilt = eval(literals.literal(value), vars(sys.modules["public_cases"]))
+    wrapped = "\n".join(literals.literal_lines(value, 8, "x = ", ""))
+    assert max(len(line) for line in wrapped.splitlines()) <= literals.WIDTH
+    namespace = dict(vars(sys.modules["public_cases"]))
+    exec(textwrap.dedent(wrapped), namespace)
+    assert_identical(namespace["x"], rebuilt)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         assert rebuilt.tobytes() == value.tobytes() and rebuilt.dtype == value.dtype
     else:

@@ -139,7 +139,7 @@ def released_checks(released, tmp_path):
     """The released ``public_tests``, imported from a folder of the released files."""
     for name, data in released.items():
         (tmp_path / name).write_bytes(data)
-    names = ("public_tests", "comparison")
+    names = ("public_tests", "public_cases", "comparison")
     saved = {name: sys.modules.pop(name, None) for name in names}
     sys.path.insert(0, str(tmp_path))
     try:

@@ -25,11 +25,21 @@ from grader.authoring.gradescope_bundle import copy_sources
 pytestmark = [pytest.mark.slow, pytest.mark.install]
 
 ASSETS = ROOT / "grader" / "assets"
+#: The student folder: committed once, copied into the package when the wheel is built.
+STUDENT_FOLDER = ROOT / "exercises" / "step_by_step"
+STUDENT_DATA = sorted(
+    f"grader/assets/student/{path.name}"
+    for path in STUDENT_FOLDER.iterdir()
+    if path.suffix in (".py", ".ipynb")
+)
 #: Every package-data file, nested folders included, as a path inside the package.
 PACKAGE_DATA = sorted(
-    path.relative_to(ROOT).as_posix()
-    for path in ASSETS.rglob("*")
-    if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    [
+        path.relative_to(ROOT).as_posix()
+        for path in ASSETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+    + STUDENT_DATA
 )
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 
@@ -45,8 +55,11 @@ def test_the_sdist_holds_the_sources_and_every_package_data_file(dists: Dists):
     with tarfile.open(dists.sdist) as archive:
         top = f"dnn_autograder-{grader.__version__}/"
         names = {m.name.removeprefix(top) for m in archive.getmembers() if m.isfile()}
-    missing = [n for n in PACKAGE_DATA if n not in names]
-    assert missing == []
+    committed = [n for n in PACKAGE_DATA if not n.startswith("grader/assets/student/")]
+    assert [n for n in committed if n not in names] == []
+    student = [n.replace("grader/assets/student/", "exercises/step_by_step/") for n in STUDENT_DATA]
+    assert [n for n in student if n not in names] == []
+    assert not any(n.startswith("grader/assets/student/") for n in names)  # made by the build
     assert {"pyproject.toml", "LICENSE", "README.md", "MANIFEST.in", "grader/cli.py"} <= names
     assert not any(n.startswith("tests/") or "__pycache__" in n for n in names)
     assert not [n for n in names if n.startswith(("reference/", "testcases/"))]
@@ -58,6 +71,8 @@ def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
         info = f"dnn_autograder-{grader.__version__}.dist-info"
         metadata = email.message_from_bytes(archive.read(f"{info}/METADATA"))
     assert [n for n in PACKAGE_DATA if n not in names] == []
+    for name in STUDENT_DATA:  # the student folder, symbolic links followed
+        assert archive_bytes(dists.wheel, name) == (STUDENT_FOLDER / Path(name).name).read_bytes()
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert f"{info}/licenses/LICENSE" in names
     # The solution, its catalogue of mistakes and the case generators stay home: grading reads
@@ -70,6 +85,11 @@ def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
     assert [c for c in classifiers if c.count(".") == 1 and "Python :: 3." in c] == [
         f"Programming Language :: Python :: {v}" for v in PYTHONS
     ]
+
+
+def archive_bytes(wheel: Path, name: str) -> bytes:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(name)
 
 
 def test_the_builds_print_no_warning(dists: Dists):
