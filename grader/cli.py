@@ -264,7 +264,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     from grader.authoring.release import release
 
-    print(f"released the student folder to {release(Path(args.outdir), zipped=args.zip)}")
+    made = release(Path(args.dest), zipped=args.zip)
+    what = "a zip of the student folder" if args.zip else "the student folder"
+    print(f"released {what} (with its README.md for students) to {made}")
     return 0
 
 
@@ -329,9 +331,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solution", help="solution notebook (default: reference/solution.ipynb)")
     p.set_defaults(func=_cmd_generate)
 
-    p = sub.add_parser("release", help="copy the up-to-date student folder for distribution")
-    p.add_argument("outdir", help="folder to put the release in")
-    p.add_argument("--zip", action="store_true", help="write a zip file instead of a folder")
+    p = sub.add_parser(
+        "release",
+        help="copy the up-to-date student folder for distribution",
+        description="Write the folder students receive into DEST: the notebook to fill in, "
+        "its helper files and checks, and a README.md for students (what to fill in, how to "
+        "run the checks, what to submit and under which file name). It is exactly the folder "
+        "`grader generate` writes, checked first: it must be up to date and hold no line of "
+        "the solution. With --zip, DEST is the zip file to write (.zip added when missing), "
+        "holding the folder step_by_step/. Exit status: 0 released; 3 the student folder is "
+        "out of date (run `grader generate`) or holds a solution line; 4 DEST exists (a "
+        "folder that is not empty, or the zip file) or cannot be written.",
+    )
+    p.add_argument(
+        "dest",
+        metavar="DEST",
+        help="the folder to create for students (empty or missing), or with --zip the zip file",
+    )
+    p.add_argument(
+        "--zip", action="store_true", help="write DEST as a zip file instead of a folder"
+    )
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser(
