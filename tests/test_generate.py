@@ -30,6 +30,7 @@ STUDENT_FILES = {
     "comparison.py",
     "dnn_utils.py",
     "public_tests.py",
+    "README.md",
     "testCases.py",
 }
 STUDENT_MODULES = ("public_tests", "comparison", "dnn_utils", "testCases")

@@ -10,7 +10,9 @@ Everything a student receives is derived here, never edited by hand:
 - ``comparison.py``, a byte-identical copy of ``grader/comparison.py``;
 - ``public_tests.py``: the check runtime ``grader/templates/public_tests.py`` followed by one
   ``<function>_test`` per graded function and the public cases with their expected values,
-  taken from the public bundle and written out as Python literals (every float by its repr).
+  taken from the public bundle and written out as Python literals (every float by its repr);
+- ``README.md`` for students, from ``grader/assets/templates/student_readme.md``
+  (:mod:`grader.authoring.student_readme`).
 
 The solution notebook is the same notebook with the solution lines in place of the stubs; it is
 written to ``reference/solution.ipynb``, never into the student folder.
@@ -39,6 +41,7 @@ from pathlib import Path
 from grader import paths
 from grader.authoring.public_checks import public_tests_source
 from grader.authoring.stubs import graded_functions, reference_dir, reference_namespace
+from grader.authoring.student_readme import README_NAME, student_readme
 from grader.errors import SetupError, UsageError
 
 NOTEBOOK_NAME = paths.NOTEBOOK_NAME
@@ -208,6 +211,7 @@ def student_files() -> dict[str, bytes]:
         "testCases.py": _with_docstring(Path(published.__file__), _TEST_CASES_DOC),
         "public_tests.py": public_tests_source(),
     }
+    texts[README_NAME] = student_readme()
     files = {name: text.encode("utf-8") for name, text in texts.items()}
     from grader.grading import comparison
 
