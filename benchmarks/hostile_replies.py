@@ -63,7 +63,7 @@ def forged(n):
         frame = frame.f_back
     keys = [[{"t": "int", "v": k * (2**61 - 1)}, {"t": "none"}] for k in range(1, n + 1)]
     tree = {"t": "tuple", "items": [{"t": "none"}, {"t": "dict", "items": keys}]}
-    header = {"op": "call", "seq": frame.f_locals["seq"], "status": "ok", "exception": None,
+    header = {"op": "call_done", "seq": frame.f_locals["seq"], "status": "ok", "exception": None,
               "output": "", "tree": tree, "args_unchanged": True}
     payload = codec.encode_message(header, [])
     os.write(3, len(payload).to_bytes(8, "big") + payload)

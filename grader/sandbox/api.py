@@ -36,10 +36,11 @@ import tempfile
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from grader.errors import SetupError
-from grader.sandbox.codec import Opaque, encode_message, flatten, flatten_into
+from grader.sandbox.codec import Opaque, encode_message, encode_record, flatten, flatten_into
 from grader.sandbox.link import Worker, shut_down
 from grader.sandbox.outcomes import (
     Call,
@@ -50,6 +51,7 @@ from grader.sandbox.outcomes import (
     Followups,
     Limits,
 )
+from grader.sandbox.protocol import OracleAnswer, Values, to_header
 from grader.sandbox.run import Run
 from grader.sandbox.zygote import WorkerGone, Zygote, forbidden_paths, remove_tree
 from grader.submission import Submission
@@ -142,17 +144,17 @@ class Sandbox:
         zygote = self._zygote
         return key is not None and zygote is not None and key in zygote.preloaded
 
-    def encode_cached(self, header: dict[str, Any], value: Any) -> bytes:
-        """``encode_message(header + tree of value)``, reused when the very same object is
-        sent again: batch grading sends the same case inputs (and oracle answers) to every
-        submission. The cache holds the object itself, so an ``id`` is never reused while
-        its entry lives; values handed to the sandbox must not be changed afterwards."""
-        key = (json.dumps(header, sort_keys=True), id(value))
+    def encode_cached(self, record: Values | OracleAnswer, value: Any) -> bytes:
+        """``record`` with ``value`` as its tree, encoded, and reused when the very same
+        object is sent again: batch grading sends the same case inputs (and oracle answers)
+        to every submission. The cache holds the object itself, so an ``id`` is never reused
+        while its entry lives; values handed to the sandbox must not be changed afterwards."""
+        key = (type(record), json.dumps(to_header(record), sort_keys=True), id(value))
         entry = self._message_cache.get(key)
         if entry is not None and entry[0] is value:
             return entry[1]
         tree, arrays = flatten(value, strict=True)
-        encoded = encode_message({**header, "tree": tree}, arrays)
+        encoded = encode_record(replace(record, tree=tree), arrays)
         with self._lock:
             if self._message_cache_bytes > MESSAGE_CACHE_BYTES:
                 self._message_cache.clear()
@@ -203,10 +205,8 @@ class Sandbox:
     def _imported_by_zygote(self, zygote: Zygote, name: str, data: bytes) -> bool:
         """Whether workers already hold this very file as a module (imported by the zygote),
         so that compiling it for them would be wasted."""
-        failed = zygote.facts().get("preload_failed", [])
-        return (
-            self._modules.get(name) == data and isinstance(failed, list) and name[:-3] not in failed
-        )
+        failed = zygote.facts().preload_failed
+        return self._modules.get(name) == data and name[:-3] not in failed
 
     def _write_files(self, zygote: Zygote, workdir: str, files: Mapping[str, bytes]) -> None:
         cache = os.path.join(workdir, "__pycache__")

@@ -32,6 +32,9 @@ from typing import Any
 
 import numpy as np
 
+from grader.sandbox.frames import LENGTH
+from grader.sandbox.protocol import Kinds, Message, from_header, to_header
+
 Tree = dict[str, Any]
 
 #: Largest total array payload one flatten may carry (bytes); beyond it values become opaque.
@@ -371,13 +374,25 @@ def encode_message(header: dict[str, Any], arrays: list[np.ndarray[Any, Any]]) -
     layout, pools = pool_arrays(arrays)
     out = io.BytesIO()
     head = json.dumps({**header, "layout": layout, "pools": list(pools)}).encode("utf-8")
-    out.write(len(head).to_bytes(8, "big"))
+    out.write(LENGTH.pack(len(head)))
     out.write(head)
     for pool in pools.values():
         payload = npy_bytes(pool)
-        out.write(len(payload).to_bytes(8, "big"))
+        out.write(LENGTH.pack(len(payload)))
         out.write(payload)
     return out.getvalue()
+
+
+def encode_record(record: Message, arrays: list[np.ndarray[Any, Any]] | None = None) -> bytes:
+    """One :mod:`grader.sandbox.protocol` record as a message, with the arrays of its tree."""
+    return encode_message(to_header(record), arrays or [])
+
+
+def decode_record(data: bytes, expected: Kinds) -> tuple[Message, list[np.ndarray[Any, Any]]]:
+    """The record in ``data`` (one of the ``expected`` kinds) and its arrays; ``ValueError``
+    (:class:`grader.sandbox.protocol.ProtocolError` for a wrong header) on anything else."""
+    header, arrays = decode_message(data)
+    return from_header(header, expected), arrays
 
 
 def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, Any]]]:
@@ -393,7 +408,7 @@ def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, An
         pos += n
         return chunk
 
-    head_len = int.from_bytes(take(8), "big")
+    (head_len,) = LENGTH.unpack(take(LENGTH.size))
     if head_len > MAX_HEADER_BYTES:
         raise ValueError("message header too large")
     text = bytes(take(head_len))
@@ -411,7 +426,7 @@ def decode_message(data: bytes) -> tuple[dict[str, Any], list[np.ndarray[Any, An
         raise ValueError("bad pool list")
     pools = {}
     for name in names:
-        size = int.from_bytes(take(8), "big")
+        (size,) = LENGTH.unpack(take(LENGTH.size))
         pool = read_npy(take(size))
         if pool.dtype.str != name:
             raise ValueError("pool does not match its name")

@@ -12,9 +12,16 @@ import time
 from collections import deque
 from typing import Any
 
-from grader.sandbox.codec import decode_message
-from grader.sandbox.frames import MAX_MESSAGE_BYTES
+from grader.sandbox.codec import decode_record
+from grader.sandbox.frames import LENGTH, MAX_MESSAGE_BYTES, FrameTooLarge, frame_parts, frame_size
 from grader.sandbox.outcomes import CallStatus, ExceptionInfo, Limits
+from grader.sandbox.protocol import (
+    WORKER_REPLIES,
+    ForkRequest,
+    Message,
+    RaisedException,
+    WorkerReady,
+)
 from grader.sandbox.zygote import (
     START_TIMEOUT,
     WorkerGone,
@@ -22,11 +29,6 @@ from grader.sandbox.zygote import (
     numeric_env,
     remove_tree,
 )
-
-#: The statuses a worker may report for a request (anything else is a malformed reply).
-WORKER_STATUSES: dict[str, CallStatus] = {
-    status: status for status in ("ok", "error", "missing", "memory", "output")
-}
 
 
 def megabytes(size: int) -> str:
@@ -54,7 +56,7 @@ class Channel:
 
     def queue(self, *payloads: bytes, urgent: bool = False) -> None:
         """Queue frames, in order; ``urgent`` ones go before those not yet started."""
-        frames = [[memoryview(len(p).to_bytes(8, "big")), memoryview(p)] for p in payloads]
+        frames = [frame_parts(p) for p in payloads]
         if urgent:
             self.outgoing.extendleft(reversed(frames))
         else:
@@ -84,25 +86,27 @@ class Channel:
                 sent -= size
             self.sending = []
 
-    def _message(self) -> tuple[dict[str, Any], list[Any]] | None:
-        if len(self.incoming) < 8:
+    def _message(self) -> tuple[Message, list[Any]] | None:
+        head = LENGTH.size
+        if len(self.incoming) < head:
             return None
-        size = int.from_bytes(self.incoming[:8], "big")
-        if size > self.limit:
+        try:
+            size = frame_size(self.incoming, self.limit)
+        except FrameTooLarge as exc:
             raise WorkerGone(
-                "oversized", f"returned {megabytes(size)}, far more than this case needs"
-            )
-        if len(self.incoming) < 8 + size:
+                "oversized", f"returned {megabytes(exc.size)}, far more than this case needs"
+            ) from None
+        if len(self.incoming) < head + size:
             return None
-        payload = bytes(self.incoming[8 : 8 + size])
-        del self.incoming[: 8 + size]
+        payload = bytes(self.incoming[head : head + size])
+        del self.incoming[: head + size]
         self.last_size = size
         try:
-            return decode_message(payload)
+            return decode_record(payload, WORKER_REPLIES)
         except Exception:
             raise WorkerGone("malformed", "the worker sent an unreadable message") from None
 
-    def receive(self, deadline: float) -> tuple[dict[str, Any], list[Any]]:
+    def receive(self, deadline: float) -> tuple[Message, list[Any]]:
         """The next message, sending queued frames meanwhile; ``WorkerGone`` on timeout or
         death."""
         fd = self.sock.fileno()
@@ -154,13 +158,13 @@ class Worker:
             "MPLCONFIGDIR": workdir,
             **numeric_env(),
         }
-        request = {
-            "workdir": workdir,
-            "memory_mb": limits.memory_mb,
-            "file_mb": limits.file_mb,
-            "cpu_seconds": int(limits.submission_timeout) + 10,
-            "env": env,
-        }
+        request = ForkRequest(
+            workdir=workdir,
+            memory_mb=limits.memory_mb,
+            file_mb=limits.file_mb,
+            cpu_seconds=int(limits.submission_timeout) + 10,
+            env=env,
+        )
         try:
             self.pid = zygote.fork(request, theirs)
         finally:
@@ -171,14 +175,13 @@ class Worker:
         self.wait_status: int | None = None
         self.lingered = False
         try:
-            header, _ = self.channel.receive(time.monotonic() + START_TIMEOUT)
-            protections = header.get("protections")
-            if header.get("op") != "ready" or not isinstance(protections, dict):
+            ready, _ = self.channel.receive(time.monotonic() + START_TIMEOUT)
+            if not isinstance(ready, WorkerReady):
                 raise WorkerGone("malformed", "the worker did not start properly")
         except WorkerGone:
             self.kill()
             raise
-        self.protections = {str(k): bool(v) for k, v in protections.items()}
+        self.protections = dict(ready.protections)
 
     def next_seq(self) -> int:
         self.seq += 1
@@ -252,23 +255,19 @@ def reply_text(value: Any, limit: int) -> str:
     return value[: limit + 200]
 
 
-def reply_exception(value: Any) -> ExceptionInfo | None:
+def reply_exception(value: RaisedException | None) -> ExceptionInfo | None:
+    """The exception a worker reported, its texts clipped (the types are the protocol's)."""
     if value is None:
         return None
-    if not isinstance(value, dict):
-        raise ValueError("bad exception record")
 
-    def opt_int(v: Any) -> int | None:
-        return v if type(v) is int else None
-
-    def opt_str(v: Any) -> str | None:
-        return v[:2000] if isinstance(v, str) else None
+    def clip(v: str | None) -> str | None:
+        return None if v is None else v[:2000]
 
     return ExceptionInfo(
-        type=reply_text(value.get("type"), 200),
-        message=reply_text(value.get("message"), 2000),
-        cell=opt_int(value.get("cell")),
-        lineno=opt_int(value.get("lineno")),
-        line=opt_str(value.get("line")),
-        function=opt_str(value.get("function")),
+        type=reply_text(value.type, 200),
+        message=reply_text(value.message, 2000),
+        cell=value.cell,
+        lineno=value.lineno,
+        line=clip(value.line),
+        function=clip(value.function),
     )

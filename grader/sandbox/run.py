@@ -8,9 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from grader.sandbox.codec import encode_message, unflatten
+from grader.sandbox.codec import encode_record, unflatten
 from grader.sandbox.link import (
-    WORKER_STATUSES,
     Worker,
     death,
     megabytes,
@@ -28,11 +27,21 @@ from grader.sandbox.outcomes import (
     Followups,
     Limits,
 )
+from grader.sandbox.protocol import (
+    CallReply,
+    CallRequest,
+    CellReply,
+    CellRequest,
+    Message,
+    OracleAnswer,
+    OracleQuestion,
+    Values,
+)
 from grader.sandbox.zygote import WorkerGone
 from grader.submission import CodeCell, Submission
 
 
-class Sandbox(Protocol):
+class WorkerSource(Protocol):
     """What a run needs of its :class:`grader.sandbox.api.Sandbox` (typed here, so that the
     run's bookkeeping does not import the module that drives it)."""
 
@@ -42,13 +51,13 @@ class Sandbox(Protocol):
 
     def preloaded(self, key: str | None) -> bool: ...
 
-    def encode_cached(self, header: dict[str, Any], value: Any) -> bytes: ...
+    def encode_cached(self, record: Values | OracleAnswer, value: Any) -> bytes: ...
 
     def protections_seen(self) -> dict[str, bool]: ...
 
 
 def answer_oracle(
-    sandbox: Sandbox, call: Call, question: dict[str, Any], args_frame: Any
+    sandbox: WorkerSource, call: Call, question: OracleQuestion, args: tuple[Message, list[Any]]
 ) -> tuple[bytes, bool]:
     """The grader's answer to a substituted helper's call: the recorded result if the
     arguments match one the reference used, else a refusal saying what was unexpected; and
@@ -57,20 +66,22 @@ def answer_oracle(
     The matching runs here, not in the worker, so the recorded results never sit in memory
     that student code can read (see :data:`grader.sandbox.worker.runner.Consult`).
     """
-    helper = str(question.get("helper"))
+    helper = question.helper
     recorded = list((call.substitutes or {}).get(helper, ()))
-    header, arrays = args_frame
-    args = unflatten(header["tree"], arrays)
-    if type(args) is not tuple:
+    values, arrays = args
+    if not isinstance(values, Values):
+        raise ValueError("an oracle question without its arguments")
+    got = unflatten(values.tree, arrays)
+    if type(got) is not tuple:
         raise ValueError("bad oracle question")
-    index = find_recorded(recorded, args)
+    index = find_recorded(recorded, got)
     if index is not None:
-        return sandbox.encode_cached({"op": "answer", "found": True}, recorded[index][1]), True
+        return sandbox.encode_cached(OracleAnswer(found=True), recorded[index][1]), True
     message = (
-        f"{helper}({describe_arguments(args)}) is not a call the reference solution makes "
+        f"{helper}({describe_arguments(got)}) is not a call the reference solution makes "
         f"here (it made {len(recorded)} call(s) to {helper}, with other arguments)"
     )
-    return encode_message({"op": "answer", "found": False, "message": message}, []), False
+    return encode_record(OracleAnswer(found=False, message=message)), False
 
 
 class Run:
@@ -83,7 +94,7 @@ class Run:
 
     def __init__(
         self,
-        sandbox: Sandbox,
+        sandbox: WorkerSource,
         submission: Submission,
         calls: Sequence[Call],
         files: Mapping[str, bytes],
@@ -130,10 +141,10 @@ class Run:
                 break
             worker = self.sandbox.start_worker(self.files)
             try:
-                finished = self.serve(worker, cells, calls)
+                finished = self.drive(worker, cells, calls)
                 while finished and self.followups is not None:
                     extra = self.more_calls()
-                    finished = self.serve(worker, [], extra) if extra else True
+                    finished = self.drive(worker, [], extra) if extra else True
             finally:
                 worker.kill()
             if finished:
@@ -153,31 +164,36 @@ class Run:
                     )
                 )
 
-    def serve(self, worker: Worker, cells: list[CodeCell], calls: list[Call]) -> bool:
-        """Queue every request, then collect replies; False if the worker had to go."""
+    def queue_requests(self, worker: Worker, cells: list[CodeCell], calls: list[Call]) -> list[int]:
+        """Queue a request per cell and per call; their sequence numbers."""
         cap = self.limits.output_bytes
         seqs: list[int] = []
         for cell in cells:
             seqs.append(worker.next_seq())
-            header = {"op": "cell", "seq": seqs[-1], "index": cell.index, "source": cell.source}
-            worker.channel.queue(encode_message({**header, "cap": cap}, []))
+            request = CellRequest(seq=seqs[-1], index=cell.index, source=cell.source, cap=cap)
+            worker.channel.queue(encode_record(request))
         for call in calls:
             seqs.append(worker.next_seq())
             names = call.parameter_names or {}
             helpers = {k: list(names[k]) if k in names else None for k in call.substitutes or {}}
-            header = {
-                "op": "call",
-                "seq": seqs[-1],
-                "function": call.function,
-                "cap": cap,
-                "helpers": helpers,
-            }
-            if self.sandbox.preloaded(call.args_ref):
-                worker.channel.queue(encode_message({**header, "args_ref": call.args_ref}, []))
+            preloaded = self.sandbox.preloaded(call.args_ref)
+            call_request = CallRequest(
+                seq=seqs[-1],
+                function=call.function,
+                cap=cap,
+                helpers=helpers,
+                args_ref=call.args_ref if preloaded else None,
+            )
+            if preloaded:
+                worker.channel.queue(encode_record(call_request))
             else:
-                worker.channel.queue(
-                    encode_message(header, []), self.sandbox.encode_cached({}, tuple(call.args))
-                )
+                args = self.sandbox.encode_cached(Values(tree={}), tuple(call.args))
+                worker.channel.queue(encode_record(call_request), args)
+        return seqs
+
+    def drive(self, worker: Worker, cells: list[CodeCell], calls: list[Call]) -> bool:
+        """Queue every request, then collect replies; False if the worker had to go."""
+        seqs = self.queue_requests(worker, cells, calls)
         steps: list[CodeCell | Call] = [*cells, *calls]
         for seq, step in zip(seqs, steps, strict=True):
             limit = self.limits.call_timeout
@@ -189,11 +205,16 @@ class Run:
             started = time.monotonic()
             try:
                 if isinstance(step, CodeCell):
-                    self.cell_done(step, self.await_reply(worker, seq, "cell", None, timeout))
+                    reply = self.await_reply(worker, seq, None, timeout)
+                    if not isinstance(reply[0], CellReply):
+                        raise ValueError("a reply of the wrong kind")
+                    self.cell_done(step, reply[0])
                 else:
-                    reply = self.await_reply(worker, seq, "call", step, timeout)
+                    reply = self.await_reply(worker, seq, step, timeout)
                     took = time.monotonic() - started
-                    self.call_done(step, reply, took, worker.channel.last_size)
+                    if not isinstance(reply[0], CallReply):
+                        raise ValueError("a reply of the wrong kind")
+                    self.call_done(step, reply[0], reply[1], took, worker.channel.last_size)
             except Exception as exc:  # anything unreadable the worker sent: its request fails
                 worker.kill(learn_status=isinstance(exc, WorkerGone) and exc.reason == "died")
                 status, detail = self.failure(worker, exc, timeout, limit)
@@ -211,44 +232,40 @@ class Run:
         return True
 
     def await_reply(
-        self, worker: Worker, seq: int, op: str, call: Call | None, timeout: float
-    ) -> tuple[dict[str, Any], list[Any]]:
+        self, worker: Worker, seq: int, call: Call | None, timeout: float
+    ) -> tuple[Message, list[Any]]:
         """The reply to request ``seq``, answering the substituted helpers it consults."""
         deadline = time.monotonic() + timeout
         while True:
-            header, arrays = worker.channel.receive(deadline)
-            if header.get("op") != "oracle" or call is None:
+            reply, arrays = worker.channel.receive(deadline)
+            if not isinstance(reply, OracleQuestion) or call is None:
                 break
-            if header.get("seq") != seq:
+            if reply.seq != seq:
                 raise ValueError("oracle question out of sequence")
             question = worker.channel.receive(deadline)
-            answer, answered = answer_oracle(self.sandbox, call, header, question)
+            answer, answered = answer_oracle(self.sandbox, call, reply, question)
             if not answered:
                 self.refused[call.key] = self.refused.get(call.key, 0) + 1
             worker.channel.queue(answer, urgent=True)
-        if header.get("op") != op or header.get("seq") != seq:
+        if not isinstance(reply, CellReply | CallReply) or reply.seq != seq:
             raise ValueError("reply out of sequence")
-        if header.get("status") not in WORKER_STATUSES:
-            raise ValueError("unknown status")
-        return header, arrays
+        return reply, arrays
 
-    def cell_done(self, cell: CodeCell, reply: tuple[dict[str, Any], list[Any]]) -> None:
-        header, _ = reply
-        status: CellStatus = "ok" if header["status"] == "ok" else "error"
+    def cell_done(self, cell: CodeCell, reply: CellReply) -> None:
+        status: CellStatus = "ok" if reply.status == "ok" else "error"
         outcome = CellOutcome(
             cell.index,
             status,
-            reply_exception(header.get("exception")),
-            reply_text(header.get("output"), self.limits.output_bytes),
+            reply_exception(reply.exception),
+            reply_text(reply.output, self.limits.output_bytes),
         )
         self.cells.setdefault(cell.index, outcome)
 
     def call_done(
-        self, call: Call, reply: tuple[dict[str, Any], list[Any]], took: float, size: int = 0
+        self, call: Call, reply: CallReply, arrays: list[Any], took: float, size: int = 0
     ) -> None:
-        header, arrays = reply
         cap = self.limits.submission_reply_bytes
-        if header.get("status") == "ok" and self.kept_bytes + size > cap:
+        if reply.status == "ok" and self.kept_bytes + size > cap:
             detail = (
                 f"returned {megabytes(size)}, far more than this case needs (the submission's "
                 f"replies would exceed the {megabytes(cap)} kept per submission)"
@@ -256,17 +273,17 @@ class Run:
             self.outcomes.append(CallOutcome(call.key, "crashed", duration=took, detail=detail))
             return
         self.kept_bytes += size
-        pair = unflatten(header["tree"], arrays)
+        pair = unflatten(reply.tree, arrays)
         if type(pair) is not tuple or len(pair) != 2:
             raise ValueError("bad reply tree")
         args_after, value = pair
         value_flat = None
-        if header.get("args_unchanged") is True:
+        if reply.args_unchanged:
             args_after = None  # the usual case: nothing to compare
-            items = header["tree"].get("items")
+            items = reply.tree.get("items")
             if isinstance(items, list) and len(items) == 2 and items[0] == {"t": "none"}:
                 value_flat = (items[1], arrays)  # the value's arrays are all of them
-        status = WORKER_STATUSES[header["status"]]
+        status: CallStatus = reply.status
         detail = {
             "missing": f"no function named {call.function!r} is defined in the notebook",
             "memory": f"ran out of memory (limit {self.limits.memory_mb} MB)",
@@ -278,8 +295,8 @@ class Run:
                 status=status,
                 value=value if status == "ok" else None,
                 args_after=args_after if type(args_after) is tuple else None,
-                exception=reply_exception(header.get("exception")),
-                output=reply_text(header.get("output"), self.limits.output_bytes),
+                exception=reply_exception(reply.exception),
+                output=reply_text(reply.output, self.limits.output_bytes),
                 duration=took,
                 detail=detail,
                 value_flat=value_flat if status == "ok" else None,

@@ -19,7 +19,22 @@ from typing import Any
 
 from grader.errors import SetupError
 from grader.paths import install_root
-from grader.sandbox.frames import recv_frame, send_frame
+from grader.sandbox.frames import recv_frame, send_frames
+from grader.sandbox.protocol import (
+    ZYGOTE_REPLIES,
+    Forked,
+    ForkRequest,
+    Message,
+    Preloaded,
+    PreloadRequest,
+    Reaped,
+    ReapRequest,
+    ReleaseRequest,
+    ZygoteReady,
+    dumps,
+    kinds,
+    loads,
+)
 from grader.sandbox.worker.cleanup import remove_tree
 
 __all__ = ["WorkerGone", "Zygote", "forbidden_paths", "numeric_env", "remove_tree", "start"]
@@ -153,7 +168,7 @@ class Zygote:
         self.owner_pid = os.getpid()
         self.lock = threading.Lock()
         self.broken = False
-        self._facts: dict[str, Any] | None = None
+        self._facts: ZygoteReady | None = None
         #: Keys of the case inputs this zygote holds (see :meth:`preload`).
         self.preloaded: frozenset[str] = frozenset()
 
@@ -163,85 +178,71 @@ class Zygote:
             json.dump(config, f)
         return path
 
-    def facts(self) -> dict[str, Any]:
+    def facts(self) -> ZygoteReady:
         """The zygote's start-up report (waits for it the first time)."""
         with self.lock:
             if self._facts is None:
                 self.sock.settimeout(START_TIMEOUT)
                 try:
-                    facts = json.loads(recv_frame(self.sock, 1 << 24))
+                    ready = loads(recv_frame(self.sock, 1 << 24), kinds(ZygoteReady))
+                    assert isinstance(ready, ZygoteReady)
+                    self._facts = ready
                 except (OSError, EOFError, ValueError) as exc:
                     raise SetupError(
                         f"the sandbox could not start its worker process ({exc})."
                     ) from None
-                self.sock.settimeout(None)
-                if not isinstance(facts, dict) or not facts.get("ready"):
-                    raise SetupError("the sandbox's worker process failed to start.")
-                self._facts = facts
+                finally:
+                    self.sock.settimeout(None)
             return self._facts
 
-    def _request(self, request: dict[str, Any], fds: Sequence[int] = ()) -> dict[str, Any]:
-        payload = json.dumps(request).encode()
+    def _exchange(
+        self, request: Message, *, fds: tuple[int, ...] = (), data: bytes | None = None
+    ) -> Message | None:
+        """Send ``request`` (with the descriptors ``fds``, then ``data`` as a frame of its
+        own) and return the zygote's reply; None for a request that has none. The one place
+        that talks to the zygote: any failure leaves it out of step, so it is replaced on
+        next use."""
+        self.facts()
+        payloads = [dumps(request)] + ([data] if data is not None else [])
         with self.lock:
             try:
                 self.sock.settimeout(START_TIMEOUT)
-                size = len(payload).to_bytes(8, "big")
-                socket.send_fds(self.sock, [size], list(fds))
-                self.sock.sendall(payload)
-                reply = json.loads(recv_frame(self.sock, 1 << 20))
+                send_frames(self.sock, *payloads, fds=fds)
+                if isinstance(request, ReleaseRequest):
+                    return None
+                return loads(recv_frame(self.sock, 1 << 20), ZYGOTE_REPLIES)
             except (OSError, EOFError, ValueError) as exc:
-                self.broken = True  # out of step with us: replaced on next use
+                self.broken = True
                 raise WorkerGone("died", f"zygote: {exc}") from None
-        if not isinstance(reply, dict):
-            self.broken = True
-            raise WorkerGone("died", "zygote sent a malformed reply")
-        return reply
 
     def preload(self, message: bytes, keys: Sequence[str]) -> None:
         """Hand the zygote case inputs (one :func:`grader.sandbox.codec.encode_message`), so that
         its workers start with them and a call names its inputs instead of carrying them.
         They are inputs only, never expected values."""
-        self.facts()
-        header = json.dumps({"op": "preload", "size": len(message)}).encode()
-        with self.lock:
-            try:
-                self.sock.settimeout(START_TIMEOUT)
-                send_frame(self.sock, header)
-                send_frame(self.sock, message)
-                reply = json.loads(recv_frame(self.sock, 1 << 20))
-            except (OSError, EOFError, ValueError) as exc:
-                self.broken = True
-                raise WorkerGone("died", f"zygote: {exc}") from None
-        if not isinstance(reply, dict) or reply.get("preloaded") != len(keys):
+        reply = self._exchange(PreloadRequest(size=len(message)), data=message)
+        if not isinstance(reply, Preloaded) or reply.count != len(keys):
             self.broken = True
             raise WorkerGone("died", "zygote did not take the case inputs")
         self.preloaded = frozenset(keys)
 
-    def fork(self, request: dict[str, Any], sock: socket.socket) -> int:
-        self.facts()
-        reply = self._request({"op": "fork", **request}, [sock.fileno()])
-        pid = reply.get("pid")
-        if not isinstance(pid, int) or pid <= 0:
+    def fork(self, request: ForkRequest, sock: socket.socket) -> int:
+        reply = self._exchange(request, fds=(sock.fileno(),))
+        if not isinstance(reply, Forked) or reply.pid <= 0:
             raise WorkerGone("died", "zygote could not fork")
-        return pid
+        return reply.pid
 
     def release(self, pid: int) -> None:
         """Tell the zygote to reap a killed worker whenever it has died (no reply)."""
-        payload = json.dumps({"op": "release", "pid": pid}).encode()
-        with self.lock:
-            try:
-                self.sock.settimeout(START_TIMEOUT)
-                send_frame(self.sock, payload)
-            except OSError as exc:
-                self.broken = True
-                raise WorkerGone("died", f"zygote: {exc}") from None
+        self._exchange(ReleaseRequest(pid=pid))
 
     def reap(self, pid: int, grace: float) -> tuple[int | None, bool]:
         """How a worker ended: ``(wait status, whether the zygote had to kill it)``, after
         waiting up to ``grace`` seconds for it to end by itself."""
-        reply = self._request({"op": "reap", "pid": pid, "grace": grace})
-        status = reply.get("status")
-        return (status if isinstance(status, int) else None), reply.get("killed") is True
+        reply = self._exchange(ReapRequest(pid=pid, grace=grace))
+        if not isinstance(reply, Reaped):
+            self.broken = True
+            raise WorkerGone("died", "zygote sent a malformed reply")
+        return reply.status, reply.killed
 
     def alive(self) -> bool:
         return not self.broken and self.process.poll() is None and self.owner_pid == os.getpid()

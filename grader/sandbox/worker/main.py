@@ -21,8 +21,24 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from grader.sandbox.codec import decode_message, encode_message, flatten, unflatten
-from grader.sandbox.frames import MAX_MESSAGE_BYTES, recv_exact, recv_frame, send_frame
+from grader.sandbox.codec import decode_message, encode_record, flatten, unflatten
+from grader.sandbox.frames import MAX_MESSAGE_BYTES, recv_frame, recv_frame_fds, send_frame
+from grader.sandbox.protocol import (
+    ZYGOTE_REQUESTS,
+    Forked,
+    ForkRequest,
+    Message,
+    Preloaded,
+    PreloadRequest,
+    ProtocolError,
+    Reaped,
+    ReapRequest,
+    ReleaseRequest,
+    WorkerReady,
+    ZygoteReady,
+    dumps,
+    loads,
+)
 from grader.sandbox.worker.cleanup import remove_tree
 from grader.sandbox.worker.runner import Runner, serve
 
@@ -59,10 +75,10 @@ def zygote_main(control_fd: int, config_text: str) -> None:
     control = socket.socket(fileno=control_fd)
     grants, abi, facts = _prepare(config)
     gc.freeze()  # forked workers then never touch (copy) these pages just to run the GC
-    send_frame(control, json.dumps({"ready": True, **facts}).encode())
+    send_frame(control, dumps(facts))
     server = _ForkServer(control, grants, abi, facts)
     try:
-        server.serve()
+        server.answer_requests()
     finally:
         server.kill_all()
         if config.get("base"):  # the workers' folders: gone even if the grader was killed
@@ -72,7 +88,7 @@ def zygote_main(control_fd: int, config_text: str) -> None:
         os._exit(0)
 
 
-def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, dict[str, Any]]:
+def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, ZygoteReady]:
     """Import what every worker shares, and open the Landlock grants once: the grants, the
     Landlock ABI (0: none) and the facts reported to the grader."""
     from grader.sandbox.worker import confinement as landlock
@@ -94,12 +110,12 @@ def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, dict[str, Any]]:
     paths += [("/dev/null", landlock.DEVICE_READ_WRITE)]
     paths += [(p, landlock.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
     grants = landlock.open_grants(paths) if abi else []
-    facts = {
-        "network_namespace": landlock.isolate_network() if config.get("isolate_network") else False,
-        "landlock_abi": abi,
-        "preload_failed": failed,
-        "readable": readable,
-    }
+    facts = ZygoteReady(
+        network_namespace=landlock.isolate_network() if config.get("isolate_network") else False,
+        landlock_abi=abi,
+        preload_failed=failed,
+        readable=readable,
+    )
     return grants, abi, facts
 
 
@@ -107,7 +123,7 @@ class _ForkServer:
     """The zygote's request loop: fork a worker, preload case inputs, reap or release one."""
 
     def __init__(
-        self, control: socket.socket, grants: list[Any], abi: int, facts: dict[str, Any]
+        self, control: socket.socket, grants: list[Any], abi: int, facts: ZygoteReady
     ) -> None:
         self.control = control
         self.grants = grants
@@ -117,7 +133,7 @@ class _ForkServer:
         #: Killed workers the grader no longer waits for, reaped in the background.
         self.released: set[int] = set()
 
-    def serve(self) -> None:
+    def answer_requests(self) -> None:
         while True:
             if self.released:
                 self.released -= {p for p in self.released if _reap(p, None)[0] is not None}
@@ -129,46 +145,48 @@ class _ForkServer:
                 return
             self._handle(*received)
 
-    def _receive(self) -> tuple[dict[str, Any], list[int]] | None:
-        """The next request and the descriptors sent with it (None: the grader is gone)."""
+    def _receive(self) -> tuple[Message, list[int]] | None:
+        """The next request and the descriptors sent with it (None: the grader is gone or
+        out of step: the zygote then ends, and the grader starts a new one)."""
         try:
-            size_bytes, fds, _flags, _addr = socket.recv_fds(self.control, 8, 1)
-        except OSError:
+            data, fds = recv_frame_fds(self.control, 1 << 20)
+        except (OSError, EOFError, ValueError):
             return None
-        if len(size_bytes) == 0:
+        try:
+            return loads(data, ZYGOTE_REQUESTS), fds
+        except ProtocolError:
+            for fd in fds:
+                os.close(fd)
             return None
-        if len(size_bytes) < 8:
-            size_bytes += recv_exact(self.control, 8 - len(size_bytes))
-        request = json.loads(recv_exact(self.control, int.from_bytes(size_bytes, "big")))
-        return request, list(fds)
 
-    def _handle(self, request: dict[str, Any], fds: list[int]) -> None:
-        op = request.get("op")
-        if op == "fork" and len(fds) == 1:
+    def _handle(self, request: Message, fds: list[int]) -> None:
+        if isinstance(request, ForkRequest) and len(fds) == 1:
             pid = os.fork()
             if pid == 0:
                 _become_worker(fds[0], self.control, request, self.grants, self.abi, self.facts)
             os.close(fds[0])
             self.children.add(pid)
-            self._reply({"pid": pid})
+            self._reply(Forked(pid=pid))
             return
         for fd in fds:
             os.close(fd)
-        if op == "preload":
-            self._reply({"preloaded": _preload_cases(recv_frame(self.control, MAX_MESSAGE_BYTES))})
-            return
-        pid = int(request.get("pid", 0))
-        if op == "reap":  # the grader wants to know how the worker ended
-            grace = min(float(request.get("grace", 0.5)), 5.0)
-            status, killed = _reap(pid, grace) if pid in self.children else (None, False)
-            self.children.discard(pid)
-            self._reply({"status": status, "killed": killed})
-        elif op == "release" and pid in self.children:  # already killed; reap it later
-            self.children.discard(pid)
-            self.released.add(pid)
+        if isinstance(request, PreloadRequest):
+            cases = recv_frame(self.control, MAX_MESSAGE_BYTES)
+            count = _preload_cases(cases) if len(cases) == request.size else -1
+            self._reply(Preloaded(count=count))
+        elif isinstance(request, ReapRequest):  # the grader wants to know how the worker ended
+            known = request.pid in self.children
+            status, killed = _reap(request.pid, min(request.grace, 5.0)) if known else (None, False)
+            self.children.discard(request.pid)
+            self._reply(Reaped(status=status, killed=killed))
+        elif isinstance(request, ReleaseRequest) and request.pid in self.children:
+            self.children.discard(request.pid)  # already killed; reap it later
+            self.released.add(request.pid)
+        elif isinstance(request, ForkRequest):
+            self._reply(Forked(pid=0))  # no socket came with it
 
-    def _reply(self, message: dict[str, Any]) -> None:
-        send_frame(self.control, json.dumps(message).encode())
+    def _reply(self, message: Message) -> None:
+        send_frame(self.control, dumps(message))
 
     def kill_all(self) -> None:
         for pid in self.children | self.released:
@@ -177,14 +195,19 @@ class _ForkServer:
 
 
 def _preload_cases(message: bytes) -> int:
-    """Keep each case's inputs, flattened, for every later worker (the runner's PRELOADED)."""
+    """Keep each case's inputs, flattened, for every later worker (the runner's PRELOADED).
+    The grader's own message; a malformed one is taken as none (-1: the grader sees it)."""
     from grader.sandbox.worker import runner
 
-    header, arrays = decode_message(message)
-    for key, tree in header["cases"].items():
-        runner.PRELOADED[str(key)] = flatten(unflatten(tree, arrays), strict=True)
+    try:
+        header, arrays = decode_message(message)
+        cases = header["cases"]
+        for key, tree in cases.items():
+            runner.PRELOADED[str(key)] = flatten(unflatten(tree, arrays), strict=True)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return -1
     gc.freeze()
-    return len(header["cases"])
+    return len(cases)
 
 
 def _import_helper_modules(
@@ -302,23 +325,23 @@ def _reap(pid: int, grace: float | None) -> tuple[int | None, bool]:
 def _become_worker(
     sock_fd: int,
     control: socket.socket,
-    request: dict[str, Any],
+    request: ForkRequest,
     grants: Sequence[Any],
     abi: int,
-    facts: dict[str, Any],
+    facts: ZygoteReady,
 ) -> None:
     """In the forked child: confine, then serve. Never returns into the zygote's loop."""
     code = 0
     try:
         control.close()
         protections = _confine(request, grants, abi)
-        protections["network_namespace"] = bool(facts["network_namespace"])
+        protections["network_namespace"] = facts.network_namespace
         os.dup2(sock_fd, 3)
         os.closerange(4, 1 << 20)
         sock = socket.socket(fileno=3)
         runner = Runner()
         runner._release()
-        send_frame(sock, encode_message({"op": "ready", "protections": protections}, []))
+        send_frame(sock, encode_record(WorkerReady(protections=protections)))
         serve(sock, runner)
     except BaseException:
         code = 70
@@ -326,7 +349,7 @@ def _become_worker(
         os._exit(code)
 
 
-def _confine(request: dict[str, Any], grants: Sequence[Any], abi: int) -> dict[str, bool]:
+def _confine(request: ForkRequest, grants: Sequence[Any], abi: int) -> dict[str, bool]:
     """Everything that must hold before the first student line runs (see module docstring)."""
     from grader.sandbox.worker import confinement as landlock
 
@@ -337,11 +360,11 @@ def _confine(request: dict[str, Any], grants: Sequence[Any], abi: int) -> dict[s
         os._exit(71)
     megabyte = 1024 * 1024
     limits = {
-        resource.RLIMIT_AS: int(request["memory_mb"]) * megabyte,
-        resource.RLIMIT_FSIZE: int(request["file_mb"]) * megabyte,
+        resource.RLIMIT_AS: request.memory_mb * megabyte,
+        resource.RLIMIT_FSIZE: request.file_mb * megabyte,
         resource.RLIMIT_CORE: 0,
         resource.RLIMIT_NOFILE: 256,
-        resource.RLIMIT_CPU: int(request["cpu_seconds"]),
+        resource.RLIMIT_CPU: request.cpu_seconds,
     }
     for which, wanted in limits.items():
         _soft, hard = resource.getrlimit(which)
@@ -352,10 +375,10 @@ def _confine(request: dict[str, Any], grants: Sequence[Any], abi: int) -> dict[s
     os.dup2(null_in, 0)
     os.dup2(null_out, 1)
     os.dup2(null_out, 2)
-    workdir = str(request["workdir"])
+    workdir = request.workdir
     os.chdir(workdir)
     os.environ.clear()
-    os.environ.update({str(k): str(v) for k, v in request["env"].items()})
+    os.environ.update({str(k): str(v) for k, v in request.env.items()})
     sys.path[:] = [workdir] + [p for p in sys.path if p and p != workdir]
     sys.dont_write_bytecode = True
     protections = {"rlimits": True, "own_session": True}

@@ -5,8 +5,8 @@ then serves requests from the grader on its socket (:func:`serve`): run one cell
 function. It executes the notebook's cells top to bottom in one namespace, like "Run all",
 recording instead of stopping on exceptions.
 
-Everything sent back is plain data in the :mod:`grader.sandbox.codec` format, in frames of an
-8-byte big-endian length followed by :func:`grader.sandbox.codec.encode_message` bytes. Nothing a
+Requests and replies are the typed records of :mod:`grader.sandbox.protocol`, each sent as one
+:func:`grader.sandbox.codec.encode_record` in a :mod:`grader.sandbox.frames` frame. Nothing a
 worker says is trusted: the grader checks every field and decides statuses such as timeouts
 itself. The worker's own results can always be forged by student code in the same process;
 that is fine, because forging a correct answer requires computing it.
@@ -24,21 +24,35 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from types import CodeType, FrameType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from grader.sandbox import codec
 from grader.sandbox.codec import (
     Flat,
-    decode_message,
-    encode_message,
+    decode_record,
+    encode_record,
     flatten,
     matches_flat,
     unflatten,
 )
 from grader.sandbox.frames import recv_frame, send_frame, send_frames
-from grader.sandbox.protocol import CALL_SEED
+from grader.sandbox.protocol import (
+    CALL_SEED,
+    WORKER_REQUESTS,
+    CallReply,
+    CallRequest,
+    CellReply,
+    CellRequest,
+    Message,
+    OracleAnswer,
+    OracleQuestion,
+    ProtocolError,
+    RaisedException,
+    Values,
+    WorkerStatus,
+)
 
 #: Largest frame either side accepts; a bigger length prefix means a broken or hostile peer.
 #: Array bytes a worker puts in one reply (inputs after the call first, then the value).
@@ -136,7 +150,7 @@ def _safe_str(value: object) -> str:
     return text
 
 
-def describe_exception(exc: BaseException) -> dict[str, Any]:
+def describe_exception(exc: BaseException) -> RaisedException:
     """Type, message and the innermost place *in the student's cells* where it happened.
 
     Library frames (numpy internals) are skipped: the useful line is the student's own.
@@ -145,30 +159,28 @@ def describe_exception(exc: BaseException) -> dict[str, Any]:
     name = cls.__qualname__
     if cls.__module__ != "builtins":
         name = f"{cls.__module__}.{name}"
-    info: dict[str, Any] = {
-        "type": name,
-        "message": _safe_str(exc),
-        "cell": None,
-        "lineno": None,
-        "line": None,
-        "function": None,
-    }
+    message = _safe_str(exc)
     if isinstance(exc, SystemExit):
-        info["message"] = f"sys.exit({_safe_str(exc.code) if exc.code is not None else ''})"
+        message = f"sys.exit({_safe_str(exc.code) if exc.code is not None else ''})"
+    cell: int | None = None
+    lineno: int | None = None
+    function: str | None = None
     frame: FrameType
-    for frame, lineno in traceback.walk_tb(exc.__traceback__):
-        cell = _cell_of(frame.f_code.co_filename)
-        if cell is not None:
-            info.update(cell=cell, lineno=lineno, function=frame.f_code.co_name)
+    for frame, line_number in traceback.walk_tb(exc.__traceback__):
+        frame_cell = _cell_of(frame.f_code.co_filename)
+        if frame_cell is not None:
+            cell, lineno, function = frame_cell, line_number, frame.f_code.co_name
     if isinstance(exc, SyntaxError) and exc.filename and _cell_of(exc.filename) is not None:
-        info.update(cell=_cell_of(exc.filename), lineno=exc.lineno, function=None)
-    if info["cell"] is not None and isinstance(info["lineno"], int):
-        text = linecache.getline(f"{_CELL_PREFIX}{info['cell']}>", info["lineno"]).strip()
-        info["line"] = text[:500] or None
-    return info
+        cell, lineno, function = _cell_of(exc.filename), exc.lineno, None
+    line = None
+    if cell is not None and isinstance(lineno, int):
+        line = linecache.getline(f"{_CELL_PREFIX}{cell}>", lineno).strip()[:500] or None
+    return RaisedException(
+        type=name, message=message, cell=cell, lineno=lineno, line=line, function=function
+    )
 
 
-def _status_of(exc: BaseException) -> str:
+def _status_of(exc: BaseException) -> WorkerStatus:
     if isinstance(exc, MemoryError):
         return "memory"
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:  # RLIMIT_FSIZE reached
@@ -264,6 +276,14 @@ def provided_names() -> dict[str, Any]:
     return names
 
 
+class Done(NamedTuple):
+    """What running a cell or a call did, as the worker tells it."""
+
+    status: WorkerStatus
+    exception: RaisedException | None
+    output: str
+
+
 class Runner:
     """One notebook namespace, and the two requests it serves: run a cell, call a function."""
 
@@ -284,11 +304,12 @@ class Runner:
         sys.stdout = sys.stderr = self.quiet
         sys.stdin = io.StringIO()
 
-    def run_cell(self, index: int, source: str, cap: int) -> dict[str, Any]:
+    def run_cell(self, index: int, source: str, cap: int) -> Done:
         filename = f"{_CELL_PREFIX}{index}>"
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         out = self._capture(cap)
-        status, exception = "ok", None
+        status: WorkerStatus = "ok"
+        exception = None
         try:
             code = compile(source, filename, "exec", dont_inherit=True)
             exec(code, self.namespace)
@@ -296,7 +317,7 @@ class Runner:
             status, exception = _status_of(exc), describe_exception(exc)
         finally:
             self._release()
-        return {"status": status, "exception": exception, "output": out.text()}
+        return Done(status, exception, out.text())
 
     def run_call(
         self,
@@ -305,15 +326,16 @@ class Runner:
         helpers: dict[str, list[str] | None],
         consult: Consult,
         cap: int,
-    ) -> tuple[dict[str, Any], Any, Any]:
+    ) -> tuple[Done, Any, Any]:
         """Call ``function(*args)`` with ``helpers`` (name -> parameter names or None)
-        replaced by oracles; returns ``(header, value, args_after)``."""
+        replaced by oracles; returns ``(what happened, value, args_after)``."""
         target = self.namespace.get(function)
         if not callable(target):
-            return {"status": "missing", "exception": None, "output": ""}, None, None
+            return Done("missing", None, ""), None, None
         saved = {name: self.namespace.get(name, _ABSENT) for name in helpers}
         out = self._capture(cap)
-        status, exception, value = "ok", None, None
+        status: WorkerStatus = "ok"
+        exception, value = None, None
         try:  # everything here may meet student code (a patched random.seed, a property)
             for name, names in helpers.items():
                 self.namespace[name] = make_oracle(name, saved[name], names, consult)
@@ -333,7 +355,7 @@ class Runner:
                     self.namespace[name] = old
         if status == "memory":
             gc.collect()
-        return {"status": status, "exception": exception, "output": out.text()}, value, args
+        return Done(status, exception, out.text()), value, args
 
 
 _ABSENT = object()
@@ -354,7 +376,7 @@ def _count_nodes(value: Any, limit: int) -> int:
     return count
 
 
-def encode_call_reply(header: dict[str, Any], value: Any, args_after: Any) -> bytes:
+def encode_call_reply(seq: int, done: Done, value: Any, args_after: Any) -> bytes:
     """Flatten inputs-after-the-call first (the grader needs them), then the value.
 
     ``args_after`` is :data:`UNCHANGED` when the call left its inputs exactly as they came:
@@ -370,10 +392,15 @@ def encode_call_reply(header: dict[str, Any], value: Any, args_after: Any) -> by
         limit_digits(4300)  # the grader's default: a longer int would not decode there
     try:
         tree, arrays = flatten(tuple(pair), max_bytes=REPLY_ARRAY_BYTES)
-        return encode_message({**header, "tree": tree, "args_unchanged": unchanged}, arrays)
     except (MemoryError, ValueError, OverflowError):  # e.g. an int of 10**5 digits
         tree, arrays = flatten((None, _TooBig()))
-        return encode_message({**header, "tree": tree, "args_unchanged": False}, arrays)
+        unchanged = False
+    reply = CallReply(seq, done.status, done.exception, done.output, tree, unchanged)
+    try:
+        return encode_record(reply, arrays)
+    except (MemoryError, ValueError, OverflowError):
+        tree, arrays = flatten((None, _TooBig()))
+        return encode_record(CallReply(seq, done.status, None, "", tree, False), arrays)
 
 
 #: Stands for "the arguments after the call are bit-for-bit the ones sent".
@@ -399,20 +426,26 @@ class Inbox:
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.waiting: deque[tuple[dict[str, Any], list[Any]]] = deque()
+        self.waiting: deque[tuple[Message, list[Any]]] = deque()
 
-    def _read(self) -> tuple[dict[str, Any], list[Any]]:
-        return decode_message(recv_frame(self.sock))
+    def _read(self) -> tuple[Message, list[Any]]:
+        return decode_record(recv_frame(self.sock), WORKER_REQUESTS)
 
-    def next(self) -> tuple[dict[str, Any], list[Any]]:
+    def next(self) -> tuple[Message, list[Any]]:
         return self.waiting.popleft() if self.waiting else self._read()
 
-    def answer(self) -> tuple[dict[str, Any], list[Any]]:
+    def answer(self) -> tuple[OracleAnswer, list[Any]]:
         while True:
-            message = self._read()
-            if message[0].get("op") == "answer":
-                return message
-            self.waiting.append(message)
+            message, arrays = self._read()
+            if isinstance(message, OracleAnswer):
+                return message, arrays
+            self.waiting.append((message, arrays))
+
+    def values(self) -> tuple[Values, list[Any]]:
+        message, arrays = self.next()
+        if not isinstance(message, Values):
+            raise ProtocolError("a call without its arguments")
+        return message, arrays
 
 
 def serve(sock: socket.socket, runner: Runner) -> None:
@@ -422,40 +455,34 @@ def serve(sock: socket.socket, runner: Runner) -> None:
 
     def consult(helper: str, args: tuple[Any, ...]) -> tuple[bool, Any, str]:
         tree, arrays = flatten(args, max_bytes=REPLY_ARRAY_BYTES)
-        question = encode_message({"op": "oracle", "seq": seq, "helper": helper}, [])
-        send_frames(sock, question, encode_message({"tree": tree}, arrays))
-        header, arrays = inbox.answer()
-        found = header.get("found") is True
-        result = unflatten(header["tree"], arrays) if found else None
-        return found, result, str(header.get("message", ""))
+        question = encode_record(OracleQuestion(seq=seq or 0, helper=helper))
+        send_frames(sock, question, encode_record(Values(tree=tree), arrays))
+        answer, arrays = inbox.answer()
+        found = answer.found and answer.tree is not None
+        result = unflatten(answer.tree, arrays) if answer.tree is not None and found else None
+        return found, result, answer.message
 
     while True:
         try:
-            header, arrays = inbox.next()
-            op, seq = header.get("op"), header.get("seq")
-            if op == "cell":
-                reply = runner.run_cell(
-                    int(header["index"]), str(header["source"]), int(header["cap"])
-                )
-                payload = encode_message({**reply, "op": "cell", "seq": seq}, [])
-            elif op == "call":  # the arguments: preloaded, or the next message
-                ref = header.get("args_ref")
-                if isinstance(ref, str) and ref in PRELOADED:
-                    before = PRELOADED[ref]
+            request, arrays = inbox.next()
+            if isinstance(request, CellRequest):
+                seq = request.seq
+                done = runner.run_cell(request.index, request.source, request.cap)
+                payload = encode_record(CellReply(seq, done.status, done.exception, done.output))
+            elif isinstance(request, CallRequest):  # the arguments: preloaded, or next
+                seq = request.seq
+                if request.args_ref is not None and request.args_ref in PRELOADED:
+                    before = PRELOADED[request.args_ref]
                 else:
-                    args_header, args_arrays = inbox.next()
-                    before = (args_header["tree"], args_arrays)
+                    values, args_arrays = inbox.values()
+                    before = (values.tree, args_arrays)
                 args = tuple(unflatten(*before))  # fresh copies for every call
-                reply, value, after = runner.run_call(
-                    str(header["function"]),
-                    args,
-                    {str(k): v for k, v in header["helpers"].items()},
-                    consult,
-                    int(header["cap"]),
+                done, value, after = runner.run_call(
+                    request.function, args, request.helpers, consult, request.cap
                 )
-                if reply["status"] != "missing" and matches_flat(after, before):
+                if done.status != "missing" and matches_flat(after, before):
                     after = UNCHANGED
-                payload = encode_call_reply({**reply, "op": "call", "seq": seq}, value, after)
+                payload = encode_call_reply(seq, done, value, after)
             else:
                 return
             send_frame(sock, payload)

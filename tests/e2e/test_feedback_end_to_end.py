@@ -18,6 +18,8 @@ import pytest
 from grader.grading.engine import CheckOptions, Grader
 from reference.mutants import MISTAKES
 
+pytestmark = pytest.mark.slow
+
 
 class _StudentStyle(ast.NodeTransformer):
     """Strip annotations and decorators, call ``linear_forward`` instead of ``ref.linear_forward``

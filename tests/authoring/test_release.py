@@ -28,6 +28,8 @@ from grader.grading.diagnose import replay
 from grader.paths import bundle_paths as default_paths
 from reference import mutants
 
+pytestmark = pytest.mark.slow
+
 STUDENT_FILES = sorted(
     p.name for p in paths.student_folder().iterdir() if p.is_file() and not p.name.startswith(".")
 )

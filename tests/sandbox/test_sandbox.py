@@ -31,7 +31,7 @@ from grader.sandbox.api import (
 from grader.sandbox.codec import Opaque
 from grader.sandbox.matching import same_argument
 from grader.sandbox.protocol import CALL_SEED
-from grader.sandbox.worker import confinement as landlock
+from grader.sandbox.worker import confinement
 from grader.submission import Submission, load_submission
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX only")
@@ -375,7 +375,7 @@ def test_a_forged_reply_is_a_crash_not_an_error_in_the_grader(
 
 # --- confinement ----------------------------------------------------------------------------
 
-needs_landlock = pytest.mark.skipif(landlock.landlock_abi() < 1, reason="no Landlock here")
+needs_landlock = pytest.mark.skipif(confinement.landlock_abi() < 1, reason="no Landlock here")
 
 READER = """
 def read(path):
@@ -767,14 +767,14 @@ def test_readable_paths_carve_forbidden_folders_out(tmp_path: Path) -> None:
     (tmp_path / "lib" / "site" / "six.py").write_text("")
     roots = [str(tmp_path / "lib"), str(tmp_path / "repo" / ".venv"), str(tmp_path / "gone")]
     forbidden = [str(tmp_path / "lib" / "site" / "grader"), str(tmp_path / "repo")]
-    got = landlock.readable_paths(roots, forbidden)
+    got = confinement.readable_paths(roots, forbidden)
     expected = ["lib/site/numpy", "lib/site/other", "lib/site/six.py", "lib/std", "repo/.venv"]
     assert got == [os.path.realpath(tmp_path / p) for p in expected]
 
 
 @pytest.mark.parametrize("arch", ["x86_64", "aarch64"], ids=str)
 def test_the_seccomp_program_is_well_formed(arch: str) -> None:
-    program = landlock.seccomp_program(arch, own_pid=1234)
+    program = confinement.seccomp_program(arch, own_pid=1234)
     assert len(program) < 255
     for at, (code, jt, jf, _k) in enumerate(program):
         if code in (0x15, 0x35, 0x45):  # jumps stay inside the program

@@ -1,4 +1,4 @@
-"""The second independently written corpus (``unseen_corpus_2``), graded end to end.
+"""The second independently written corpus (``unseen_notebook_corpus``), graded end to end.
 
 Each buggy function is written into an otherwise correct notebook and graded by the grader
 itself. Only that function may lose points, no other function may get a diagnosis, and the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import crafted
 import pytest
-from unseen_corpus_2 import CORPUS, Entry
+from unseen_notebook_corpus import CORPUS, Entry
 
 from grader.grading.engine import CheckOptions, Grader
 from reference.mutants import MISTAKES, RAISING

@@ -23,7 +23,9 @@ from grader.grading.engine import Grader
 from grader.grading.options import CheckOptions
 from grader.grading.results import GradeReport
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "course_formats" / "notebooks"
 SOLUTION = ROOT / "reference" / "solution.ipynb"
 NOTEBOOKS = sorted(CORPUS.glob("*/*.ipynb"))

@@ -22,6 +22,8 @@ from install_support import ROOT, SAMPLE, Dists, fresh_venv, run, venv_env
 import grader
 from grader.authoring.gradescope_bundle import copy_sources
 
+pytestmark = [pytest.mark.slow, pytest.mark.install]
+
 ASSETS = ROOT / "grader" / "assets"
 #: Every package-data file, nested folders included, as a path inside the package.
 PACKAGE_DATA = sorted(

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser import run_chromium
 
 from grader.batch.classreport import render_class_report
 from grader.batch.export import export_grades
@@ -26,9 +27,8 @@ from grader.batch.rows import FunctionScore, Mistake, Note, StudentRow
 from grader.cli import main
 from grader.grading.comparison import GRADED_FUNCTIONS
 from reference.mutants import MISTAKES
-from tests.test_render_html import _chromium, chromium  # noqa: F401 (the fixture)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Bar colours of the two plots (classreport.py): the histogram's, and a pass rate's.
 HISTOGRAM_BLUE = (0x3B, 0x6F, 0xD6)
@@ -140,11 +140,13 @@ def _near(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
     return all(abs(x - y) <= 12 for x, y in zip(a, b))
 
 
-def test_class_report_plots_render_in_chromium(chromium: str, tmp_path: Path) -> None:  # noqa: F811
+@pytest.mark.slow
+@pytest.mark.browser
+def test_class_report_plots_render_in_chromium(chromium: str, tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(_report(_class_rows()), encoding="utf-8")
     png = Path(os.environ.get("GRADER_REPORT_SCREENSHOT", tmp_path / "report.png"))
-    done = _chromium(
+    done = run_chromium(
         chromium,
         tmp_path / "profile",
         f"--screenshot={png}",

@@ -24,7 +24,7 @@ from grader.grading.results import GradeReport
 from grader.sandbox.codec import flatten
 from grader.sandbox.matching import find_recorded
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = ROOT / "reference" / "solution.ipynb"
 
 

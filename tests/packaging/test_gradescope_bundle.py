@@ -25,6 +25,8 @@ from grader.authoring import gradescope_bundle
 from grader.grading.options import CheckOptions
 from grader.paths import NOTEBOOK_NAME
 
+pytestmark = [pytest.mark.slow, pytest.mark.install]
+
 # --- Gradescope's results.json, as its specification describes it ----------------------------
 # https://gradescope-autograders.readthedocs.io/en/latest/specs/ ("Output format"): every key
 # optional; a top-level score, or a score on each test; visibility one of four values; output

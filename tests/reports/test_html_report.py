@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
-import subprocess
 import zlib
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
+from browser import run_chromium
 
 from grader.grading.comparison import Mismatch
 from grader.grading.diagnose import Diagnosis
@@ -314,7 +313,7 @@ def test_a_lone_surrogate_renders(tmp_path: Path) -> None:
 def test_cli_html_of_a_lone_surrogate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from grader.cli import main
 
-    nb = nbformat.read(Path(__file__).parent.parent / "reference" / "solution.ipynb", 4)
+    nb = nbformat.read(Path(__file__).resolve().parents[2] / "reference" / "solution.ipynb", 4)
     nb.cells.append(nbformat.v4.new_code_cell("s = '\ud800'"))
     path = tmp_path / "surrogate.ipynb"
     path.write_text(nbformat.writes(nb).replace("\ud800", "\\ud800"))
@@ -327,60 +326,12 @@ def test_cli_html_of_a_lone_surrogate(tmp_path: Path, capsys: pytest.CaptureFixt
 # --- in a real browser ------------------------------------------------------------------------
 
 
-def _install_chromium() -> str | None:
-    """apt-get install chromium (Debian's package); only possible as root with apt-get."""
-    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return None
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
-    ):
-        done = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=900, check=False
-        )
-        if done.returncode != 0:
-            pytest.fail(
-                f"`{' '.join(command)}` failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-            )
-    return shutil.which("chromium")
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    found = shutil.which("chromium") or _install_chromium()
-    if found is None:
-        pytest.fail(
-            "headless Chromium is needed: install Debian's `chromium` package "
-            "(apt-get install -y chromium), or run the tests as root so they can."
-        )
-    return found
-
-
-def _chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    command = [
-        binary,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        # offline: every host name fails to resolve, so CDN scripts fail at once
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        *args,
-    ]
-    return subprocess.run(command, capture_output=True, timeout=60, check=False)
-
-
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_renders_the_feedback(chromium: str, page: str, tmp_path: Path) -> None:
     html_path = tmp_path / "feedback.html"
     html_path.write_text(page, encoding="utf-8")
-    done = _chromium(chromium, tmp_path / "profile", "--dump-dom", html_path.as_uri())
+    done = run_chromium(chromium, tmp_path / "profile", "--dump-dom", html_path.as_uri())
     dom = done.stdout.decode("utf-8", "replace")
     assert done.returncode == 0 and "</html>" in dom, done.stderr.decode()[-2000:]
     assert sorted(_blocks(dom)) == sorted(f.name for f in _report("x").functions)
@@ -388,11 +339,13 @@ def test_browser_renders_the_feedback(chromium: str, page: str, tmp_path: Path) 
     assert "<script>alert" not in dom
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_browser_screenshot_is_not_blank(chromium: str, page: str, tmp_path: Path) -> None:
     html_path = tmp_path / "feedback.html"
     html_path.write_text(page, encoding="utf-8")
     png = Path(os.environ.get("GRADER_SCREENSHOT", tmp_path / "feedback.png"))
-    done = _chromium(
+    done = run_chromium(
         chromium,
         tmp_path / "profile",
         f"--screenshot={png}",

@@ -20,6 +20,8 @@ from grader import paths
 from grader.authoring import generate
 from reference import GRADED_FUNCTIONS
 
+pytestmark = pytest.mark.slow
+
 NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CODE HERE ###"
 ROW = re.compile(r"^\| \*\*(.+)\*\* \| `(.*)` \|$")
 

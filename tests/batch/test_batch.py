@@ -37,7 +37,7 @@ from grader.grading.comparison import GRADED_FUNCTIONS
 from grader.grading.engine import CheckOptions
 from grader.grading.results import FunctionReport, GradeReport
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = ROOT / "reference" / "solution.ipynb"
 TIMEOUT = 1.0
 OPTIONS = CheckOptions(cases="public", timeout=TIMEOUT, memory_mb=600)

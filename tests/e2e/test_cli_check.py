@@ -294,6 +294,7 @@ def test_hostile_code_costs_only_its_own_function(grader, tmp_path, body):
     assert elapsed < TIMEOUT + 5  # one time limit at most, not one per case
 
 
+@pytest.mark.slow
 def test_every_function_hanging_finishes_within_the_limits(tmp_path):
     hang = {
         name: f"def {name}(*args):\n    while True:\n        pass\n" for name in GRADED_FUNCTIONS

@@ -15,7 +15,7 @@ import pytest
 
 from reference.mutants import MISTAKES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = (
     ROOT / "exercises" / "step_by_step" / "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
 )
