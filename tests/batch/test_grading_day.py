@@ -191,9 +191,10 @@ document.body.appendChild(pre);
 """
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_class_report_pass_rate_labels_stay_clear_of_bar_ends_and_axes(
-    chromium: str,  # noqa: F811
-    tmp_path: Path,
+    chromium: str, tmp_path: Path
 ) -> None:
     """Issue 20 item 7: a label sits inside its bar's end or after it, never across it, and
     never past the axes ("100%" and "97%" were drawn over the bar ends and off the plot)."""
@@ -207,7 +208,7 @@ def test_class_report_pass_rate_labels_stay_clear_of_bar_ends_and_axes(
     page = tmp_path / "report.html"
     html = render_class_report(rows, summary).replace("</body>", _MEASURE + "</body>")
     page.write_text(html, encoding="utf-8")
-    done = _chromium(
+    done = run_chromium(
         chromium, tmp_path / "profile", "--window-size=1100,1000", "--dump-dom", page.as_uri()
     )
     dom = done.stdout.decode("utf-8", "replace")

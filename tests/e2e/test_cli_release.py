@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import zipfile
 
+import pytest
+
 from grader import paths
 from grader.authoring.student_readme import README_NAME, student_readme
 from grader.cli import main
 from grader.grading.comparison import GRADED_FUNCTIONS
 
 
+@pytest.mark.slow  # a release generates the student folder
 def test_release_writes_into_dest_itself_with_a_readme(tmp_path, capsys):
     dest = tmp_path / "handout"
     assert main(["release", str(dest)]) == 0
@@ -23,6 +26,7 @@ def test_release_writes_into_dest_itself_with_a_readme(tmp_path, capsys):
     assert "not an empty folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a release generates the student folder
 def test_the_zip_unpacks_to_one_folder_with_the_readme(tmp_path):
     assert main(["release", str(tmp_path / "handout"), "--zip"]) == 0
     with zipfile.ZipFile(tmp_path / "handout.zip") as archive:
@@ -31,6 +35,7 @@ def test_the_zip_unpacks_to_one_folder_with_the_readme(tmp_path):
     assert {name.split("/")[0] for name in names} == {"step_by_step"}
 
 
+@pytest.mark.slow  # a release generates the student folder
 def test_the_readme_tells_students_what_to_do(tmp_path):
     main(["release", str(tmp_path / "handout")])
     text = (tmp_path / "handout" / README_NAME).read_text(encoding="utf-8")
