@@ -65,13 +65,15 @@ EXPLANATION_CHARS = 240
 
 def explain(function: FunctionReport) -> str:
     """Why ``function`` lost points, in a sentence for the class report: its named mistake;
-    else, when it is missing or a stub, its summary; else what its first failing case says
-    (the first sentence of its problem or of its first mismatch)."""
+    else, when it is missing, a stub or failed only through a wrong helper, its summary; else
+    what its first failing case says (the first sentence of its problem or first mismatch)."""
     if function.diagnosis is not None:
         return function.diagnosis.title
     failing = next((c for c in function.cases if not c.passed), None)
     text = function.summary
-    if function.status not in ("missing", "not_implemented") and failing is not None:
+    # missing, a stub, or right but scored with a wrong helper (strict dependencies): the
+    # summary says it; otherwise the first failing case does
+    if function.status == "failed" and failing is not None:
         if failing.problem is not None:
             text = f"{failing.label}: {failing.problem.message}"
         elif failing.mismatches:

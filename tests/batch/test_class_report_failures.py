@@ -65,6 +65,12 @@ def _report() -> GradeReport:
         "update_parameters": _function(
             "update_parameters", "missing", summary="not defined in the notebook"
         ),
+        "L_model_forward": _function(
+            "L_model_forward",
+            "inherited",
+            summary="your L_model_forward is right; it fails only because linear_forward is wrong",
+            cases=(_case("L_model_forward", mismatches=(MISMATCH,)),),
+        ),
     }
     functions = tuple(lost.get(name) or _function(name) for name in GRADED_FUNCTIONS)
     return GradeReport("x.ipynb", functions)
@@ -79,6 +85,8 @@ def test_each_lost_function_gets_an_explanation():
         "compute_cost": "public case 1: Z has the right shape, but 2 of 2 value(s) are wrong.",
         "linear_backward": "public case 1: linear_backward raised ValueError: shapes differ.",
         "update_parameters": "not defined in the notebook",
+        "L_model_forward": "your L_model_forward is right; it fails only because linear_forward "
+        "is wrong",
     }
     assert all(f.explanation == "" for f in row.functions if f.points == f.max_points)
     assert StudentRow.from_dict(row.to_dict()) == row  # grading.json keeps it
