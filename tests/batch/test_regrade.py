@@ -142,3 +142,11 @@ def test_the_live_bar_shows_no_rate_for_a_lone_regrade():
     progress(StudentRow("ann", "ann.ipynb", "graded", 50.0, 100.0, seconds=3.0), 1, 1)
     progress.close()
     assert progress.rate() == 0 and "/s" not in stream.getvalue()
+
+
+def test_pages_asked_for_a_folder_made_without_them_say_who_has_none(tmp_path):
+    subs, out = _class(tmp_path / "subs"), tmp_path / "out"
+    fake_batch(subs, out, [])
+    again = _regrade_ann(subs, out, html=True)
+    assert (out / "ann" / "feedback.html").is_file()
+    assert any("have no feedback.html (ben, cat)" in w for w in again.warnings)
