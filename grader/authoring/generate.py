@@ -14,6 +14,8 @@ Everything a student receives is derived here, never edited by hand:
   ``grader/grading/comparison.py`` and ``grader/assets/templates/public_tests.py``: in the
   checkout's folder as symbolic links to them, so each is committed once; everywhere else
   (a release, a wheel, another folder) as copies.
+- ``README.md`` for students, from ``grader/assets/templates/student_readme.md``
+  (:mod:`grader.authoring.student_readme`).
 
 The solution notebook is the same notebook with the solution lines in place of the stubs; it is
 written to ``reference/solution.ipynb``, never into the student folder.
@@ -42,6 +44,7 @@ from pathlib import Path
 from grader import paths
 from grader.authoring.public_checks import public_cases_source, runtime_path
 from grader.authoring.stubs import graded_functions, reference_dir, reference_namespace
+from grader.authoring.student_readme import README_NAME, student_readme
 from grader.errors import SetupError, UsageError
 
 NOTEBOOK_NAME = paths.NOTEBOOK_NAME
@@ -218,6 +221,7 @@ def student_files() -> dict[str, bytes]:
         "testCases.py": _with_docstring(Path(published.__file__), _TEST_CASES_DOC),
         "public_cases.py": public_cases_source(),
     }
+    texts[README_NAME] = student_readme()
     files = {name: text.encode("utf-8") for name, text in texts.items()}
     files.update({name: path.read_bytes() for name, path in shared_modules().items()})
     return dict(sorted(files.items()))

@@ -36,7 +36,7 @@ from grader.batch.rows import (
 )
 from grader.errors import ConfinementMissing, GraderError, InvalidSubmission
 from grader.grading.engine import CheckOptions
-from grader.grading.results import GradeReport
+from grader.grading.results import FunctionReport, GradeReport
 
 
 def _row_notes(report: GradeReport) -> tuple[Note, ...]:
@@ -59,9 +59,43 @@ def _row_notes(report: GradeReport) -> tuple[Note, ...]:
     return tuple(notes)
 
 
+#: The longest explanation a row keeps (the class report shows one per lost function).
+EXPLANATION_CHARS = 240
+
+
+def explain(function: FunctionReport) -> str:
+    """Why ``function`` lost points, in a sentence for the class report: its named mistake;
+    else, when it is missing, a stub or failed only through a wrong helper, its summary; else
+    what its first failing case says (the first sentence of its problem or first mismatch)."""
+    if function.diagnosis is not None:
+        return function.diagnosis.title
+    failing = next((c for c in function.cases if not c.passed), None)
+    text = function.summary
+    # missing, a stub, or right but scored with a wrong helper (strict dependencies): the
+    # summary says it; otherwise the first failing case does
+    if function.status == "failed" and failing is not None:
+        if failing.problem is not None:
+            text = f"{failing.label}: {failing.problem.message}"
+        elif failing.mismatches:
+            text = f"{failing.label}: {failing.mismatches[0].message}"
+    text = _one_line(text)
+    first, dot, _rest = text.partition(". ")
+    text = first + "." if dot else text
+    if len(text) > EXPLANATION_CHARS:
+        text = text[: EXPLANATION_CHARS - 1].rstrip() + "\u2026"
+    return text
+
+
 def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
     functions = tuple(
-        FunctionScore(f.name, f.points, f.max_points, f.status) for f in report.functions
+        FunctionScore(
+            f.name,
+            f.points,
+            f.max_points,
+            f.status,
+            explain(f) if f.points < f.max_points else "",
+        )
+        for f in report.functions
     )
     mistakes = tuple(
         Mistake(f.name, f.diagnosis.name, f.diagnosis.title)

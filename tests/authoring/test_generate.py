@@ -32,6 +32,7 @@ STUDENT_FILES = {
     "dnn_utils.py",
     "public_cases.py",
     "public_tests.py",
+    "README.md",
     "testCases.py",
 }
 STUDENT_MODULES = ("public_tests", "public_cases", "comparison", "dnn_utils", "testCases")

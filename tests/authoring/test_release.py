@@ -192,7 +192,7 @@ def test_stray_files_in_the_student_folder_are_not_released(tmp_path):
 def test_the_zip_holds_the_folder_and_is_byte_for_byte_reproducible(tmp_path):
     first = release(tmp_path / "a", zipped=True)
     second = release(tmp_path / "b", zipped=True)
-    assert first.name == "step_by_step.zip"
+    assert first == tmp_path / "a.zip"  # DEST itself, .zip added
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         assert archive.namelist() == [f"step_by_step/{name}" for name in STUDENT_FILES]
@@ -235,7 +235,7 @@ def test_the_commands_generate_and_release(tmp_path, capsys):
     )
     assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == STUDENT_FILES
     assert (tmp_path / "sol" / "solution.ipynb").exists()
-    assert main(["release", str(tmp_path / "rel"), "--zip"]) == 0
-    assert (tmp_path / "rel" / "step_by_step.zip").exists()
-    assert main(["release", str(tmp_path / "rel"), "--zip"]) == 4
+    assert main(["release", str(tmp_path / "rel.zip"), "--zip"]) == 0
+    assert (tmp_path / "rel.zip").exists()
+    assert main(["release", str(tmp_path / "rel.zip"), "--zip"]) == 4
     assert "already exists" in capsys.readouterr().err
