@@ -21,11 +21,14 @@ from typing import Any
 from grader.bundle import BundleCase
 from grader.grading.attribution import (
     ORACLE_SUFFIX,
+    REFUSED,
     culprits,
     helper_failing,
     identical,
     oracle_passed,
+    own_failures,
     own_logic_right,
+    refusal,
 )
 from grader.grading.comparison import (
     GRADED_FUNCTIONS,
@@ -73,11 +76,14 @@ def judge(
         outcomes = read_dA_keys(outcomes, cases, conventions)
     by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
     observations: dict[str, list[Observation]] = {}
+    reruns: dict[str, dict[str, CaseResult]] = {}
     for case in cases:
         outcome = outcomes.get(case.key)
         oracle = outcomes.get(case.key + ORACLE_SUFFIX)
         result = judge_case(case, outcome, oracle, (flat_expected or {}).get(case.key))
         by_function.setdefault(case.function, []).append(result)
+        if oracle is not None and result.passed_with_correct_helpers is False:
+            reruns.setdefault(case.function, {})[case.name] = _rerun(case, oracle)
         # What the function's own logic returned: with correct helpers when that run answered;
         # else its own run (a wrong call to a helper makes the oracle refuse, and then the
         # student's helpers are usually right, or the mistake is in how they are called).
@@ -97,6 +103,7 @@ def judge(
             observations.get(name, []),
             by_function,
             SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
+            reruns.get(name, {}),
         )
         for name, results in by_function.items()
     )
@@ -167,6 +174,16 @@ def judge_case(
         output=outcome.output,
         note=note,
     )
+
+
+def _rerun(case: BundleCase, oracle: CallOutcome) -> CaseResult:
+    """One case as the function's re-run with correct helpers came out (shown when a helper is
+    wrong too: attribution rule 4); a refused helper call is said as such."""
+    exc = oracle.exception
+    if oracle.refused and oracle.status == "error" and exc is not None and exc.type == REFUSED:
+        problem = refusal(case.function, exc, case.visibility == HIDDEN)
+        return CaseResult(case.function, case.name, case.visibility, False, problem=problem)
+    return judge_case(case, oracle, None)
 
 
 # --- why a call has no value ---------------------------------------------------------------
@@ -337,12 +354,19 @@ def _function_report(
     observations: Sequence[Observation],
     all_results: Mapping[str, Sequence[CaseResult]],
     note: str = "",
+    reruns: Mapping[str, CaseResult] | None = None,
 ) -> FunctionReport:
     helpers_fail = helper_failing(name, all_results)
     status = status_of(results, options, helpers_fail)
     blamed: tuple[str, ...] = ()
     if status in ("inherited", "failed") and own_logic_right(results) and helpers_fail:
         blamed = culprits(name, all_results)
+    also_wrong = ""
+    if status == "failed" and helpers_fail and not blamed:  # both wrong: show its own problems
+        shown = own_failures(results, reruns or {})
+        if shown != results:
+            also_wrong = _also_wrong(name, culprits(name, all_results))
+        results = shown
     points = options.points_per_function if status in ("passed", "inherited") else 0.0
     diagnosis = None
     if options.diagnose and status == "failed" and not blamed:
@@ -355,11 +379,22 @@ def _function_report(
         status=status,
         cases=results,
         summary=_summary(name, status, n_failed, len(results), blamed)
+        + also_wrong
         + (_ONLY_HIDDEN if status == "failed" and not blamed and _only_hidden(results) else "")
         + (f" ({note})" if note else ""),
         diagnosis=diagnosis,
         blamed_helpers=blamed,
         cells=tuple(cells),
+    )
+
+
+def _also_wrong(name: str, helpers: Sequence[str]) -> str:
+    """Said of a function wrong on its own while a helper it relies on is wrong too."""
+    names = " and ".join(helpers) or "a graded helper it calls"
+    one = len(helpers) <= 1
+    return (
+        f"; {names} {'is' if one else 'are'} wrong too, so its failing cases show what your "
+        f"{name} does with correct answers in place of {'it' if one else 'them'}"
     )
 
 
