@@ -47,13 +47,16 @@ class Explanation(NamedTuple):
 
 def explanation_of(report: FunctionReport) -> Explanation | None:
     """The report's explanation of a function's failure, or None: the one place that knows
-    where the grader keeps it."""
+    where the grader keeps it (``FunctionReport.explanation``, a sentence that starts with the
+    student's "line N:"; "" when there is none)."""
     found: Any = getattr(report, "explanation", None)
     if not found:
         return None
+    if isinstance(found, str):
+        return Explanation(None, found)
     lineno = getattr(found, "lineno", None)
-    text = found.to_dict() if hasattr(found, "to_dict") else found
-    return Explanation(lineno if isinstance(lineno, int) else None, json.dumps(text, default=str))
+    text = json.dumps(found.to_dict() if hasattr(found, "to_dict") else found, default=str)
+    return Explanation(lineno if isinstance(lineno, int) else None, text)
 
 
 def mentions(text: str, item: str) -> bool:
