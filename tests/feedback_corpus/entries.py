@@ -16,12 +16,15 @@ Each :class:`Entry` is one graded function the way a student writes it in its no
   a good explanation points at, which need not be the line that raises;
 - ``cause`` -- the true cause, in a sentence;
 - ``must_mention`` -- words any correct explanation contains; each item may give alternatives
-  separated by ``|`` (one of them is enough), matched case-insensitively, identifiers as whole
-  words;
+  separated by ``|`` (one of them is enough), matched case-insensitively: a lower-case word of
+  three letters or more as the start of a word ("transpos" finds "transposing"), another
+  identifier as a whole word, anything else as it is written;
 - ``provenance`` -- where students were seen making it: a seed thread's file name, a public Q&A
   thread, or "public notebook pattern";
 - ``raises`` -- whether the function raises on at least one case (else it only returns wrong
-  values).
+  values);
+- ``other_lines`` -- other lines a right explanation may point at instead (where the wrong value
+  is used, or where a wrong loop bound makes a read fail).
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ class Entry(NamedTuple):
     must_mention: tuple[str, ...]
     provenance: str
     raises: bool
+    #: Other lines a right explanation may point at: where the wrong value is used or makes
+    #: the code stop (a loop bound that is wrong makes a read fail on the next line).
+    other_lines: tuple[int, ...] = ()
 
     @property
     def code(self) -> str:
@@ -157,7 +163,7 @@ ENTRIES: list[Entry] = [
         3,
         "W1 drawn as (n_x, n_h) and transposed: the right shape, but the random numbers land "
         "in other places than randn(n_h, n_x) puts them",
-        ("W1",),
+        ("W1", "transpos|order|draw"),
         NOTEBOOK,
         False,
     ),
@@ -181,6 +187,7 @@ ENTRIES: list[Entry] = [
         ("layer_dims", "range|L"),
         SEED_NOTEBOOK,
         True,
+        (6,),
     ),
     Entry(
         "deep-zeros-shape-as-two-arguments",
@@ -256,7 +263,7 @@ ENTRIES: list[Entry] = [
         """,
         6,
         '"W" + l adds an int to a str (TypeError): the layer number must be made a string',
-        ("str",),
+        ("number|int", "text|str|string"),
         NOTEBOOK,
         True,
     ),
@@ -344,7 +351,7 @@ ENTRIES: list[Entry] = [
         """,
         4,
         "sigmoid and relu return (A, activation_cache); the whole pair is kept as A",
-        ("sigmoid|relu", "A"),
+        ("A", "activation_cache|tuple|pair"),
         SEED_CACHE_Z,
         False,
     ),
@@ -453,6 +460,7 @@ ENTRIES: list[Entry] = [
         ("W3|layer 3|output layer|layer L",),
         QA_DIMENSIONS,
         True,
+        (11,),
     ),
     Entry(
         "output-layer-W3-written-in",
@@ -523,9 +531,10 @@ ENTRIES: list[Entry] = [
         5,
         "range(1, L + 1) runs layer L in the ReLU loop as well, so the output layer then gets "
         "layer L's own output",
-        ("range|loop", "layer 3|W3|output layer|layer L"),
+        ("layer 3|output layer|layer L", "relu|range|loop"),
         QA_DIMENSIONS,
         True,
+        (8,),
     ),
     Entry(
         "activations-appended-as-caches",
@@ -700,7 +709,7 @@ ENTRIES: list[Entry] = [
         """,
         4,
         "dW transposes dZ instead of A_prev: (m, n) times (n_prev, m) does not align",
-        ("dW", "transpos|dZ"),
+        ("dZ", "A_prev"),
         QA_MULTIPLY,
         True,
     ),
@@ -718,7 +727,7 @@ ENTRIES: list[Entry] = [
         """,
         4,
         "np.multiply (elementwise) where the matrix product dZ A_prev.T belongs",
-        ("dW", "np.multiply|elementwise|np.dot"),
+        ("np.multiply|element",),
         QA_MULTIPLY,
         True,
     ),
@@ -736,7 +745,7 @@ ENTRIES: list[Entry] = [
         """,
         6,
         "W.T * dZ is elementwise: dA_prev needs the matrix product",
-        ("dA_prev", "elementwise|np.dot|product|@"),
+        ("W.T", "element|product|np.dot|@"),
         QA_MULTIPLY,
         True,
     ),
@@ -1017,6 +1026,7 @@ ENTRIES: list[Entry] = [
         ("cache", "layer"),
         QA_L_BACKWARD,
         True,
+        (14,),
     ),
     Entry(
         "dA-read-before-it-is-stored",
@@ -1074,7 +1084,7 @@ ENTRIES: list[Entry] = [
         5,
         "dAL divides AL by Y (and 1 - AL by 1 - Y): the fractions are upside down, dividing by "
         "labels that are 0",
-        ("dAL",),
+        ("dAL", "divi|Y|upside"),
         NOTEBOOK,
         False,
     ),
@@ -1136,6 +1146,7 @@ ENTRIES: list[Entry] = [
         ("reversed|order|down",),
         QA_L_BACKWARD,
         True,
+        (13,),
     ),
     Entry(
         "dA-of-hidden-layer-never-stored",
@@ -1165,6 +1176,7 @@ ENTRIES: list[Entry] = [
         ("dA",),
         SEED_BACKWARD,
         True,
+        (13,),
     ),
     # --- update_parameters --------------------------------------------------------------------
     Entry(
@@ -1181,7 +1193,7 @@ ENTRIES: list[Entry] = [
         """,
         5,
         '"W" + l adds an int to a str (TypeError): the layer number must be made a string',
-        ("str",),
+        ("number|int", "text|str|string"),
         NOTEBOOK,
         True,
     ),
