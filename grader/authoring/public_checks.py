@@ -135,7 +135,14 @@ def case_table(
 
 
 def _substitutes(case: BundleCase) -> dict[str, list[tuple[tuple[Any, ...], Any]]]:
-    return {name: [(tuple(a), r) for a, r in calls] for name, calls in case.substitutes.items()}
+    """The reference's answers of every graded helper of the case's call tree, nested calls
+    included, as the grader's re-runs use them: a function that calls a lower helper itself
+    (``L_model_backward`` calling ``linear_backward``) is judged on its own logic here too."""
+    from grader.grading.attribution import full_substitutes
+
+    return {
+        name: [(tuple(a), r) for a, r in calls] for name, calls in full_substitutes(case).items()
+    }
 
 
 def _unfilled_output(graded: GradedFunction, args: tuple[Any, ...]) -> Any:

@@ -22,11 +22,14 @@ from typing import Any
 from grader.bundle import BundleCase
 from grader.grading.attribution import (
     ORACLE_SUFFIX,
+    REFUSED,
     culprits,
     helper_failing,
     identical,
     oracle_passed,
+    own_failures,
     own_logic_right,
+    refusal,
 )
 from grader.grading.comparison import (
     GRADED_FUNCTIONS,
@@ -84,11 +87,14 @@ def judge(
         outcomes = read_dA_keys(outcomes, cases, conventions)
     by_function: dict[str, list[CaseResult]] = {name: [] for name in GRADED_FUNCTIONS}
     observations: dict[str, list[Observation]] = {}
+    reruns: dict[str, dict[str, CaseResult]] = {}
     for case in cases:
         outcome = outcomes.get(case.key)
         oracle = outcomes.get(case.key + ORACLE_SUFFIX)
         result = judge_case(case, outcome, oracle, (flat_expected or {}).get(case.key))
         by_function.setdefault(case.function, []).append(result)
+        if oracle is not None and result.passed_with_correct_helpers is False:
+            reruns.setdefault(case.function, {})[case.name] = _rerun(case, oracle)
         # What the function's own logic returned: with correct helpers when that run answered;
         # else its own run (a wrong call to a helper makes the oracle refuse, and then the
         # student's helpers are usually right, or the mistake is in how they are called).
@@ -109,6 +115,7 @@ def judge(
                 observations.get(name, []),
                 by_function,
                 SHIFTED_NOTE if "shifted" in _conventions_of(name, cases, conventions) else "",
+                reruns.get(name, {}),
             ),
             uncompiled.get(name),
         )
@@ -182,6 +189,16 @@ def judge_case(
         output=outcome.output,
         note=note,
     )
+
+
+def _rerun(case: BundleCase, oracle: CallOutcome) -> CaseResult:
+    """One case as the function's re-run with correct helpers came out (shown when a helper is
+    wrong too: attribution rule 4); a refused helper call is said as such."""
+    exc = oracle.exception
+    if oracle.refused and oracle.status == "error" and exc is not None and exc.type == REFUSED:
+        problem = refusal(case.function, exc, case.visibility == HIDDEN)
+        return CaseResult(case.function, case.name, case.visibility, False, problem=problem)
+    return judge_case(case, oracle, None)
 
 
 # --- why a call has no value ---------------------------------------------------------------
@@ -431,10 +448,11 @@ def status_of(
     problems = [r.problem for r in results if r.problem is not None]
     if problems and all(p.status == "missing" for p in problems):
         return "missing"
-    if all(_unimplemented(r) for r in results):
-        return "not_implemented"
+    # Before the stub test: a right function handed None by a helper stub looks like a stub.
     if own_logic_right(results) and helpers_fail and not options.strict_dependencies:
         return "inherited"
+    if all(_unimplemented(r) for r in results):
+        return "not_implemented"
     return "failed"
 
 
@@ -453,6 +471,7 @@ def _function_report(
     observations: Sequence[Observation],
     all_results: Mapping[str, Sequence[CaseResult]],
     note: str = "",
+    reruns: Mapping[str, CaseResult] | None = None,
 ) -> FunctionReport:
     results = _cues_once(results)
     helpers_fail = helper_failing(name, all_results)
@@ -460,6 +479,12 @@ def _function_report(
     blamed: tuple[str, ...] = ()
     if status in ("inherited", "failed") and own_logic_right(results) and helpers_fail:
         blamed = culprits(name, all_results)
+    also_wrong = ""
+    if status == "failed" and helpers_fail and not blamed:  # both wrong: show its own problems
+        shown = own_failures(results, reruns or {})
+        if shown != results:
+            also_wrong = _also_wrong(name, culprits(name, all_results))
+        results = shown
     points = options.points_per_function if status in ("passed", "inherited") else 0.0
     diagnosis = None
     if options.diagnose and status == "failed" and not blamed:
@@ -478,10 +503,20 @@ def _function_report(
         max_points=options.points_per_function,
         status=status,
         cases=results,
-        summary=summary + (f" ({note})" if note else ""),
+        summary=summary + also_wrong + (f" ({note})" if note else ""),
         diagnosis=diagnosis,
         blamed_helpers=blamed,
         cells=tuple(cells),
+    )
+
+
+def _also_wrong(name: str, helpers: Sequence[str]) -> str:
+    """Said of a function wrong on its own while a helper it relies on is wrong too."""
+    names = " and ".join(helpers) or "a graded helper it calls"
+    one = len(helpers) <= 1
+    return (
+        f"; {names} {'is' if one else 'are'} wrong too, so its failing cases show what your "
+        f"{name} does with correct answers in place of {'it' if one else 'them'}"
     )
 
 
