@@ -91,10 +91,12 @@ def test_the_probe_sees_files_left_readable(image, tmp_path: Path):
     _, bin_dir = image
     code = "import grader.paths as p; print(p.install_root())"
     site = Path(run([str(bin_dir / "python3"), "-I", "-c", code]).stdout.strip())
-    (site / "reference").chmod(0o755)
+    hidden = site / "grader" / "assets" / "cases" / "hidden.h5"  # the solution is not there
+    assert not (site / "reference").exists()
+    hidden.chmod(0o644)
     try:
         results = grade(image, probing_notebook(tmp_path / "probe.ipynb"))
     finally:
-        (site / "reference").chmod(0o700)
+        hidden.chmod(0o600)
     assert not results["extra_data"]["protections"]["secrets_unreadable"]
     assert results["score"] < 100.0, results["output"]
