@@ -54,7 +54,7 @@ def notebook(
         )
         cells.append(nbformat.v4.new_code_cell(source))
     cells += [nbformat.v4.new_code_cell(textwrap.dedent(s).lstrip("\n")) for s in extra or []]
-    nb = nbformat.v4.new_notebook()
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
     nb.cells = cells
     return nb
 

@@ -20,6 +20,7 @@ import sysconfig
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.authoring.gradescope_bundle import copy_sources
 
@@ -40,7 +41,7 @@ class Dists:
     log: str
 
 
-def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+def run(command: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """Run a command, capture its output, fail with that output if it fails."""
     done = subprocess.run(command, capture_output=True, text=True, check=False, **kwargs)
     assert done.returncode == 0, f"{command} exited {done.returncode}\n{done.stdout}\n{done.stderr}"

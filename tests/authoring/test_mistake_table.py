@@ -30,7 +30,7 @@ from grader.bundle import (
     write_bundle,
 )
 from grader.grading.comparison import compare
-from reference.mutants import MISTAKES, RAISING
+from reference.mutants import MISTAKES, RAISING, Mistake
 
 BY_NAME = {m.name: m for m in MISTAKES + RAISING}
 
@@ -55,7 +55,7 @@ def test_the_catalogue_table_is_the_catalogue() -> None:
         assert entry.line == mistake.line
 
 
-def sorted_by_function() -> list[object]:
+def sorted_by_function() -> list[Mistake]:
     from reference import GRADED_FUNCTIONS
     from reference.mutants import mistakes_for, raising_mistakes_for
 

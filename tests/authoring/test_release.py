@@ -46,7 +46,9 @@ def released(tmp_path_factory):
 def solution_lines():
     """Lines inside the code regions of the reference that are not stubs (`#| ...`), less the
     ones a stub of the same region hands out anyway (such as a loop header)."""
-    text = (paths.checkout() / "reference" / "network.py").read_text(encoding="utf-8")
+    checkout = paths.checkout()
+    assert checkout is not None, "these tests run from a source checkout"
+    text = (checkout / "reference" / "network.py").read_text(encoding="utf-8")
     regions = re.findall(r"### START CODE HERE ###\n(.*?)### END CODE HERE ###", text, re.S)
     lines = set()
     for region in regions:

@@ -333,7 +333,8 @@ def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path, jobs):
 
 
 def descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
+    found: set[int] = set()
+    todo = [pid]
     while todo:
         for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
             try:
@@ -412,7 +413,7 @@ def fake_class(tmp_path):
 
 
 def test_fake_batch_rows(fake_class, tmp_path):
-    calls = []
+    calls: list[str] = []
     result = fake_batch(fake_class, tmp_path / "out", calls)
     rows = {r.student: r for r in result.rows}
     assert sorted(calls) == ["ann", "ben", "cat", "dan"]
@@ -427,7 +428,7 @@ def test_fake_batch_rows(fake_class, tmp_path):
 
 def test_resume_force_and_changes(fake_class, tmp_path):
     out = tmp_path / "out"
-    calls = []
+    calls: list[str] = []
     fake_batch(fake_class, out, calls)
     calls.clear()
     again = fake_batch(fake_class, out, calls)
@@ -448,7 +449,7 @@ def test_resume_force_and_changes(fake_class, tmp_path):
 
 def test_missing_results_file_regrades(fake_class, tmp_path):
     out = tmp_path / "out"
-    calls = []
+    calls: list[str] = []
     fake_batch(fake_class, out, calls)
     (out / "ann" / "feedback.txt").unlink()
     calls.clear()
@@ -458,7 +459,7 @@ def test_missing_results_file_regrades(fake_class, tmp_path):
 
 def test_a_file_changed_while_graded_is_graded_again(fake_class, tmp_path):
     out = tmp_path / "out"
-    calls = []
+    calls: list[str] = []
 
     class Editing(FakeGrader):
         def grade(self, path):
@@ -802,7 +803,7 @@ def _class_tree(folder: Path) -> Path:
 def test_regrading_one_student_keeps_every_other_row(tmp_path):
     subs = _class_tree(tmp_path / "subs")
     out = tmp_path / "out"
-    calls = []
+    calls: list[str] = []
     first = fake_batch(subs, out, calls)
     before = read_gradebook(out / "gradebook.csv")
     assert set(before) == {"ann", "ben", "cat", "nina"} and first.total == 4
@@ -861,7 +862,7 @@ def test_only_regular_files_are_graded(tmp_path):
     os.mkfifo(subs / "zoe" / "hw.ipynb")  # would block whoever opens it
     (subs / "dev").mkdir()
     (subs / "dev" / "hw.ipynb").symlink_to("/dev/zero")
-    calls = []
+    calls: list[str] = []
     result = fake_batch(subs, tmp_path / "out", calls)
     rows = {r.student: r for r in result.rows}
     for student, reason in (("eve", "symbolic link"), ("zoe", "FIFO"), ("dev", "symbolic link")):

@@ -17,7 +17,13 @@ from grader.batch.run import BatchOptions, grade_batch
 from grader.grading.comparison import GRADED_FUNCTIONS, Mismatch
 from grader.grading.diagnose import Diagnosis
 from grader.grading.engine import CheckOptions
-from grader.grading.results import CaseResult, FunctionReport, GradeReport, Problem
+from grader.grading.results import (
+    CaseResult,
+    FunctionReport,
+    FunctionStatus,
+    GradeReport,
+    Problem,
+)
 
 MISMATCH = Mismatch(
     "value",
@@ -26,7 +32,7 @@ MISMATCH = Mismatch(
 )
 
 
-def _function(name: str, status: str = "passed", **fields) -> FunctionReport:
+def _function(name: str, status: FunctionStatus = "passed", **fields) -> FunctionReport:
     points = 10.0 if status == "passed" else 0.0
     cases = fields.pop("cases", ())
     summary = fields.pop("summary", "")

@@ -26,6 +26,7 @@ from grader.batch.gradebook import function_names, gradebook_csv, summarize
 from grader.batch.rows import FunctionScore, Mistake, Note, StudentRow
 from grader.cli import main
 from grader.grading.comparison import GRADED_FUNCTIONS
+from reference import mutants
 from reference.mutants import MISTAKES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,7 @@ PASS_COLOURS = [(0x2E, 0x85, 0x40), (0xD0, 0x8A, 0x00), (0xC0, 0x39, 0x2B)]
 
 def _class_rows(n: int = 34) -> list[StudentRow]:
     """A class: most pass, some make one or two catalogued mistakes, a few need attention."""
-    by_function = {}
+    by_function: dict[str, list[mutants.Mistake]] = {}
     for m in MISTAKES:
         if not m.raises:
             by_function.setdefault(m.function, []).append(m)

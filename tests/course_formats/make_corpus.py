@@ -603,7 +603,7 @@ def build(version: Version, submission: Submission) -> nbformat.NotebookNode:
         cells.append(nbformat.v4.new_code_cell(check_cell(version, function)))
     for index, cell in enumerate(cells):
         cell["id"] = f"{version.name}-{index:02d}"
-    nb = nbformat.v4.new_notebook(cells=cells)
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},

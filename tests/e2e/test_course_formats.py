@@ -71,9 +71,10 @@ def twin_sources(record: dict[str, object], convention: str = corpus.OURS) -> di
         for name, entry in functions.items()
         if not entry["right"]
     )
-    return corpus.graded_sources(
+    sources: dict[str, str] = corpus.graded_sources(
         convention, mistakes, bool(record["direct_backward"]), record["version"] == "newest"
     )
+    return sources
 
 
 def scores(report: GradeReport) -> dict[str, tuple[float, str | None]]:
@@ -139,12 +140,12 @@ def test_right_shifted_keys_need_no_rerun_with_correct_helpers(
 ) -> None:
     """The re-runs with correct helpers read the older keys too: a right L_model_backward in
     that convention is not re-run for nothing (it would double its cost in the worker)."""
-    from grader.grading import engine
+    from grader.grading import attribution, engine
 
     asked: list[str] = []
-    real = engine.followup_calls
+    real = attribution.followup_calls  # what the engine calls, under its own name
 
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def spy(*args, **kwargs):
         calls = real(*args, **kwargs)
         asked.extend(call.function for call in calls)
         return calls

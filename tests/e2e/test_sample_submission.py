@@ -14,6 +14,7 @@ SAMPLE = ROOT / "exercises" / "examples" / "sample_submission.ipynb"
 def builder():
     path = SAMPLE.with_name("make_sample_submission.py")
     spec = importlib.util.spec_from_file_location("make_sample_submission", path)
+    assert spec is not None and spec.loader is not None, path
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

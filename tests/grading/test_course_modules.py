@@ -78,7 +78,7 @@ def test_wrong_functions_show_in_their_check_cells(version: str) -> None:
         notebook = record_path.with_suffix(".ipynb")
         student, reference = run(notebook), run(notebook, reference=True)
         assert student[0]["error"] is None  # the import cell
-        cells = {}
+        cells: dict[int, int] = {}
         for index, cell in enumerate(student):
             if cell["graded"]:
                 cells[len(cells)] = index

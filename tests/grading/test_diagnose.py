@@ -17,10 +17,11 @@ import pytest
 from replayed_diagnosis import diagnose_anywhere
 
 import reference
-from grader.authoring.catalogue_table import CALL_SEED, replay, table_for
+from grader.authoring.catalogue_table import replay, table_for
 from grader.grading.comparison import compare
 from grader.grading.diagnose import Diagnosis, diagnose
 from grader.sandbox import codec
+from grader.sandbox.protocol import CALL_SEED
 from reference.mutants import MISTAKES, Mistake, mistakes_for
 from reference.mutants.samples import sample_args
 

@@ -14,6 +14,7 @@ import numpy as np
 from grader.bundle import BundleCase, read_bundle
 from grader.grading.judge import OWN_EXCEPTION, judge, judge_case
 from grader.grading.options import CheckOptions
+from grader.grading.results import GradeReport
 from grader.paths import bundle_paths
 from grader.sandbox.codec import Opaque
 from grader.sandbox.outcomes import CallOutcome, ExceptionInfo
@@ -132,7 +133,7 @@ def test_a_cue_is_said_once_per_function(tmp_path: Path):
 # --- summaries ------------------------------------------------------------------------------
 
 
-def _judged(tmp_path: Path, function: str, wrong) -> object:
+def _judged(tmp_path: Path, function: str, wrong) -> GradeReport:
     """A full report: ``function`` answers ``wrong(expected)`` on every case, the others right."""
     path = crafted.write(crafted.notebook(), tmp_path / "submission.ipynb")
     outcomes = {

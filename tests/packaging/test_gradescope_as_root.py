@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import reachable_python
@@ -57,7 +58,7 @@ def image(dists: Dists) -> Iterator[tuple[Path, Path]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def grade(image: tuple[Path, Path], notebook: Path) -> dict:
+def grade(image: tuple[Path, Path], notebook: Path) -> dict[str, Any]:
     root, bin_dir = image
     shutil.rmtree(root / "submission", ignore_errors=True)
     shutil.rmtree(root / "results", ignore_errors=True)
@@ -73,7 +74,10 @@ def grade(image: tuple[Path, Path], notebook: Path) -> dict:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    results: dict[str, Any] = json.loads(
+        (root / "results" / "results.json").read_text(encoding="utf-8")
+    )
+    return results
 
 
 def test_without_landlock_the_image_keeps_its_secrets(image, tmp_path: Path):

@@ -17,7 +17,9 @@ import stat
 import subprocess
 import sys
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -93,7 +95,7 @@ RESULTS_SCHEMA = {
 }
 
 
-def validate(results: dict) -> None:
+def validate(results: object) -> None:
     jsonschema.Draft202012Validator(RESULTS_SCHEMA).validate(results)
 
 
@@ -227,10 +229,10 @@ def image(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
 
 def run_autograder(
     image: tuple[Path, Path],
-    files: dict[str, Path | bytes],
+    files: Mapping[str, Path | bytes],
     cwd: Path | None = None,
     deep: int = 0,
-) -> dict:
+) -> dict[str, Any]:
     """Put ``files`` in submission/ (and a chain of ``deep`` nested folders), run
     run_autograder as Gradescope does (from ``cwd``, by default ``/autograder``), return the
     results."""
@@ -261,7 +263,9 @@ def run_autograder(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    results: dict[str, Any] = json.loads(
+        (root / "results" / "results.json").read_text(encoding="utf-8")
+    )
     validate(results)
     return results
 

@@ -82,6 +82,7 @@ def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
     assert metadata["License-Expression"] == "MIT"
     assert metadata["Requires-Python"] == ">=3.10"
     classifiers = metadata.get_all("Classifier")
+    assert classifiers is not None
     assert [c for c in classifiers if c.count(".") == 1 and "Python :: 3." in c] == [
         f"Programming Language :: Python :: {v}" for v in PYTHONS
     ]

@@ -71,16 +71,17 @@ def assert_backprop_matches_finite_differences(dims, params, X, Y, min_checked=0
     AL, caches = R.L_model_forward(X, params)
     grads = R.L_model_backward(AL, Y, caches)
     for name, value in params.items():
-        analytic, numeric = [], []
+        analytic: list[float] = []
+        numeric: list[float] = []
         for idx in np.ndindex(value.shape):
             estimate = numeric_gradient(params, name, idx, X, Y)
             if estimate is not None:  # away from ReLU kinks only
                 analytic.append(grads["d" + name][idx])
                 numeric.append(estimate)
         assert len(numeric) >= min(min_checked, value.size), f"{name}: too few entries checked"
-        analytic, numeric = np.array(analytic), np.array(numeric)
-        denom = np.linalg.norm(analytic) + np.linalg.norm(numeric)
-        rel = np.linalg.norm(analytic - numeric) / denom if denom > 0 else 0.0
+        a, n = np.array(analytic), np.array(numeric)
+        denom = np.linalg.norm(a) + np.linalg.norm(n)
+        rel = np.linalg.norm(a - n) / denom if denom > 0 else 0.0
         assert rel < 1e-6, f"{name}: relative error {rel:.2e} in a {len(dims) - 1}-layer net"
 
 

@@ -68,7 +68,8 @@ def test_linear_forward():
     ids=["sigmoid", "relu"],
 )
 def test_linear_activation_forward(activation, published):
-    A, cache = R.linear_activation_forward(*T.linear_activation_forward_test_case(), activation)
+    A_prev, W, b = T.linear_activation_forward_test_case()
+    A, cache = R.linear_activation_forward(A_prev, W, b, activation)
     assert_printed(A, published)
 
 

@@ -15,9 +15,10 @@ RESET = "\x1b[0m"
 
 
 def _error(*lines: str) -> nbformat.NotebookNode:
-    return nbformat.v4.new_output(
+    output: nbformat.NotebookNode = nbformat.v4.new_output(
         "error", ename="ValueError", evalue="oops", traceback=[*lines, f"{RED}ValueError{RESET}"]
     )
+    return output
 
 
 def test_saved_tracebacks_use_the_cell_numbers_of_the_prompts(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import crafted
 import pytest
 
+from grader.grading.comparison import GRADED_FUNCTIONS
 from grader.grading.engine import Grader
 from grader.grading.options import CheckOptions
 from grader.grading.results import GradeReport
@@ -155,7 +156,7 @@ def test_student_code_cannot_raise_the_recursion_limit_past_the_cap(tmp_path: Pa
         "def lower():\n    sys.setrecursionlimit(500)\n    return sys.getrecursionlimit()\n"
         "def deep(n):\n    return deep(n + 1)\n"
     )
-    nb = crafted.notebook(drop=tuple(crafted.GRADED_FUNCTIONS), extra=[source])
+    nb = crafted.notebook(drop=tuple(GRADED_FUNCTIONS), extra=[source])
     submission = load_submission(crafted.write(nb, tmp_path / "limit.ipynb"))
     calls = [Call("limit", "limit", ()), Call("deep", "deep", (0,)), Call("lower", "lower", ())]
     started = time.monotonic()

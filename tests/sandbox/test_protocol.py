@@ -89,7 +89,8 @@ def test_every_kind_has_an_example_and_a_unique_name() -> None:
     kinds = {cls for table in TABLES.values() for cls in table.values()}
     kinds.discard(ZygoteReady)  # its own exchange, once per zygote
     assert kinds <= {type(r) for r in EXAMPLES}
-    names = [cls.OP for cls in {*kinds, ZygoteReady, RaisedException}]
+    every: set[type[Message]] = {*kinds, ZygoteReady, RaisedException}
+    names = [cls.OP for cls in every]
     assert len(names) == len(set(names)) and "" not in names
 
 
@@ -166,7 +167,7 @@ def test_forged_zygote_and_worker_requests_are_refused() -> None:
 def test_an_int_is_taken_for_a_float_field() -> None:
     got = protocol.loads(b'{"op": "reap", "pid": 5, "grace": 1}', protocol.ZYGOTE_REQUESTS)
     assert got == ReapRequest(pid=5, grace=1.0)
-    assert type(got.grace) is float  # type: ignore[attr-defined]
+    assert isinstance(got, ReapRequest) and type(got.grace) is float
 
 
 def test_records_are_frozen() -> None:

@@ -124,6 +124,7 @@ def test_values_round_trip_exactly(sandbox: Sandbox, tmp_path: Path) -> None:
     echoed = outcomes["echo"].value
     assert type(echoed) is tuple and len(echoed) == len(UNTOUCHED)
     for got, sent in zip(echoed[:4], UNTOUCHED[:4]):
+        assert isinstance(sent, (np.ndarray, np.generic))
         assert type(got) is type(sent) and got.dtype == sent.dtype and got.shape == sent.shape
         assert got.tobytes() == sent.tobytes()
     assert echoed[4] == UNTOUCHED[4] and type(echoed[4][1]) is float
@@ -142,6 +143,7 @@ def test_an_exception_reports_the_students_own_line(sandbox: Sandbox, tmp_path: 
     assert outcome.exception.type == "ZeroDivisionError"
     assert (outcome.exception.cell, outcome.exception.function) == (2, "divide")
     assert outcome.exception.line == "return y / 0"
+    assert outcome.exception.lineno is not None
     assert FUNCTIONS.splitlines()[outcome.exception.lineno - 1].strip() == "return y / 0"
 
 
