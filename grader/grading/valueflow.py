@@ -1,0 +1,800 @@
+"""Explaining a wrong function by following its values: the first place they leave the right ones.
+
+A failing graded function is run again on a few of its failing cases with tracing on (the
+worker's :mod:`grader.sandbox.worker.tracer`): what each line bound, each helper call's
+arguments and result, and the line where an exception passed. :func:`explain_case` walks that
+trace in order against the case's named correct values (``reference/named_values.py``, stored
+in the case bundles) and states the first divergence at the student's own line:
+
+- a helper receives the wrong value: named when it is another value of the computation ("the
+  whole layer cache", "the cache of layer 3", "AL where dAL belongs"), else described by how
+  it differs (a transpose, the opposite sign, a factor of m, a missing term, its shape);
+- a variable named as in the assignment (``dZ``, ``db``, ``cost``) ends with a wrong value;
+- an exception raised on the function's own line, explained from the shapes of the values on
+  that line (a matrix product whose inner sizes differ, a shape given as two arguments).
+
+A helper that gets the right arguments and still answers wrong (or raises) ends the walk with
+nothing said: that is the helper's bug. An exception's type alone never explains anything.
+:func:`agree` keeps a statement only when every traced case makes the same one (same rule, line
+and roles of the values); no explanation is better than a wrong one. Statements name values and
+give shapes, layer and line numbers, never the numbers of a case, so they are safe on hidden
+cases.
+
+Standard library and numpy only, and no other module of the grader but the comparison's
+tolerance: ``grader generate`` copies this file beside the notebook's checks, so the notebook
+explains the public cases the same way.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from grader.grading.comparison import ATOL, RTOL
+
+#: Parameter names of the helpers, as the assignment writes them.
+HELPER_PARAMS: dict[str, tuple[str, ...]] = {
+    "linear_forward": ("A", "W", "b"),
+    "linear_activation_forward": ("A_prev", "W", "b", "activation"),
+    "linear_backward": ("dZ", "cache"),
+    "linear_activation_backward": ("dA", "cache", "activation"),
+    "sigmoid": ("Z",),
+    "relu": ("Z",),
+    "sigmoid_backward": ("dA", "cache"),
+    "relu_backward": ("dA", "cache"),
+}
+#: Most events and most characters of a line an explanation reads from a trace.
+MAX_EVENTS = 400
+MAX_LINE = 300
+_SKETCH_STATS = 5
+_SKETCH_HEAD = 8
+
+#: What a variable of each role holds, said when its shape is wrong.
+_SHAPE_HINTS = {
+    "db": "one entry per unit, ",
+    "b": "one entry per unit, ",
+    "dW": "the shape of W, ",
+    "W": "one row per unit of the layer and one column per unit of the layer before, ",
+    "dA_prev": "the shape of A_prev, ",
+    "dZ": "the shape of dA, ",
+    "Z": "one row per unit and one column per example, ",
+    "A": "one row per unit and one column per example, ",
+    "dAL": "the shape of AL, ",
+    "cost": "a single number, ",
+}
+
+
+# --- values as they come from a trace ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """A large array as the tracer sent it: shape, dtype and a few statistics."""
+
+    shape: tuple[int, ...]
+    dtype: str
+    stats: tuple[float, ...] | None
+
+
+class Unknown:
+    """A value the tracer did not send (a custom object, a container cut short)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+
+class Malformed(ValueError):
+    """A trace that does not follow the tracer's format (never trusted, never guessed at)."""
+
+
+def _decode_array(node: Mapping[str, Any]) -> Any:
+    if "a" in node:
+        array = node["a"]
+        if len(node) != 1 or type(array) is not np.ndarray or array.dtype.kind not in "biuf":
+            raise Malformed("bad array")
+        return array
+    shape, stats = node["sk"], node.get("st")
+    if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+        raise Malformed("bad shape")
+    if stats is not None and (type(stats) is not np.ndarray or stats.dtype.kind != "f"):
+        raise Malformed("bad sketch")
+    kept = tuple(float(x) for x in stats) if stats is not None else None
+    return Sketch(tuple(shape), str(node.get("dt", ""))[:40], kept)
+
+
+def _decode_leaf(node: Mapping[str, Any]) -> Any:
+    if "n" in node:
+        if type(node["n"]) not in (int, float, bool):
+            raise Malformed("bad number")
+        return node["n"]
+    if "s" in node:
+        if type(node["s"]) is not str:
+            raise Malformed("bad text")
+        return node["s"][:MAX_LINE]
+    if "none" in node:
+        return None
+    return Unknown(str(node["o"])[:80])
+
+
+def _decode_container(node: Mapping[str, Any], depth: int) -> Any:
+    if "more" in node:
+        return Unknown("a long container")
+    tag = next(iter(node))
+    items = node[tag]
+    if type(items) is not list or tag not in ("t", "l", "d"):
+        raise Malformed("bad container")
+    if tag != "d":
+        values = [decode(v, depth + 1) for v in items]
+        return tuple(values) if tag == "t" else values
+    out: dict[Any, Any] = {}
+    for pair in items:
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (str, int):
+            raise Malformed("bad dict item")
+        out[pair[0]] = decode(pair[1], depth + 1)
+    return out
+
+
+def decode(node: Any, depth: int = 0) -> Any:
+    """A traced value back as a Python value (:class:`Sketch` / :class:`Unknown` for parts
+    that did not travel whole). Raises :class:`Malformed` for anything else."""
+    if depth > 8 or type(node) is not dict or not node or len(node) > 3:
+        raise Malformed("bad value")
+    if "a" in node or "sk" in node:
+        return _decode_array(node)
+    if len(node) == 1 and next(iter(node)) in ("n", "s", "none", "o"):
+        return _decode_leaf(node)
+    return _decode_container(node, depth)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a traced call: ``kind`` is "assign", "call" or "raise"."""
+
+    kind: str
+    line: int
+    name: str = ""
+    value: Any = None
+    args: tuple[Any, ...] = ()
+    params: tuple[str, ...] = ()
+    result: Any = None
+    raised: str | None = None
+    text: str = ""
+    names: Mapping[str, Any] | None = None
+
+
+def _line(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise Malformed("bad line")
+    return value
+
+
+def _assign(item: Mapping[str, Any]) -> Event | None:
+    if item.get("line") is None:
+        return None  # bound before the first line ran: the arguments
+    name = item["name"]
+    if type(name) is not str:
+        raise Malformed("bad name")
+    return Event("assign", _line(item["line"]), name[:80], decode(item["v"]))
+
+
+def _call(item: Mapping[str, Any]) -> Event:
+    params, args, callee = item["params"], item["args"], item["callee"]
+    if type(params) is not list or type(args) is not list or type(callee) is not str:
+        raise Malformed("bad call")
+    if not all(type(p) is str for p in params):
+        raise Malformed("bad parameter")
+    raised, result = item.get("raised"), item.get("result")
+    return Event(
+        "call",
+        _line(item.get("line")),
+        callee[:80],
+        args=tuple(decode(a) for a in args),
+        params=tuple(p[:80] for p in params),
+        result=decode(result) if result is not None else None,
+        raised=str(raised)[:80] if raised is not None else None,
+    )
+
+
+def _raise(item: Mapping[str, Any]) -> Event:
+    text, names = item["text"], item["names"]
+    if type(text) is not str or type(names) is not list:
+        raise Malformed("bad raise")
+    table: dict[str, Any] = {}
+    for pair in names:
+        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+            raise Malformed("bad name")
+        table[pair[0]] = decode(pair[1])
+    kind = str(item.get("type"))[:80]
+    return Event("raise", _line(item.get("line")), kind, text=text[:MAX_LINE], names=table)
+
+
+_PARSERS = {"assign": _assign, "call": _call, "raise": _raise}
+
+
+def parse_trace(raw: Any) -> list[Event] | None:
+    """The events of a trace, checked strictly; None for anything malformed or cut short."""
+    if type(raw) is not dict or raw.get("truncated") is not False:
+        return None
+    items = raw.get("events")
+    if type(items) is not list or len(items) > MAX_EVENTS:
+        return None
+    events: list[Event] = []
+    try:
+        for item in items:
+            if type(item) is not dict:
+                return None
+            if item.get("k") == "start":
+                continue
+            event = _PARSERS[item["k"]](item)
+            if event is not None:
+                events.append(event)
+    except (Malformed, KeyError, TypeError, ValueError, RecursionError):
+        return None
+    return events
+
+
+# --- the correct computation -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """One named value of the correct computation (see ``reference/named_values.py``)."""
+
+    name: str
+    role: str
+    layer: int
+    value: Any
+
+
+@dataclass(frozen=True)
+class RefCall:
+    helper: str
+    args: tuple[str, ...]
+    result: str
+    layer: int
+
+
+class Computation:
+    """A case's named correct values, and what can be asked of them."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.values = [
+            Named(str(v["name"]), str(v["role"]), int(v["layer"]), v["v"]) for v in data["values"]
+        ]
+        self.by_name = {v.name: v for v in self.values}
+        self.calls = [
+            RefCall(str(c["helper"]), tuple(map(str, c["args"])), str(c["result"]), int(c["layer"]))
+            for c in data["calls"]
+        ]
+        self.vars = {str(k): str(v) for k, v in dict(data["vars"]).items()}
+        m = self.by_name.get("m, the number of examples")
+        self.m = m.value if m is not None else None
+
+    def calls_of(self, helper: str) -> list[RefCall]:
+        return [c for c in self.calls if c.helper == helper]
+
+    def identify(self, got: Any) -> list[Named]:
+        """Every named value ``got`` equals (within the comparison's tolerance)."""
+        return [v for v in self.values if same(got, v.value)]
+
+
+# --- comparing ---------------------------------------------------------------------------------
+
+
+def _sketch(array: np.ndarray[Any, Any]) -> tuple[float, ...]:
+    flat = np.asarray(array, dtype=np.float64).ravel()
+    with np.errstate(all="ignore"):
+        stats = [flat.sum(), np.abs(flat).sum(), (flat * flat).sum(), flat.min(), flat.max()]
+    return tuple(float(x) for x in [*stats, *flat[:_SKETCH_HEAD]])
+
+
+def _close(a: Any, b: Any) -> bool:
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL, equal_nan=True))
+
+
+def same(got: Any, expected: Any) -> bool:
+    """Whether a traced value is the expected one (arrays within the comparison's tolerance;
+    a tuple and a list with the same items are the same here)."""
+    if isinstance(expected, np.ndarray):
+        if expected.ndim == 0 and isinstance(got, np.generic | int | float):
+            got = np.asarray(got)
+        if type(got) is Sketch:
+            return (
+                got.shape == expected.shape
+                and got.stats is not None
+                and expected.size > 0
+                and _close(np.array(got.stats), np.array(_sketch(expected)))
+            )
+        if type(got) is not np.ndarray or got.shape != expected.shape:
+            return False
+        if got.dtype.kind not in "biuf" or expected.dtype.kind not in "biuf":
+            return False
+        return _close(got.astype(np.float64), expected.astype(np.float64))
+    if isinstance(expected, bool | np.bool_) or isinstance(got, bool | np.bool_):
+        return type(got) in (bool, np.bool_) and bool(got) == bool(expected)
+    if isinstance(expected, int | float | np.integer | np.floating):
+        if isinstance(got, np.ndarray) and got.ndim == 0:
+            got = got.item()
+        return isinstance(got, int | float) and _close(float(got), float(expected))
+    if isinstance(expected, tuple | list):
+        return (
+            isinstance(got, tuple | list)
+            and len(got) == len(expected)
+            and all(same(g, e) for g, e in zip(got, expected, strict=True))
+        )
+    if isinstance(expected, dict):
+        return (
+            isinstance(got, dict)
+            and set(got) == set(expected)
+            and all(same(got[k], v) for k, v in expected.items())
+        )
+    if expected is None:
+        return got is None
+    return type(got) is type(expected) and bool(got == expected)
+
+
+def as_expected(got: Any, expected: Any) -> Any:
+    """``got`` read as a single number when one is expected and it holds exactly one (the
+    squeeze may come later, on the return line)."""
+    if isinstance(got, np.ndarray) and got.size == 1 and np.ndim(expected) == 0:
+        return got.reshape(())
+    return got
+
+
+def _shape(value: Any) -> tuple[int, ...] | None:
+    if isinstance(value, np.ndarray):
+        return tuple(value.shape)
+    if type(value) is Sketch:
+        return value.shape
+    return None
+
+
+def show_shape(shape: Sequence[int]) -> str:
+    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def relation(got: Any, expected: Named, table: Computation) -> str:
+    """How ``got`` differs from the expected value, when it is that simple (a phrase that
+    follows "it"/"your x"), else ""."""
+    e = expected.value
+    if type(got) is not np.ndarray or not isinstance(e, np.ndarray | float | int | np.number):
+        if isinstance(e, int | float | np.number) and isinstance(got, int | float):
+            return _scalar_relation(float(got), expected, table)
+        return ""
+    e = np.asarray(e)
+    if e.ndim == 2 and got.shape == e.shape[::-1] and e.shape[0] != e.shape[1] and same(got.T, e):
+        return f"is the transpose of the correct {expected.name}"
+    if got.shape != np.shape(e):
+        return ""
+    if same(-got, e) and np.any(np.abs(np.asarray(e)) > ATOL):
+        return f"has the opposite sign of the correct {expected.name}"
+    m = table.m
+    if isinstance(m, int) and m > 1:
+        if same(got, np.asarray(e) * m):
+            return (
+                f"is m times the correct {expected.name}: the division by m, the number of "
+                "examples, is missing"
+            )
+        if same(got, np.asarray(e) / m):
+            return f"is the correct {expected.name} divided by m once more than it should be"
+    return _term_relation(got, expected, table)
+
+
+def _scalar_relation(got: float, expected: Named, table: Computation) -> str:
+    if same(-got, expected.value) and abs(float(expected.value)) > ATOL:
+        return f"has the opposite sign of the correct {expected.name}"
+    return _term_relation(np.asarray(got), expected, table)
+
+
+def _term_relation(got: Any, expected: Named, table: Computation) -> str:
+    """A term left out, or added where it does not belong (b in Z, the (1 - Y) part of the
+    cost): ``got`` plus or minus another named value (broadcast) gives the expected one."""
+    e = np.asarray(expected.value, dtype=np.float64)
+    for term in table.values:
+        t = term.value
+        if term.name == expected.name or not isinstance(t, np.ndarray | float | np.floating):
+            continue
+        t = np.asarray(t, dtype=np.float64)
+        if t.size == 0 or not np.any(np.abs(t) > ATOL):
+            continue
+        try:
+            with np.errstate(all="ignore"):
+                plus, minus = got + t, got - t
+        except ValueError:
+            continue
+        if plus.shape == e.shape and _close(plus, e):
+            return f"leaves out {term.name}"
+        if minus.shape == e.shape and _close(minus, e):
+            return f"has {term.name} added once too often"
+    return ""
+
+
+# --- explaining one traced case ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One statement about one traced case, at the student's ``line`` (``body`` is what is said
+    there). ``key`` is what must agree across cases: the rule, the names and the roles of the
+    values, not the line (the same slip in an if and an else branch is one slip)."""
+
+    key: tuple[Any, ...]
+    line: int
+    body: str
+
+    @property
+    def text(self) -> str:
+        return f"line {self.line}: {self.body}"
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What the report says: the statement and every line of the student's it concerns."""
+
+    lines: tuple[int, ...]
+    body: str
+
+    @property
+    def text(self) -> str:
+        if len(self.lines) == 1:
+            return f"line {self.lines[0]}: {self.body}"
+        shown = ", ".join(str(n) for n in self.lines[:-1])
+        return f"lines {shown} and {self.lines[-1]}: {self.body}"
+
+
+def _identity(got: Any, expected: Named, table: Computation) -> Named | None:
+    """The one named value ``got`` is, when it is a single other value of the computation."""
+    if same(got, expected.value):
+        return None
+    found = table.identify(got)
+    if not found:
+        return None
+    roles = {(v.role, v.layer) for v in found}
+    return found[0] if len(roles) == 1 else None
+
+
+def _argument(event: Event, ref: RefCall, position: int, table: Computation) -> Finding | None:
+    helper = event.name
+    params = HELPER_PARAMS.get(helper, event.params)
+    param = params[position] if position < len(params) else f"argument {position + 1}"
+    expected = table.by_name[ref.args[position]]
+    got = event.args[position]
+    layer = f" for layer {ref.layer}" if ref.layer else ""
+    line = event.line
+    key: tuple[Any, ...]
+    who = _identity(got, expected, table)
+    if who is not None:
+        key = ("argument", helper, param, who.role, expected.role)
+        if who.role == expected.role == "cache" and who.layer and expected.layer:
+            return Finding(
+                key,
+                line,
+                f"this is {who.name}, used for layer "
+                f"{expected.layer} (`{helper}` receives it as `{param}`)",
+            )
+        return Finding(
+            key,
+            line,
+            f"`{helper}`{layer} receives {who.name} as `{param}`; it expects {expected.name}",
+        )
+    how = relation(got, expected, table)
+    if how:
+        key = ("argument", helper, param, tuple(how.split(" ")[0:3]), expected.role)
+        return Finding(key, line, f"the `{param}` you pass to `{helper}`{layer} {how}")
+    got_shape, want_shape = _shape(got), _shape(expected.value)
+    if got_shape is not None and want_shape is not None and got_shape != want_shape:
+        key = ("argument-shape", helper, param, expected.role)
+        return Finding(
+            key,
+            line,
+            f"the `{param}` you pass to `{helper}`{layer} has shape "
+            f"{show_shape(got_shape)}; it should be {expected.name}, of shape "
+            f"{show_shape(want_shape)}",
+        )
+    if got_shape is not None and got_shape == want_shape:
+        key = ("argument-values", helper, param, expected.role)
+        return Finding(
+            key,
+            line,
+            f"the `{param}` you pass to `{helper}`{layer} has the "
+            f"right shape but not the right values; it should be {expected.name}",
+        )
+    return None
+
+
+def _variable(event: Event, expected: Named, table: Computation) -> Finding | None:
+    got, var, line = event.value, event.name, event.line
+    key: tuple[Any, ...]
+    who = _identity(got, expected, table)
+    if who is not None:
+        key = ("variable", var, who.role, expected.role)
+        return Finding(key, line, f"your `{var}` equals {who.name}, where {expected.name} belongs")
+    how = relation(got, expected, table)
+    if how:
+        key = ("variable-relation", var, tuple(how.split(" ")[0:3]))
+        return Finding(key, line, f"your `{var}` {how}")
+    got_shape, want_shape = _shape(got), _shape(expected.value)
+    if want_shape is not None and got_shape is not None and got_shape != want_shape:
+        hint = _SHAPE_HINTS.get(expected.role, "")
+        key = ("variable-shape", var, expected.role)
+        return Finding(
+            key,
+            line,
+            f"your `{var}` has shape {show_shape(got_shape)}; it should "
+            f"have {hint}shape {show_shape(want_shape)}",
+        )
+    if want_shape is not None and got_shape == want_shape:
+        key = ("variable-values", var)
+        return Finding(
+            key,
+            line,
+            f"your `{var}` has the right shape but not the right values; this is the first "
+            f"value that differs from {expected.name}",
+        )
+    return None
+
+
+def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Finding | None:
+    """The first place the traced values of ``function`` leave the correct computation of one
+    case (its named values), or None when the trace shows none that can be stated surely."""
+    events = parse_trace(raw_trace)
+    if not events:
+        return None
+    try:
+        table = Computation(named)
+    except (KeyError, TypeError, ValueError):
+        return None
+    final = {}
+    for index, event in enumerate(events):
+        if event.kind == "assign" and event.name in table.vars:
+            final[event.name] = index
+    seen: dict[str, int] = {}
+    for index, event in enumerate(events):
+        if event.kind == "call":
+            stop, finding = _check_call(event, table, seen)
+            if stop:
+                return finding
+        elif event.kind == "assign" and final.get(event.name) == index:
+            expected = table.by_name.get(table.vars[event.name])
+            if expected is None:
+                continue
+            got = as_expected(event.value, expected.value)
+            if not same(got, expected.value):
+                return _variable(replace(event, value=got), expected, table)
+        elif event.kind == "raise":
+            return explain_raise(event)
+    return None
+
+
+def _check_call(
+    event: Event, table: Computation, seen: dict[str, int]
+) -> tuple[bool, Finding | None]:
+    """A helper call against the reference's call of the same rank: ``(stop, finding)``.
+
+    It stops the walk with a finding when an argument is wrong, and without one when the
+    arguments are right and the helper still answers wrong (or raises): the helper's own bug.
+    """
+    refs = table.calls_of(event.name)
+    if not refs:
+        return False, None
+    k = seen.get(event.name, 0)
+    seen[event.name] = k + 1
+    if k >= len(refs) or len(event.args) != len(refs[k].args):
+        return True, None
+    ref = refs[k]
+    for position, name in enumerate(ref.args):
+        if not same(event.args[position], table.by_name[name].value):
+            return True, _argument(event, ref, position, table)
+    if event.raised is not None or not same(event.result, table.by_name[ref.result].value):
+        return True, None
+    return False, None
+
+
+# --- exceptions raised on the student's own line -----------------------------------------------
+
+
+_ELEMENTWISE = {"log", "exp", "abs", "sqrt", "square", "tanh", "negative"}
+_MAKERS = {"zeros", "ones", "empty"}
+
+
+def _np_call(node: ast.AST) -> str | None:
+    """``name`` for a call written ``np.name(...)`` or ``numpy.name(...)``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        owner = node.func.value
+        if isinstance(owner, ast.Name) and owner.id in ("np", "numpy"):
+            return node.func.attr
+        if (
+            isinstance(owner, ast.Attribute)
+            and owner.attr == "random"
+            and isinstance(owner.value, ast.Name)
+            and owner.value.id in ("np", "numpy")
+        ):
+            return "random." + node.func.attr
+    return None
+
+
+class _Shapes:
+    """Shapes of the expressions on one line, from the shapes of the names on it."""
+
+    def __init__(self, names: Mapping[str, Any]) -> None:
+        self.names = names
+
+    def of(self, node: ast.AST) -> tuple[int, ...] | None:
+        if isinstance(node, ast.Name):
+            value = self.names.get(node.id)
+            if type(value) is Sketch:
+                return value.shape
+            if type(value) in (int, float):
+                return ()
+            return None
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return ()
+        if isinstance(node, ast.Attribute) and node.attr == "T":
+            inner = self.of(node.value)
+            return inner[::-1] if inner is not None else None
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            return self.of(node.operand)
+        if isinstance(node, ast.Call):
+            return self.of_call(node)
+        if isinstance(node, ast.BinOp):
+            left, right = self.of(node.left), self.of(node.right)
+            if isinstance(node.op, ast.MatMult):
+                return _product(left, right)
+            return _broadcast(left, right)
+        return None
+
+    def of_call(self, node: ast.Call) -> tuple[int, ...] | None:
+        name = _np_call(node)
+        if name in _ELEMENTWISE and len(node.args) == 1:
+            return self.of(node.args[0])
+        if name in ("dot", "matmul") and len(node.args) == 2:
+            return _product(self.of(node.args[0]), self.of(node.args[1]))
+        return None
+
+
+def _broadcast(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    if a is None or b is None:
+        return None
+    try:
+        return tuple(np.broadcast_shapes(a, b))
+    except ValueError:
+        return None
+
+
+def _product(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    if a is None or b is None or len(a) != 2 or len(b) != 2 or a[1] != b[0]:
+        return None
+    return (a[0], b[1])
+
+
+def _not_a_dtype(node: ast.AST) -> bool:
+    """A size where a dtype belongs: a number, or a name that is no type."""
+    if isinstance(node, ast.Constant):
+        return type(node.value) is int
+    return isinstance(node, ast.Name) and node.id not in ("float", "int", "bool", "complex")
+
+
+def _segment(text: str, node: ast.AST) -> str:
+    return ast.get_source_segment(text, node) or ast.unparse(node)
+
+
+def _dot_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """A matrix product whose inner sizes differ (numpy raises ValueError)."""
+    if event.name != "ValueError":
+        return None
+    if _np_call(node) in ("dot", "matmul") and isinstance(node, ast.Call) and len(node.args) == 2:
+        a, b = shapes.of(node.args[0]), shapes.of(node.args[1])
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+        a, b = shapes.of(node.left), shapes.of(node.right)
+    else:
+        return None
+    if a is None or b is None or len(a) != 2 or len(b) != 2 or a[1] == b[0]:
+        return None
+    what = _segment(event.text, node)
+    if a == b:
+        says = f"multiplies two {show_shape(a)} arrays; one of them needs transposing"
+    else:
+        says = (
+            f"multiplies a {show_shape(a)} array by a {show_shape(b)} array: the columns of "
+            "the first must match the rows of the second"
+        )
+        if a[0] == b[0] or a[1] == b[1]:
+            says += "; one of them needs transposing"
+    return Finding(("dot", a == b), event.line, f"`{what}` {says}")
+
+
+def _maker_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """``np.zeros(n, 1)``: a size where numpy takes the dtype (numpy raises TypeError)."""
+    if (
+        _np_call(node) in _MAKERS
+        and isinstance(node, ast.Call)
+        and len(node.args) >= 2
+        and event.name == "TypeError"
+        and _not_a_dtype(node.args[1])
+    ):
+        what = _segment(event.text, node)
+        return Finding(
+            ("maker",),
+            event.line,
+            f"`{what}`: the shape goes in as one tuple; the second argument is the dtype",
+        )
+    return None
+
+
+def _randn_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """``np.random.randn((n, m))``: randn takes the sizes one by one (numpy raises TypeError)."""
+    name = _np_call(node)
+    if (
+        name in ("random.randn", "random.rand")
+        and isinstance(node, ast.Call)
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Tuple)
+        and event.name == "TypeError"
+    ):
+        what = _segment(event.text, node)
+        return Finding(
+            ("randn",),
+            event.line,
+            f"`{what}`: `np.{name}` takes each size as its own argument, not one tuple",
+        )
+    return None
+
+
+def _broadcast_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """Two arrays combined element by element whose shapes cannot broadcast (ValueError)."""
+    if not (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div)
+        and event.name == "ValueError"
+    ):
+        return None
+    a, b = shapes.of(node.left), shapes.of(node.right)
+    if a is None or b is None or _broadcast(a, b) is not None:
+        return None
+    what = _segment(event.text, node)
+    return Finding(
+        ("broadcast",),
+        event.line,
+        f"`{what}` combines a {show_shape(a)} array with a {show_shape(b)} array element by "
+        "element; those shapes do not fit together",
+    )
+
+
+_RAISE_RULES = (_dot_rule, _maker_rule, _randn_rule, _broadcast_rule)
+
+
+def explain_raise(event: Event) -> Finding | None:
+    """An exception raised on the function's own line, explained from the shapes of the values
+    on it; None unless one operation on the line certainly fails for those shapes."""
+    text = event.text
+    try:
+        tree = ast.parse(text.rstrip(":").rstrip() if text.endswith(":") else text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    shapes = _Shapes(event.names or {})
+    for node in ast.walk(tree):
+        for rule in _RAISE_RULES:
+            finding = rule(node, shapes, event)
+            if finding is not None:
+                return finding
+    return None
+
+
+# --- across cases ------------------------------------------------------------------------------
+
+
+def agree(findings: Sequence[Finding | None]) -> Explanation | None:
+    """The statement every traced case makes (in the first case's words, at every line the
+    cases name), else None."""
+    if not findings or any(f is None for f in findings):
+        return None
+    first = findings[0]
+    if first is None or not all(f is not None and f.key == first.key for f in findings):
+        return None
+    lines = sorted({f.line for f in findings if f is not None})
+    return Explanation(tuple(lines), first.body)
