@@ -35,6 +35,7 @@ from grader.grading.comparison import (
     looks_unimplemented,
 )
 from grader.grading.diagnose import Diagnosis
+from grader.grading.explain import explain_functions
 from grader.grading.formats import SHIFTED_NOTE, DAConvention, read_shifted, shifted_keys_allowed
 from grader.grading.options import CheckOptions
 from grader.grading.results import (
@@ -100,6 +101,7 @@ def judge(
         )
         for name, results in by_function.items()
     )
+    functions = explain_functions(functions, cases, outcomes)
     return GradeReport(
         submission=str(submission.path),
         functions=functions,
