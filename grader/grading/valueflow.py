@@ -164,6 +164,8 @@ class Event:
     raised: str | None = None
     text: str = ""
     names: Mapping[str, Any] | None = None
+    #: The key a KeyError was raised for (a short string or an int), when it was one.
+    key: str | int | None = None
 
 
 def _line(value: Any) -> int:
@@ -209,7 +211,11 @@ def _raise(item: Mapping[str, Any]) -> Event:
             raise Malformed("bad name")
         table[pair[0]] = decode(pair[1])
     kind = str(item.get("type"))[:80]
-    return Event("raise", _line(item.get("line")), kind, text=text[:MAX_LINE], names=table)
+    key = item.get("key")
+    if key is not None and not (type(key) is str and len(key) <= 40 or type(key) is int):
+        raise Malformed("bad key")
+    line = _line(item.get("line"))
+    return Event("raise", line, kind, text=text[:MAX_LINE], names=table, key=key)
 
 
 _PARSERS = {"assign": _assign, "call": _call, "raise": _raise}
@@ -347,6 +353,8 @@ def as_expected(got: Any, expected: Any) -> Any:
 
 
 def _shape(value: Any) -> tuple[int, ...] | None:
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool | np.bool_):
+        return ()
     if isinstance(value, np.ndarray):
         return tuple(value.shape)
     if type(value) is Sketch:
@@ -411,6 +419,11 @@ def _term_relation(got: Any, expected: Named, table: Computation) -> str:
             return f"leaves out {term.name}"
         if minus.shape == e.shape and _close(minus, e):
             return f"has {term.name} added once too often"
+        with np.errstate(all="ignore"):
+            flipped = [(got + 2 * t, "subtracts"), (got - 2 * t, "adds")]
+        for value, does in flipped:
+            if value.shape == e.shape and _close(value, e):
+                return f"{does} {term.name} where the opposite sign belongs"
     return ""
 
 
@@ -447,9 +460,17 @@ class Explanation:
         return f"lines {shown} and {self.lines[-1]}: {self.body}"
 
 
+def _constant(value: Any) -> bool:
+    """An array whose entries are all equal (zeros, ones) says nothing about where it came
+    from: it equals every other such array of its shape."""
+    if isinstance(value, np.ndarray) and value.size > 1 and value.dtype.kind in "biuf":
+        return bool(np.all(value == value.flat[0]))
+    return False
+
+
 def _identity(got: Any, expected: Named, table: Computation) -> Named | None:
     """The one named value ``got`` is, when it is a single other value of the computation."""
-    if same(got, expected.value):
+    if same(got, expected.value) or _constant(got):
         return None
     found = table.identify(got)
     if not found:
@@ -533,10 +554,13 @@ def _variable(event: Event, expected: Named, table: Computation) -> Finding | No
         return Finding(
             key,
             line,
-            f"your `{var}` has the right shape but not the right values; this is the first "
-            f"value that differs from {expected.name}",
+            f"your `{var}` {_WRONG_VALUES if want_shape else 'is not the right number'}; this "
+            f"is the first value that differs from {expected.name}",
         )
     return None
+
+
+_WRONG_VALUES = "has the right shape but not the right values"
 
 
 def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Finding | None:
@@ -745,15 +769,25 @@ def _randn_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
     return None
 
 
+def _operands(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:
+    """The two operands of an element-by-element operation (``a * b``, ``np.multiply(a, b)``)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+        return node.left, node.right
+    if (
+        _np_call(node) in ("multiply", "add", "subtract", "divide")
+        and isinstance(node, ast.Call)
+        and len(node.args) == 2
+    ):
+        return node.args[0], node.args[1]
+    return None
+
+
 def _broadcast_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
     """Two arrays combined element by element whose shapes cannot broadcast (ValueError)."""
-    if not (
-        isinstance(node, ast.BinOp)
-        and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div)
-        and event.name == "ValueError"
-    ):
+    pair = _operands(node)
+    if pair is None or event.name != "ValueError":
         return None
-    a, b = shapes.of(node.left), shapes.of(node.right)
+    a, b = shapes.of(pair[0]), shapes.of(pair[1])
     if a is None or b is None or _broadcast(a, b) is not None:
         return None
     what = _segment(event.text, node)
@@ -765,7 +799,100 @@ def _broadcast_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | N
     )
 
 
-_RAISE_RULES = (_dot_rule, _maker_rule, _randn_rule, _broadcast_rule)
+def _text_plus_number_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """``"W" + l`` with ``l`` a number (TypeError): the number must become text first."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+        return None
+    if event.name != "TypeError":
+        return None
+    text_side = isinstance(node.left, ast.Constant) and type(node.left.value) is str
+    other = node.right if text_side else node.left
+    if not text_side and not (
+        isinstance(node.right, ast.Constant) and type(node.right.value) is str
+    ):
+        return None
+    if not isinstance(other, ast.Name) or type(shapes.names.get(other.id)) is not int:
+        return None
+    what = _segment(event.text, node)
+    return Finding(
+        ("text-plus-number",),
+        event.line,
+        f"`{what}` adds the number `{other.id}` to a piece of text; Python does not turn a "
+        "number into text by itself, so the key is never built",
+    )
+
+
+def _keys_of(value: Any) -> list[str] | None:
+    if not isinstance(value, dict):
+        return None
+    return [str(k) for k in value]
+
+
+def _key_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """A dict asked for a key it does not have (KeyError): name the key and the keys it has."""
+    if event.name != "KeyError" or event.key is None or not isinstance(node, ast.Subscript):
+        return None
+    if not isinstance(node.value, ast.Name):
+        return None
+    keys = _keys_of(shapes.names.get(node.value.id))
+    if keys is None or str(event.key) in keys:
+        return None
+    shown = ", ".join(repr(k) for k in keys[:8]) + (", ..." if len(keys) > 8 else "")
+    has = f"its keys are {shown}" if keys else "it is empty"
+    what = _segment(event.text, node)
+    return Finding(
+        ("key", node.value.id),
+        event.line,
+        f"`{what}` asks `{node.value.id}` for the key {event.key!r}, which it does not have "
+        f"at this point: {has}",
+    )
+
+
+def _index_of(node: ast.AST, names: Mapping[str, Any]) -> int | None:
+    """The value of a simple index expression (a name, a number, or either plus or minus a
+    number), from the values of the names on the line."""
+    if isinstance(node, ast.Constant) and type(node.value) is int:
+        return node.value
+    if isinstance(node, ast.Name):
+        value = names.get(node.id)
+        return value if type(value) is int else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
+        left, right = _index_of(node.left, names), _index_of(node.right, names)
+        if left is None or right is None:
+            return None
+        return left + right if isinstance(node.op, ast.Add) else left - right
+    return None
+
+
+def _index_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
+    """A list read past its end (IndexError): say which item, and how many there are."""
+    if event.name != "IndexError" or not isinstance(node, ast.Subscript):
+        return None
+    if not isinstance(node.value, ast.Name):
+        return None
+    items = shapes.names.get(node.value.id)
+    index = _index_of(node.slice, shapes.names)
+    if not isinstance(items, list | tuple) or index is None or index < len(items):
+        return None
+    what = _segment(event.text, node)
+    name = node.value.id
+    return Finding(
+        ("index", name),
+        event.line,
+        f"`{what}` reads item {index} of `{name}`, which has {len(items)} items, numbered "
+        f"0 to {len(items) - 1}",
+    )
+
+
+_RAISE_RULES = (
+    _dot_rule,
+    _maker_rule,
+    _randn_rule,
+    _broadcast_rule,
+    _text_plus_number_rule,
+    _key_rule,
+    _index_rule,
+)
 
 
 def explain_raise(event: Event) -> Finding | None:

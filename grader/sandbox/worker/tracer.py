@@ -49,6 +49,8 @@ MAX_TEXT = 300
 SKETCH_HEAD = 8
 
 _CELL_PREFIX = "<cell "
+#: Arrays up to this size are also watched for changes made in place (``W -= ...``).
+MAX_WATCHED = 4096
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 
 
@@ -120,6 +122,19 @@ def encode(value: Any, budget: _Budget | None = None, depth: int = 0, shapes: bo
     return {"o": str(name)[:MAX_TEXT] if isinstance(name, str) else "object"}
 
 
+def _state(value: Any) -> tuple[Any, int | None]:
+    """What identifies a value's current state: the object itself (kept, so that its id is
+    not reused), and for a small array a hash of its bytes (an in-place change keeps the
+    object)."""
+    if type(value) is np.ndarray and value.size <= MAX_WATCHED:
+        return (value, hash(value.tobytes()))
+    return (value, None)
+
+
+def _changed(old: Any, state: tuple[Any, int | None]) -> bool:
+    return old is _NOTHING or old[0] is not state[0] or old[1] != state[1]
+
+
 def _cell_of(filename: str) -> int | None:
     if filename.startswith(_CELL_PREFIX) and filename.endswith(">"):
         digits = filename[len(_CELL_PREFIX) : -1]
@@ -156,17 +171,18 @@ class Tracer:
     def snapshot(self, frame: FrameType, line: int | None) -> None:
         """Record the names (and local dict entries) that changed since the last look."""
         for name, value in list(frame.f_locals.items()):
-            if self.seen.get(name, _NOTHING) is not value:
-                self.seen[name] = value
+            state = _state(value)
+            if _changed(self.seen.get(name, _NOTHING), state):
+                self.seen[name] = state
                 self.add({"k": "assign", "line": line, "name": name,
                           "v": encode(value, self.budget)})  # fmt: skip
                 self.entries.pop(name, None)
             if type(value) is dict and len(value) <= 4 * MAX_ITEMS:
                 old = self.entries.get(name)
-                now = {k: v for k, v in value.items() if type(k) is str}
+                now = {k: _state(v) for k, v in value.items() if type(k) is str}
                 if old is not None:
-                    for key, item in now.items():
-                        if old.get(key, _NOTHING) is not item:
+                    for key, item in value.items():
+                        if type(key) is str and _changed(old.get(key, _NOTHING), now[key]):
                             self.add({"k": "assign", "line": line, "name": f"{name}[{key!r}]",
                                       "v": encode(item, self.budget)})  # fmt: skip
                 self.entries[name] = now
@@ -196,10 +212,11 @@ class Tracer:
         try:
             if self.frame is None and frame.f_code is self.code:
                 self.frame = frame
-                self.seen = dict(frame.f_locals)
+                values = dict(frame.f_locals)
+                self.seen = {k: _state(v) for k, v in values.items()}
                 self.entries = {
-                    k: {kk: vv for kk, vv in v.items() if type(kk) is str}
-                    for k, v in self.seen.items()
+                    k: {kk: _state(vv) for kk, vv in v.items() if type(kk) is str}
+                    for k, v in values.items()
                     if type(v) is dict and len(v) <= 4 * MAX_ITEMS
                 }
                 self.add({"k": "start", "cell": _cell_of(frame.f_code.co_filename),
@@ -226,7 +243,8 @@ class Tracer:
                 line = frame.f_lineno
                 text = linecache.getline(frame.f_code.co_filename, line).strip()[:MAX_TEXT]
                 self.add({"k": "raise", "line": line, "type": arg[0].__name__[:MAX_TEXT],
-                          "text": text, "names": self.names_on(frame, text)})  # fmt: skip
+                          "text": text, "names": self.names_on(frame, text),
+                          "key": _missing_key(arg[1])})  # fmt: skip
         except Exception:
             self.broken = True
         return self.local
@@ -265,6 +283,15 @@ class Tracer:
 
 
 _NOTHING = object()
+
+
+def _missing_key(exc: BaseException) -> Any:
+    """The key a KeyError was raised for, when it is a short string or an int."""
+    if type(exc) is KeyError and len(exc.args) == 1:
+        key = exc.args[0]
+        if type(key) is str and len(key) <= 40 or type(key) is int:
+            return key
+    return None
 
 
 def trace_call(
