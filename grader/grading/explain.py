@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from grader.bundle import BundleCase
-from grader.grading.attribution import passes
+from grader.grading.attribution import call_tree, passes
 from grader.grading.comparison import GRADED_FUNCTIONS, looks_unimplemented
 from grader.grading.options import ORACLE_TIMEOUT
 from grader.grading.results import FunctionReport, cell_number
@@ -51,28 +51,32 @@ def trace_calls(
     outcomes: Sequence[CallOutcome],
     flat_expected: Mapping[str, Flat],
 ) -> list[Call]:
-    """The traced re-runs: the first :data:`MAX_TRACED` failing cases of each function."""
+    """The traced re-runs: the first :data:`MAX_TRACED` failing cases of each function whose
+    graded helpers all pass (one whose helper fails most likely only passes that bug on, and
+    its trace would stop at the helper's wrong answer)."""
     by_key = {o.key: o for o in outcomes}
-    chosen: dict[str, int] = {}
-    calls = []
+    failing: dict[str, list[BundleCase]] = {}
     for case in cases:
-        if case.named is None or chosen.get(case.function, 0) >= MAX_TRACED:
+        if not passes(case, by_key.get(case.key), flat_expected.get(case.key)):
+            failing.setdefault(case.function, []).append(case)
+    calls = []
+    for function, wrong in failing.items():
+        if any(helper in failing for helper in call_tree(function)):
             continue
-        outcome = by_key.get(case.key)
-        if not _traceable(outcome) or passes(case, outcome, flat_expected.get(case.key)):
-            continue
-        chosen[case.function] = chosen.get(case.function, 0) + 1
-        calls.append(
-            Call(
-                key=case.key + TRACE_SUFFIX,
-                function=case.function,
-                args=case.args,
-                timeout=ORACLE_TIMEOUT,
-                args_ref=case.key,
-                trace=WATCH,
-            )
-        )
+        chosen = [c for c in wrong if c.named is not None and _traceable(by_key.get(c.key))]
+        calls += [_traced(case) for case in chosen[:MAX_TRACED]]
     return calls
+
+
+def _traced(case: BundleCase) -> Call:
+    return Call(
+        key=case.key + TRACE_SUFFIX,
+        function=case.function,
+        args=case.args,
+        timeout=ORACLE_TIMEOUT,
+        args_ref=case.key,
+        trace=WATCH,
+    )
 
 
 def _cell_of(trace: object) -> int | None:
