@@ -456,8 +456,8 @@ class Explanation:
     def text(self) -> str:
         if len(self.lines) == 1:
             return f"line {self.lines[0]}: {self.body}"
-        shown = ", ".join(str(n) for n in self.lines[:-1])
-        return f"lines {shown} and {self.lines[-1]}: {self.body}"
+        shown = ", ".join(f"line {n}" for n in self.lines[:-1])
+        return f"{shown} and line {self.lines[-1]}: {self.body}"
 
 
 def _constant(value: Any) -> bool:
@@ -479,7 +479,34 @@ def _identity(got: Any, expected: Named, table: Computation) -> Named | None:
     return found[0] if len(roles) == 1 else None
 
 
-def _argument(event: Event, ref: RefCall, position: int, table: Computation) -> Finding | None:
+#: Local names and the value each holds, with the line that bound it (as far as the trace went).
+Bound = dict[str, tuple[Any, int]]
+
+
+def _origin(got: Any, bound: Bound, line: int) -> str:
+    """ " (your `x`, set on line 6)" when exactly one local name holds the value ``got`` and
+    another line bound it: where the value came from."""
+    if _constant(got):
+        return ""
+    holders = [(name, at) for name, (value, at) in bound.items() if same(got, value)]
+    if len(holders) != 1 or holders[0][1] == line:
+        return ""
+    return f" (your `{holders[0][0]}`, set on line {holders[0][1]})"
+
+
+def _argument(
+    event: Event, ref: RefCall, position: int, table: Computation, bound: Bound | None = None
+) -> Finding | None:
+    finding = _argument_finding(event, ref, position, table)
+    if finding is None or bound is None:
+        return finding
+    origin = _origin(event.args[position], bound, event.line)
+    return replace(finding, body=finding.body + origin) if origin else finding
+
+
+def _argument_finding(
+    event: Event, ref: RefCall, position: int, table: Computation
+) -> Finding | None:
     helper = event.name
     params = HELPER_PARAMS.get(helper, event.params)
     param = params[position] if position < len(params) else f"argument {position + 1}"
@@ -496,7 +523,7 @@ def _argument(event: Event, ref: RefCall, position: int, table: Computation) -> 
                 key,
                 line,
                 f"this is {who.name}, used for layer "
-                f"{expected.layer} (`{helper}` receives it as `{param}`)",
+                f"{expected.layer}: `{helper}` receives it as `{param}`",
             )
         return Finding(
             key,
@@ -563,6 +590,16 @@ def _variable(event: Event, expected: Named, table: Computation) -> Finding | No
 _WRONG_VALUES = "has the right shape but not the right values"
 
 
+def _final_assignments(events: Sequence[Event], table: Computation) -> dict[str, int]:
+    """For each variable the assignment names (``dZ``, ``db``...), the index of the event that
+    gave it its last value: that value is the one checked."""
+    final = {}
+    for index, event in enumerate(events):
+        if event.kind == "assign" and event.name in table.vars:
+            final[event.name] = index
+    return final
+
+
 def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Finding | None:
     """The first place the traced values of ``function`` leave the correct computation of one
     case (its named values), or None when the trace shows none that can be stated surely."""
@@ -573,14 +610,14 @@ def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Fin
         table = Computation(named)
     except (KeyError, TypeError, ValueError):
         return None
-    final = {}
-    for index, event in enumerate(events):
-        if event.kind == "assign" and event.name in table.vars:
-            final[event.name] = index
+    final = _final_assignments(events, table)
     seen: dict[str, int] = {}
+    bound: Bound = {}
     for index, event in enumerate(events):
+        if event.kind == "assign":
+            bound[event.name] = (event.value, event.line)
         if event.kind == "call":
-            stop, finding = _check_call(event, table, seen)
+            stop, finding = _check_call(event, table, seen, bound)
             if stop:
                 return finding
         elif event.kind == "assign" and final.get(event.name) == index:
@@ -596,7 +633,7 @@ def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Fin
 
 
 def _check_call(
-    event: Event, table: Computation, seen: dict[str, int]
+    event: Event, table: Computation, seen: dict[str, int], bound: Bound
 ) -> tuple[bool, Finding | None]:
     """A helper call against the reference's call of the same rank: ``(stop, finding)``.
 
@@ -613,7 +650,7 @@ def _check_call(
     ref = refs[k]
     for position, name in enumerate(ref.args):
         if not same(event.args[position], table.by_name[name].value):
-            return True, _argument(event, ref, position, table)
+            return True, _argument(event, ref, position, table, bound)
     if event.raised is not None or not same(event.result, table.by_name[ref.result].value):
         return True, None
     return False, None

@@ -43,7 +43,8 @@ def test_a_wrong_argument_is_explained_at_the_students_line(
     wrong = report.function("linear_activation_backward")
     assert wrong.status == "failed" and wrong.diagnosis is None
     assert wrong.explanation.startswith("cell ")
-    assert ", lines 5 and 8: `linear_backward` receives the whole layer cache" in wrong.explanation
+    said = ", line 5 and line 8: `linear_backward` receives the whole layer cache"
+    assert said in wrong.explanation
     assert all(not f.explanation for f in report.functions if f is not wrong)
     assert "Where it goes wrong: cell " in render_text(report)
     assert "Where it goes wrong: cell " in str(render_gradescope(report))

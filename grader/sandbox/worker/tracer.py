@@ -52,6 +52,8 @@ _CELL_PREFIX = "<cell "
 #: Arrays up to this size are also watched for changes made in place (``W -= ...``).
 MAX_WATCHED = 4096
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+#: A line that binds plain names: ``x = ...``, ``a, b = ...`` (not ``==``, not ``x += ...``).
+_BINDS = re.compile(r"^\s*\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*\)?\s*=(?!=)")
 
 
 def sketch_of(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -157,6 +159,7 @@ class Tracer:
         self.entries: dict[str, dict[Any, Any]] = {}
         self.line: int | None = None
         self.exceptions: set[int] = set()
+        self.binds: dict[tuple[str, int], frozenset[str]] = {}
         self.broken = False
 
     # --- recording -------------------------------------------------------------------------
@@ -168,11 +171,26 @@ class Tracer:
             self.events.append(event)
         return event
 
+    def bound_on(self, frame: FrameType, line: int | None) -> frozenset[str]:
+        """The plain names a line binds (so that binding a name to the object it already held
+        is recorded too)."""
+        if line is None:
+            return frozenset()
+        key = (frame.f_code.co_filename, line)
+        if key not in self.binds:
+            text = linecache.getline(key[0], line)
+            found = _BINDS.match(text)
+            names = found.group(1).replace(" ", "").split(",") if found else []
+            self.binds[key] = frozenset(names)
+        return self.binds[key]
+
     def snapshot(self, frame: FrameType, line: int | None) -> None:
-        """Record the names (and local dict entries) that changed since the last look."""
+        """Record the names (and local dict entries) that changed since the last look, and
+        the names the last line bound even to the object they held."""
+        rebound = self.bound_on(frame, line)
         for name, value in list(frame.f_locals.items()):
             state = _state(value)
-            if _changed(self.seen.get(name, _NOTHING), state):
+            if _changed(self.seen.get(name, _NOTHING), state) or name in rebound:
                 self.seen[name] = state
                 self.add({"k": "assign", "line": line, "name": name,
                           "v": encode(value, self.budget)})  # fmt: skip
