@@ -32,9 +32,7 @@ def grader():
         yield g
 
 
-def test_a_wrong_argument_is_explained_at_the_students_line(
-    grader: Grader, tmp_path: Path
-) -> None:
+def test_a_wrong_argument_is_explained_at_the_students_line(grader: Grader, tmp_path: Path) -> None:
     notebook = crafted.write(
         crafted.notebook(replace={"linear_activation_backward": WHOLE_CACHE}),
         tmp_path / "whole-cache.ipynb",
