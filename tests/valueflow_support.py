@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from grader.grading.comparison import GRADED_FUNCTIONS, compare_output
-from grader.grading.explain import MAX_TRACED, WATCH
-from grader.grading.valueflow import Explanation, Finding, agree, explain_case
+from grader.grading.explain import MAX_TRACED
+from grader.grading.valueflow import WATCH, Explanation, Finding, agree, explain_case
 from grader.sandbox.protocol import CALL_SEED
 from grader.sandbox.worker.tracer import trace_call
 from reference import activations, network

@@ -16,10 +16,10 @@ from dataclasses import replace
 
 from grader.bundle import BundleCase
 from grader.grading.attribution import call_tree, passes
-from grader.grading.comparison import GRADED_FUNCTIONS, looks_unimplemented
+from grader.grading.comparison import looks_unimplemented
 from grader.grading.options import ORACLE_TIMEOUT
 from grader.grading.results import FunctionReport, cell_number
-from grader.grading.valueflow import HELPER_PARAMS, agree, explain_case
+from grader.grading.valueflow import WATCH, agree, explain_case
 from grader.sandbox.codec import Flat
 from grader.sandbox.outcomes import Call, CallOutcome
 
@@ -27,8 +27,6 @@ from grader.sandbox.outcomes import Call, CallOutcome
 TRACE_SUFFIX = "#traced"
 #: Failing cases traced per function (the first ones, public cases first).
 MAX_TRACED = 2
-#: The helpers whose calls a trace records: every graded function and the provided ones.
-WATCH = tuple(dict.fromkeys((*GRADED_FUNCTIONS, *HELPER_PARAMS)))
 
 
 def _traceable(outcome: CallOutcome | None) -> bool:

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.grading.comparison import ATOL, RTOL
+from grader.grading.comparison import ATOL, GRADED_FUNCTIONS, RTOL
 
 #: Parameter names of the helpers, as the assignment writes them.
 HELPER_PARAMS: dict[str, tuple[str, ...]] = {
@@ -47,6 +47,8 @@ HELPER_PARAMS: dict[str, tuple[str, ...]] = {
     "sigmoid_backward": ("dA", "cache"),
     "relu_backward": ("dA", "cache"),
 }
+#: The helpers whose calls a trace records: every graded function and the provided ones.
+WATCH = tuple(dict.fromkeys((*GRADED_FUNCTIONS, *HELPER_PARAMS)))
 #: Most events and most characters of a line an explanation reads from a trace.
 MAX_EVENTS = 400
 MAX_LINE = 300
@@ -600,6 +602,21 @@ def _final_assignments(events: Sequence[Event], table: Computation) -> dict[str,
     return final
 
 
+def _first_line_of(events: Sequence[Event], index: int, expected: Any) -> int:
+    """The line where a variable's wrong final value (event ``index``) was first computed:
+    earlier assignments of the same name that already held it (before a squeeze, say)."""
+    name = events[index].name
+    final = as_expected(events[index].value, expected)
+    line = events[index].line
+    for event in reversed(events[:index]):
+        if event.kind != "assign" or event.name != name:
+            continue
+        if not same(as_expected(event.value, expected), final):
+            break
+        line = event.line
+    return line
+
+
 def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Finding | None:
     """The first place the traced values of ``function`` leave the correct computation of one
     case (its named values), or None when the trace shows none that can be stated surely."""
@@ -626,7 +643,8 @@ def explain_case(function: str, named: Mapping[str, Any], raw_trace: Any) -> Fin
                 continue
             got = as_expected(event.value, expected.value)
             if not same(got, expected.value):
-                return _variable(replace(event, value=got), expected, table)
+                line = _first_line_of(events, index, expected.value)
+                return _variable(replace(event, value=got, line=line), expected, table)
         elif event.kind == "raise":
             return explain_raise(event)
     return None
