@@ -225,7 +225,7 @@ class Tracer:
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
         """The global trace function: the traced function's frame, and the calls it makes."""
-        if self.broken:
+        if self.broken or self.truncated:
             return None
         try:
             if self.frame is None and frame.f_code is self.code:
@@ -247,8 +247,8 @@ class Tracer:
         return None
 
     def local(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if self.broken or frame is not self.frame:
-            return None
+        if self.broken or self.truncated or frame is not self.frame:
+            return None  # tracing stops here: the rest of the call runs at full speed
         try:
             if event == "line":
                 self.snapshot(frame, self.line)
