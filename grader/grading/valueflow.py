@@ -20,21 +20,33 @@ and roles of the values); no explanation is better than a wrong one. Statements 
 give shapes, layer and line numbers, never the numbers of a case, so they are safe on hidden
 cases.
 
-Standard library and numpy only, and no other module of the grader but the comparison's
-tolerance: ``grader generate`` copies this file beside the notebook's checks, so the notebook
-explains the public cases the same way.
+Standard library and numpy only, and of the grader only the comparison (its tolerance and the
+list of graded functions), found beside this file: ``grader generate`` puts this file unchanged
+next to ``comparison.py`` in the student folder, so the notebook's checks explain the public
+cases the same way.
 """
 
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from grader.grading.comparison import ATOL, GRADED_FUNCTIONS, RTOL
+
+def _sibling(name: str) -> Any:
+    """The module ``name`` beside this one: ``grader.grading.<name>`` in the grader, the
+    top-level ``<name>`` in the student folder (where this file sits next to it)."""
+    return importlib.import_module(f"{__package__}.{name}" if __package__ else name)
+
+
+_comparison = _sibling("comparison")
+RTOL: float = _comparison.RTOL
+ATOL: float = _comparison.ATOL
+GRADED_FUNCTIONS: tuple[str, ...] = _comparison.GRADED_FUNCTIONS
 
 #: Parameter names of the helpers, as the assignment writes them.
 HELPER_PARAMS: dict[str, tuple[str, ...]] = {

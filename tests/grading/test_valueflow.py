@@ -425,3 +425,37 @@ def test_a_deeply_nested_value_is_refused() -> None:
         value = {"t": [value]}
     raw = {"events": [{"k": "assign", "line": 3, "name": "db", "v": value}], "truncated": False}
     assert parse_trace(raw) is None
+
+
+def test_valueflow_and_the_tracer_work_beside_comparison_alone(tmp_path: Path) -> None:
+    """The notebook's checks use these files as they are, next to comparison.py."""
+    import shutil
+    import subprocess
+    import sys
+
+    from grader.grading import comparison, valueflow
+    from grader.sandbox.worker import tracer
+
+    for module in (comparison, valueflow, tracer):
+        shutil.copy(module.__file__, tmp_path / Path(module.__file__).name)
+    code = (
+        "import sys, linecache\n"
+        "sys.path.insert(0, '.')\n"
+        "import numpy as np, tracer, valueflow\n"
+        "src = 'def f(a):\\n    return np.dot(a, a)\\n'\n"
+        "linecache.cache['<cell 1>'] = (1, None, src.splitlines(True), '<cell 1>')\n"
+        "ns = {'np': np}\n"
+        "exec(compile(src, '<cell 1>', 'exec'), ns)\n"
+        "trace = tracer.trace_call(ns['f'], (np.ones((1, 3)),), valueflow.WATCH)[2]\n"
+        "named = {'values': [], 'calls': [], 'vars': {}}\n"
+        "print(valueflow.explain_case('f', named, trace).text)\n"
+        "assert not [m for m in sys.modules if m.startswith('grader')]\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout.strip()
+        == "line 2: `np.dot(a, a)` multiplies two (1, 3) arrays; one of them needs transposing"
+    )
