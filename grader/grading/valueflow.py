@@ -548,6 +548,13 @@ def _argument_finding(
     if how:
         key = ("argument", helper, param, tuple(how.split(" ")[0:3]), expected.role)
         return Finding(key, line, f"the `{param}` you pass to `{helper}`{layer} {how}")
+    if type(got) is str and type(expected.value) is str:
+        key = ("argument-text", helper, param, expected.role)
+        return Finding(
+            key,
+            line,
+            f'`{helper}`{layer} receives "{got[:40]}" as `{param}`; it expects {expected.name}',
+        )
     got_shape, want_shape = _shape(got), _shape(expected.value)
     if got_shape is not None and want_shape is not None and got_shape != want_shape:
         key = ("argument-shape", helper, param, expected.role)
@@ -569,6 +576,27 @@ def _argument_finding(
     return None
 
 
+def _short_name(value: Any, table: Computation) -> str | None:
+    """The one name a part of a tuple goes by (the shortest of the names it equals, when they
+    all name the same kind of value)."""
+    if _constant(value):
+        return None
+    found = table.identify(value)
+    if not found or len({(v.role, v.layer) for v in found}) != 1:
+        return None
+    return min((v.name for v in found), key=len)
+
+
+def _parts(value: Any, table: Computation) -> str:
+    """``(A, b, W)``: a short tuple by the names of its parts, when every part has one."""
+    if type(value) is not tuple or not 2 <= len(value) <= 4:
+        return ""
+    names = [_short_name(item, table) for item in value]
+    if any(name is None for name in names):
+        return ""
+    return "(" + ", ".join(str(name) for name in names) + ")"
+
+
 def _variable(event: Event, expected: Named, table: Computation) -> Finding | None:
     got, var, line = event.value, event.name, event.line
     key: tuple[Any, ...]
@@ -580,6 +608,10 @@ def _variable(event: Event, expected: Named, table: Computation) -> Finding | No
     if how:
         key = ("variable-relation", var, tuple(how.split(" ")[0:3]))
         return Finding(key, line, f"your `{var}` {how}")
+    parts = _parts(got, table), _parts(expected.value, table)
+    if parts[0] and parts[1]:
+        key = ("variable-parts", var, parts[0], parts[1])
+        return Finding(key, line, f"your `{var}` is {parts[0]}; it should be {parts[1]}")
     got_shape, want_shape = _shape(got), _shape(expected.value)
     if want_shape is not None and got_shape is not None and got_shape != want_shape:
         hint = _SHAPE_HINTS.get(expected.role, "")
