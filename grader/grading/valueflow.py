@@ -20,19 +20,19 @@ and roles of the values); no explanation is better than a wrong one. Statements 
 give shapes, layer and line numbers, never the numbers of a case, so they are safe on hidden
 cases.
 
-Standard library and numpy only, and of the grader only the comparison (its tolerance and the
-list of graded functions), found beside this file: ``grader generate`` puts this file unchanged
-next to ``comparison.py`` in the student folder, so the notebook's checks explain the public
-cases the same way.
+The trace is read by :mod:`tracedata`, and an exception on the student's line is explained by
+:mod:`raisedline`. Standard library and numpy only, and of the grader only those two and the
+comparison (its tolerance and the list of graded functions), found beside this file:
+``grader generate`` puts the three files unchanged next to ``comparison.py`` in the student
+folder, so the notebook's checks explain the public cases the same way.
 """
 
 from __future__ import annotations
 
-import ast
 import importlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -42,6 +42,12 @@ def _sibling(name: str) -> Any:
     top-level ``<name>`` in the student folder (where this file sits next to it)."""
     return importlib.import_module(f"{__package__}.{name}" if __package__ else name)
 
+
+if TYPE_CHECKING:
+    from grader.grading import raisedline, tracedata
+else:
+    tracedata = _sibling("tracedata")
+    raisedline = _sibling("raisedline")
 
 _comparison = _sibling("comparison")
 RTOL: float = _comparison.RTOL
@@ -61,10 +67,7 @@ HELPER_PARAMS: dict[str, tuple[str, ...]] = {
 }
 #: The helpers whose calls a trace records: every graded function and the provided ones.
 WATCH = tuple(dict.fromkeys((*GRADED_FUNCTIONS, *HELPER_PARAMS)))
-#: Most events and most characters of a line an explanation reads from a trace.
-MAX_EVENTS = 400
-MAX_LINE = 300
-_SKETCH_STATS = 5
+#: First elements a sketch keeps (``grader.sandbox.worker.tracer.SKETCH_HEAD``, checked by a test).
 _SKETCH_HEAD = 8
 
 #: What a variable of each role holds, said when its shape is wrong.
@@ -82,180 +85,12 @@ _SHAPE_HINTS = {
 }
 
 
-# --- values as they come from a trace ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Sketch:
-    """A large array as the tracer sent it: shape, dtype and a few statistics."""
-
-    shape: tuple[int, ...]
-    dtype: str
-    stats: tuple[float, ...] | None
-
-
-class Unknown:
-    """A value the tracer did not send (a custom object, a container cut short)."""
-
-    def __init__(self, what: str) -> None:
-        self.what = what
-
-
-class Malformed(ValueError):
-    """A trace that does not follow the tracer's format (never trusted, never guessed at)."""
-
-
-def _decode_array(node: Mapping[str, Any]) -> Any:
-    if "a" in node:
-        array = node["a"]
-        if len(node) != 1 or type(array) is not np.ndarray or array.dtype.kind not in "biuf":
-            raise Malformed("bad array")
-        return array
-    shape, stats = node["sk"], node.get("st")
-    if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
-        raise Malformed("bad shape")
-    if stats is not None and (type(stats) is not np.ndarray or stats.dtype.kind != "f"):
-        raise Malformed("bad sketch")
-    kept = tuple(float(x) for x in stats) if stats is not None else None
-    return Sketch(tuple(shape), str(node.get("dt", ""))[:40], kept)
-
-
-def _decode_leaf(node: Mapping[str, Any]) -> Any:
-    if "n" in node:
-        if type(node["n"]) not in (int, float, bool):
-            raise Malformed("bad number")
-        return node["n"]
-    if "s" in node:
-        if type(node["s"]) is not str:
-            raise Malformed("bad text")
-        return node["s"][:MAX_LINE]
-    if "none" in node:
-        return None
-    return Unknown(str(node["o"])[:80])
-
-
-def _decode_container(node: Mapping[str, Any], depth: int) -> Any:
-    if "more" in node:
-        return Unknown("a long container")
-    tag = next(iter(node))
-    items = node[tag]
-    if type(items) is not list or tag not in ("t", "l", "d"):
-        raise Malformed("bad container")
-    if tag != "d":
-        values = [decode(v, depth + 1) for v in items]
-        return tuple(values) if tag == "t" else values
-    out: dict[Any, Any] = {}
-    for pair in items:
-        if type(pair) is not list or len(pair) != 2 or type(pair[0]) not in (str, int):
-            raise Malformed("bad dict item")
-        out[pair[0]] = decode(pair[1], depth + 1)
-    return out
-
-
-def decode(node: Any, depth: int = 0) -> Any:
-    """A traced value back as a Python value (:class:`Sketch` / :class:`Unknown` for parts
-    that did not travel whole). Raises :class:`Malformed` for anything else."""
-    if depth > 8 or type(node) is not dict or not node or len(node) > 3:
-        raise Malformed("bad value")
-    if "a" in node or "sk" in node:
-        return _decode_array(node)
-    if len(node) == 1 and next(iter(node)) in ("n", "s", "none", "o"):
-        return _decode_leaf(node)
-    return _decode_container(node, depth)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One step of a traced call: ``kind`` is "assign", "call" or "raise"."""
-
-    kind: str
-    line: int
-    name: str = ""
-    value: Any = None
-    args: tuple[Any, ...] = ()
-    params: tuple[str, ...] = ()
-    result: Any = None
-    raised: str | None = None
-    text: str = ""
-    names: Mapping[str, Any] | None = None
-    #: The key a KeyError was raised for (a short string or an int), when it was one.
-    key: str | int | None = None
-
-
-def _line(value: Any) -> int:
-    if type(value) is not int or value < 0:
-        raise Malformed("bad line")
-    return value
-
-
-def _assign(item: Mapping[str, Any]) -> Event | None:
-    if item.get("line") is None:
-        return None  # bound before the first line ran: the arguments
-    name = item["name"]
-    if type(name) is not str:
-        raise Malformed("bad name")
-    return Event("assign", _line(item["line"]), name[:80], decode(item["v"]))
-
-
-def _call(item: Mapping[str, Any]) -> Event:
-    params, args, callee = item["params"], item["args"], item["callee"]
-    if type(params) is not list or type(args) is not list or type(callee) is not str:
-        raise Malformed("bad call")
-    if not all(type(p) is str for p in params):
-        raise Malformed("bad parameter")
-    raised, result = item.get("raised"), item.get("result")
-    return Event(
-        "call",
-        _line(item.get("line")),
-        callee[:80],
-        args=tuple(decode(a) for a in args),
-        params=tuple(p[:80] for p in params),
-        result=decode(result) if result is not None else None,
-        raised=str(raised)[:80] if raised is not None else None,
-    )
-
-
-def _raise(item: Mapping[str, Any]) -> Event:
-    text, names = item["text"], item["names"]
-    if type(text) is not str or type(names) is not list:
-        raise Malformed("bad raise")
-    table: dict[str, Any] = {}
-    for pair in names:
-        if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
-            raise Malformed("bad name")
-        table[pair[0]] = decode(pair[1])
-    kind = str(item.get("type"))[:80]
-    key = item.get("key")
-    if key is not None and not (type(key) is str and len(key) <= 40 or type(key) is int):
-        raise Malformed("bad key")
-    line = _line(item.get("line"))
-    return Event("raise", line, kind, text=text[:MAX_LINE], names=table, key=key)
-
-
-_PARSERS = {"assign": _assign, "call": _call, "raise": _raise}
-
-
-def parse_trace(raw: Any) -> list[Event] | None:
-    """The events of a trace, checked strictly; None for anything malformed or cut short."""
-    if type(raw) is not dict or raw.get("truncated") is not False:
-        return None
-    items = raw.get("events")
-    if type(items) is not list or len(items) > MAX_EVENTS:
-        return None
-    events: list[Event] = []
-    try:
-        for item in items:
-            if type(item) is not dict:
-                return None
-            if item.get("k") == "start":
-                continue
-            event = _PARSERS[item["k"]](item)
-            if event is not None:
-                events.append(event)
-    except (Malformed, KeyError, TypeError, ValueError, RecursionError):
-        return None
-    return events
-
+Event = tracedata.Event
+Finding = tracedata.Finding
+Sketch = tracedata.Sketch
+parse_trace = tracedata.parse_trace
+show_shape = tracedata.show_shape
+explain_raise = raisedline.explain_raise
 
 # --- the correct computation -------------------------------------------------------------------
 
@@ -376,10 +211,6 @@ def _shape(value: Any) -> tuple[int, ...] | None:
     return None
 
 
-def show_shape(shape: Sequence[int]) -> str:
-    return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 def relation(got: Any, expected: Named, table: Computation) -> str:
     """How ``got`` differs from the expected value, when it is that simple (a phrase that
     follows "it"/"your x"), else ""."""
@@ -442,21 +273,6 @@ def _term_relation(got: Any, expected: Named, table: Computation) -> str:
 
 
 # --- explaining one traced case ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One statement about one traced case, at the student's ``line`` (``body`` is what is said
-    there). ``key`` is what must agree across cases: the rule, the names and the roles of the
-    values, not the line (the same slip in an if and an else branch is one slip)."""
-
-    key: tuple[Any, ...]
-    line: int
-    body: str
-
-    @property
-    def text(self) -> str:
-        return f"line {self.line}: {self.body}"
 
 
 @dataclass(frozen=True)
@@ -716,299 +532,6 @@ def _check_call(
     if event.raised is not None or not same(event.result, table.by_name[ref.result].value):
         return True, None
     return False, None
-
-
-# --- exceptions raised on the student's own line -----------------------------------------------
-
-
-_ELEMENTWISE = {"log", "exp", "abs", "sqrt", "square", "tanh", "negative"}
-_MAKERS = {"zeros", "ones", "empty"}
-
-
-def _np_call(node: ast.AST) -> str | None:
-    """``name`` for a call written ``np.name(...)`` or ``numpy.name(...)``."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        owner = node.func.value
-        if isinstance(owner, ast.Name) and owner.id in ("np", "numpy"):
-            return node.func.attr
-        if (
-            isinstance(owner, ast.Attribute)
-            and owner.attr == "random"
-            and isinstance(owner.value, ast.Name)
-            and owner.value.id in ("np", "numpy")
-        ):
-            return "random." + node.func.attr
-    return None
-
-
-class _Shapes:
-    """Shapes of the expressions on one line, from the shapes of the names on it."""
-
-    def __init__(self, names: Mapping[str, Any]) -> None:
-        self.names = names
-
-    def of(self, node: ast.AST) -> tuple[int, ...] | None:
-        if isinstance(node, ast.Name):
-            value = self.names.get(node.id)
-            if type(value) is Sketch:
-                return value.shape
-            if type(value) in (int, float):
-                return ()
-            return None
-        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return ()
-        if isinstance(node, ast.Attribute) and node.attr == "T":
-            inner = self.of(node.value)
-            return inner[::-1] if inner is not None else None
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-            return self.of(node.operand)
-        if isinstance(node, ast.Call):
-            return self.of_call(node)
-        if isinstance(node, ast.BinOp):
-            left, right = self.of(node.left), self.of(node.right)
-            if isinstance(node.op, ast.MatMult):
-                return _product(left, right)
-            return _broadcast(left, right)
-        return None
-
-    def of_call(self, node: ast.Call) -> tuple[int, ...] | None:
-        name = _np_call(node)
-        if name in _ELEMENTWISE and len(node.args) == 1:
-            return self.of(node.args[0])
-        if name in ("dot", "matmul") and len(node.args) == 2:
-            return _product(self.of(node.args[0]), self.of(node.args[1]))
-        return None
-
-
-def _broadcast(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> tuple[int, ...] | None:
-    if a is None or b is None:
-        return None
-    try:
-        return tuple(np.broadcast_shapes(a, b))
-    except ValueError:
-        return None
-
-
-def _product(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> tuple[int, ...] | None:
-    if a is None or b is None or len(a) != 2 or len(b) != 2 or a[1] != b[0]:
-        return None
-    return (a[0], b[1])
-
-
-def _not_a_dtype(node: ast.AST) -> bool:
-    """A size where a dtype belongs: a number, or a name that is no type."""
-    if isinstance(node, ast.Constant):
-        return type(node.value) is int
-    return isinstance(node, ast.Name) and node.id not in ("float", "int", "bool", "complex")
-
-
-def _segment(text: str, node: ast.AST) -> str:
-    return ast.get_source_segment(text, node) or ast.unparse(node)
-
-
-def _dot_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """A matrix product whose inner sizes differ (numpy raises ValueError)."""
-    if event.name != "ValueError":
-        return None
-    if _np_call(node) in ("dot", "matmul") and isinstance(node, ast.Call) and len(node.args) == 2:
-        a, b = shapes.of(node.args[0]), shapes.of(node.args[1])
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-        a, b = shapes.of(node.left), shapes.of(node.right)
-    else:
-        return None
-    if a is None or b is None or len(a) != 2 or len(b) != 2 or a[1] == b[0]:
-        return None
-    what = _segment(event.text, node)
-    if a == b:
-        says = f"multiplies two {show_shape(a)} arrays; one of them needs transposing"
-    else:
-        says = (
-            f"multiplies a {show_shape(a)} array by a {show_shape(b)} array: the columns of "
-            "the first must match the rows of the second"
-        )
-        if a[0] == b[0] or a[1] == b[1]:
-            says += "; one of them needs transposing"
-    return Finding(("dot", a == b), event.line, f"`{what}` {says}")
-
-
-def _maker_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """``np.zeros(n, 1)``: a size where numpy takes the dtype (numpy raises TypeError)."""
-    if (
-        _np_call(node) in _MAKERS
-        and isinstance(node, ast.Call)
-        and len(node.args) >= 2
-        and event.name == "TypeError"
-        and _not_a_dtype(node.args[1])
-    ):
-        what = _segment(event.text, node)
-        return Finding(
-            ("maker",),
-            event.line,
-            f"`{what}`: the shape goes in as one tuple; the second argument is the dtype",
-        )
-    return None
-
-
-def _randn_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """``np.random.randn((n, m))``: randn takes the sizes one by one (numpy raises TypeError)."""
-    name = _np_call(node)
-    if (
-        name in ("random.randn", "random.rand")
-        and isinstance(node, ast.Call)
-        and len(node.args) == 1
-        and isinstance(node.args[0], ast.Tuple)
-        and event.name == "TypeError"
-    ):
-        what = _segment(event.text, node)
-        return Finding(
-            ("randn",),
-            event.line,
-            f"`{what}`: `np.{name}` takes each size as its own argument, not one tuple",
-        )
-    return None
-
-
-def _operands(node: ast.AST) -> tuple[ast.AST, ast.AST] | None:
-    """The two operands of an element-by-element operation (``a * b``, ``np.multiply(a, b)``)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
-        return node.left, node.right
-    if (
-        _np_call(node) in ("multiply", "add", "subtract", "divide")
-        and isinstance(node, ast.Call)
-        and len(node.args) == 2
-    ):
-        return node.args[0], node.args[1]
-    return None
-
-
-def _broadcast_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """Two arrays combined element by element whose shapes cannot broadcast (ValueError)."""
-    pair = _operands(node)
-    if pair is None or event.name != "ValueError":
-        return None
-    a, b = shapes.of(pair[0]), shapes.of(pair[1])
-    if a is None or b is None or _broadcast(a, b) is not None:
-        return None
-    what = _segment(event.text, node)
-    return Finding(
-        ("broadcast",),
-        event.line,
-        f"`{what}` combines a {show_shape(a)} array with a {show_shape(b)} array element by "
-        "element; those shapes do not fit together",
-    )
-
-
-def _text_plus_number_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """``"W" + l`` with ``l`` a number (TypeError): the number must become text first."""
-    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
-        return None
-    if event.name != "TypeError":
-        return None
-    text_side = isinstance(node.left, ast.Constant) and type(node.left.value) is str
-    other = node.right if text_side else node.left
-    if not text_side and not (
-        isinstance(node.right, ast.Constant) and type(node.right.value) is str
-    ):
-        return None
-    if not isinstance(other, ast.Name) or type(shapes.names.get(other.id)) is not int:
-        return None
-    what = _segment(event.text, node)
-    return Finding(
-        ("text-plus-number",),
-        event.line,
-        f"`{what}` adds the number `{other.id}` to a piece of text; Python does not turn a "
-        "number into text by itself, so the key is never built",
-    )
-
-
-def _keys_of(value: Any) -> list[str] | None:
-    if not isinstance(value, dict):
-        return None
-    return [str(k) for k in value]
-
-
-def _key_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """A dict asked for a key it does not have (KeyError): name the key and the keys it has."""
-    if event.name != "KeyError" or event.key is None or not isinstance(node, ast.Subscript):
-        return None
-    if not isinstance(node.value, ast.Name):
-        return None
-    keys = _keys_of(shapes.names.get(node.value.id))
-    if keys is None or str(event.key) in keys:
-        return None
-    shown = ", ".join(repr(k) for k in keys[:8]) + (", ..." if len(keys) > 8 else "")
-    has = f"its keys are {shown}" if keys else "it is empty"
-    what = _segment(event.text, node)
-    return Finding(
-        ("key", node.value.id),
-        event.line,
-        f"`{what}` asks `{node.value.id}` for the key {event.key!r}, which it does not have "
-        f"at this point: {has}",
-    )
-
-
-def _index_of(node: ast.AST, names: Mapping[str, Any]) -> int | None:
-    """The value of a simple index expression (a name, a number, or either plus or minus a
-    number), from the values of the names on the line."""
-    if isinstance(node, ast.Constant) and type(node.value) is int:
-        return node.value
-    if isinstance(node, ast.Name):
-        value = names.get(node.id)
-        return value if type(value) is int else None
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub):
-        left, right = _index_of(node.left, names), _index_of(node.right, names)
-        if left is None or right is None:
-            return None
-        return left + right if isinstance(node.op, ast.Add) else left - right
-    return None
-
-
-def _index_rule(node: ast.AST, shapes: _Shapes, event: Event) -> Finding | None:
-    """A list read past its end (IndexError): say which item, and how many there are."""
-    if event.name != "IndexError" or not isinstance(node, ast.Subscript):
-        return None
-    if not isinstance(node.value, ast.Name):
-        return None
-    items = shapes.names.get(node.value.id)
-    index = _index_of(node.slice, shapes.names)
-    if not isinstance(items, list | tuple) or index is None or index < len(items):
-        return None
-    what = _segment(event.text, node)
-    name = node.value.id
-    return Finding(
-        ("index", name),
-        event.line,
-        f"`{what}` reads item {index} of `{name}`, which has {len(items)} items, numbered "
-        f"0 to {len(items) - 1}",
-    )
-
-
-_RAISE_RULES = (
-    _dot_rule,
-    _maker_rule,
-    _randn_rule,
-    _broadcast_rule,
-    _text_plus_number_rule,
-    _key_rule,
-    _index_rule,
-)
-
-
-def explain_raise(event: Event) -> Finding | None:
-    """An exception raised on the function's own line, explained from the shapes of the values
-    on it; None unless one operation on the line certainly fails for those shapes."""
-    text = event.text
-    try:
-        tree = ast.parse(text.rstrip(":").rstrip() if text.endswith(":") else text)
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-    shapes = _Shapes(event.names or {})
-    for node in ast.walk(tree):
-        for rule in _RAISE_RULES:
-            finding = rule(node, shapes, event)
-            if finding is not None:
-                return finding
-    return None
 
 
 # --- across cases ------------------------------------------------------------------------------

@@ -433,10 +433,10 @@ def test_valueflow_and_the_tracer_work_beside_comparison_alone(tmp_path: Path) -
     import subprocess
     import sys
 
-    from grader.grading import comparison, valueflow
+    from grader.grading import comparison, raisedline, tracedata, valueflow
     from grader.sandbox.worker import tracer
 
-    for module in (comparison, valueflow, tracer):
+    for module in (comparison, valueflow, tracedata, raisedline, tracer):
         shutil.copy(module.__file__, tmp_path / Path(module.__file__).name)
     code = (
         "import sys, linecache\n"
@@ -459,3 +459,12 @@ def test_valueflow_and_the_tracer_work_beside_comparison_alone(tmp_path: Path) -
         done.stdout.strip()
         == "line 2: `np.dot(a, a)` multiplies two (1, 3) arrays; one of them needs transposing"
     )
+
+
+def test_a_sketch_is_taken_alike_on_both_sides() -> None:
+    from grader.grading import valueflow
+    from grader.sandbox.worker import tracer
+
+    array = np.arange(30.0).reshape(5, 6) - 7.5
+    assert valueflow._SKETCH_HEAD == tracer.SKETCH_HEAD
+    assert valueflow._sketch(array) == tuple(tracer.sketch_of(array))
