@@ -55,7 +55,7 @@ def trace_calls(
     by_key = {o.key: o for o in outcomes}
     failing: dict[str, list[BundleCase]] = {}
     for case in cases:
-        if not passes(case, by_key.get(case.key), flat_expected.get(case.key)):
+        if _fails(case, by_key.get(case.key), flat_expected.get(case.key)):
             failing.setdefault(case.function, []).append(case)
     calls = []
     for function, wrong in failing.items():
@@ -64,6 +64,13 @@ def trace_calls(
         chosen = [c for c in wrong if c.named is not None and _traceable(by_key.get(c.key))]
         calls += [_traced(case) for case in chosen[:MAX_TRACED]]
     return calls
+
+
+def _fails(case: BundleCase, outcome: CallOutcome | None, expected: Flat | None) -> bool:
+    try:
+        return not passes(case, outcome, expected)
+    except Exception:  # a value no comparison takes (an int too large for a float) is wrong
+        return True
 
 
 def _traced(case: BundleCase) -> Call:

@@ -106,3 +106,18 @@ def test_the_tracer_is_self_contained() -> None:
     ]
     assert "numpy" in tops
     assert all(top == "numpy" or top in sys.stdlib_module_names for top in tops), tops
+
+
+def test_a_huge_nested_value_is_cut_to_the_node_budget() -> None:
+    source = "def f(n):\n    x = [[[[[[0] * n] * n] * n] * n] * n] * n\n    return x\n"
+    f = cell_function(source, "f")
+    _, _, trace = trace_call(f, (30,), [])
+
+    def nodes(value: Any) -> int:
+        if isinstance(value, dict):
+            return 1 + sum(nodes(v) for v in value.values())
+        if isinstance(value, list):
+            return 1 + sum(nodes(v) for v in value)
+        return 1
+
+    assert nodes(trace["events"]) < 3 * tracer.MAX_NODES

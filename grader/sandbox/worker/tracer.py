@@ -24,6 +24,7 @@ and in the notebook's own kernel, where ``grader generate`` copies it for the pu
 
 from __future__ import annotations
 
+import itertools
 import keyword
 import linecache
 import re
@@ -40,6 +41,9 @@ MAX_EVENTS = 400
 MAX_WHOLE = 1024
 #: Array elements one trace carries whole, in all; past it every array is a sketch.
 MAX_ELEMENTS = 60_000
+#: Values (containers, numbers, arrays...) one trace encodes, in all; past it, containers are
+#: sent by type only.
+MAX_NODES = 20_000
 #: Items of a tuple, list or dict kept, and nesting depth followed.
 MAX_ITEMS = 24
 MAX_DEPTH = 5
@@ -67,27 +71,31 @@ def sketch_of(array: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
 
 
 class _Budget:
+    """What one trace may still carry: array elements sent whole, and values encoded."""
+
     def __init__(self) -> None:
         self.elements = MAX_ELEMENTS
+        self.nodes = MAX_NODES
 
 
-def _encode_array(value: Any, budget: _Budget | None, shapes: bool) -> dict[str, Any]:
+def _encode_array(value: Any, budget: _Budget, shapes: bool) -> dict[str, Any]:
     if value.dtype.kind not in "biuf":
         return {"o": f"ndarray of {value.dtype.kind}"[:MAX_TEXT]}
     shape = [int(n) for n in value.shape]
     if shapes:
         return {"sk": shape, "dt": str(value.dtype)}
-    if budget is not None and value.size <= MAX_WHOLE and value.size <= budget.elements:
+    if value.size <= MAX_WHOLE and value.size <= budget.elements:
         budget.elements -= value.size
         return {"a": np.array(value, copy=True)}
     return {"sk": shape, "dt": str(value.dtype), "st": sketch_of(value)}
 
 
-def encode(value: Any, budget: _Budget | None = None, depth: int = 0, shapes: bool = False) -> Any:
+def encode(value: Any, budget: _Budget, depth: int = 0, shapes: bool = False) -> Any:
     """A value as plain data: ``{"a": array}``, ``{"sk": shape, "dt": dtype, "st": stats}``,
     ``{"n": number}``, ``{"s": text}``, ``{"none": 1}``, ``{"t": [...]}`` (tuple),
     ``{"l": [...]}`` (list), ``{"d": [[key, value], ...]}``, ``{"o": type name}``, with
     ``"more": k`` on a container cut short. ``shapes``: arrays as shape and dtype only."""
+    budget.nodes -= 1
     kind = type(value)
     if kind is np.ndarray:
         return _encode_array(value, budget, shapes)
@@ -101,10 +109,9 @@ def encode(value: Any, budget: _Budget | None = None, depth: int = 0, shapes: bo
     if kind is str:
         return {"s": value[:MAX_TEXT]}
     if kind in (tuple, list, dict):
-        if depth >= MAX_DEPTH:
+        if depth >= MAX_DEPTH or budget.nodes <= 0:
             return {"o": kind.__name__}
-        items = list(value.items()) if kind is dict else list(value)
-        kept = items[:MAX_ITEMS]
+        kept = list(itertools.islice(value.items() if kind is dict else value, MAX_ITEMS))
         if kind is dict:
             out: dict[str, Any] = {
                 "d": [
@@ -117,8 +124,8 @@ def encode(value: Any, budget: _Budget | None = None, depth: int = 0, shapes: bo
             out = {
                 "t" if kind is tuple else "l": [encode(v, budget, depth + 1, shapes) for v in kept]
             }
-        if len(items) > len(kept):
-            out["more"] = len(items) - len(kept)
+        if len(value) > len(kept):
+            out["more"] = len(value) - len(kept)
         return out
     name = getattr(kind, "__qualname__", "object")
     return {"o": str(name)[:MAX_TEXT] if isinstance(name, str) else "object"}
@@ -207,6 +214,7 @@ class Tracer:
 
     def names_on(self, frame: FrameType, text: str) -> list[list[Any]]:
         found: list[list[Any]] = []
+        budget = _Budget()
         for name in dict.fromkeys(_NAME.findall(text)):
             if keyword.iskeyword(name) or len(found) >= MAX_ITEMS:
                 continue
@@ -218,7 +226,7 @@ class Tracer:
                 continue
             if callable(value) or type(value).__name__ == "module":
                 continue
-            found.append([name, encode(value, None, shapes=True)])
+            found.append([name, encode(value, budget, shapes=True)])
         return found
 
     # --- the trace functions -----------------------------------------------------------------
