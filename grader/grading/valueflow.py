@@ -298,9 +298,17 @@ def _constant(value: Any) -> bool:
     return False
 
 
+def _number(value: Any) -> bool:
+    """A single number equals other numbers of a case by coincidence (m and L are both 3): it
+    is never identified as another value."""
+    return isinstance(value, int | float | np.number) or (
+        isinstance(value, np.ndarray) and value.ndim == 0
+    )
+
+
 def _identity(got: Any, expected: Named, table: Computation) -> Named | None:
     """The one named value ``got`` is, when it is a single other value of the computation."""
-    if same(got, expected.value) or _constant(got):
+    if same(got, expected.value) or _constant(got) or _number(got):
         return None
     found = table.identify(got)
     if not found:
