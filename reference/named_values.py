@@ -206,6 +206,9 @@ def _L_model_backward(n: _Named, AL: Any, Y: Any, caches: list[Any]) -> None:
     with np.errstate(all="ignore"):
         dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
     n.vars["dAL"] = n.value("dAL", "dAL", dAL)
+    with np.errstate(all="ignore"):
+        n.value("the term Y / AL of dAL", "dAL term", np.divide(Y, AL))
+        n.value("the term (1 - Y) / (1 - AL) of dAL", "dAL term", np.divide(1 - Y, 1 - AL))
     for l in range(1, L + 1):
         linear_cache, Z = caches[l - 1]
         n.value(f"the cache of layer {l} (caches[{l - 1}])", "cache", caches[l - 1], l)
