@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from grader.errors import GraderError, UsageError
+from grader.errors import GraderError, SetupError, UsageError
 
 if TYPE_CHECKING:
     from grader.batch.run import BatchResult
@@ -38,7 +38,8 @@ _CHECK_STATUSES = (
     "Exit status: 0 every function passed; 1 graded, something failed; 2 the file cannot be "
     "graded (missing, empty, not JSON, not a notebook, wrong nbformat); 3 the grader's own "
     "files (case bundles, student folder) are missing or broken; 4 wrong command-line usage "
-    "(including an output path that cannot be written); 70 an internal error of the grader; "
+    "(including an output path that cannot be written); 5 --require-confinement was given and "
+    "the sandbox cannot confine file access; 70 an internal error of the grader; "
     "130 interrupted."
 )
 
@@ -110,6 +111,12 @@ def _add_grading_options(p: argparse.ArgumentParser) -> None:
         help="a function fails when a graded helper it calls fails (default: each "
         "function is scored on its own logic)",
     )
+    p.add_argument(
+        "--require-confinement",
+        action="store_true",
+        help="refuse to grade (exit status 5) when the sandbox cannot confine student code's "
+        "file access (neither Landlock nor an unprivileged user applies)",
+    )
 
 
 def _options(args: argparse.Namespace) -> CheckOptions:
@@ -120,6 +127,7 @@ def _options(args: argparse.Namespace) -> CheckOptions:
         timeout=args.timeout,
         memory_mb=args.memory,
         strict_dependencies=args.strict_dependencies,
+        require_confinement=args.require_confinement,
     )
 
 
@@ -130,6 +138,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     if args.format == "html" and not args.output:
         raise UsageError("--format html needs --output FILE.html")
+    if args.format == "html":
+        _require_html_libraries()
     submission = load_submission(args.notebook)  # a bad file fails before anything starts
     files = load_student_files()
     # The zygote warms up (its own interpreter, numpy) while this process imports numpy.
@@ -171,6 +181,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0 if report.all_passed else 1
+
+
+#: What HTML reports need beyond grading (the Gradescope image installs none of them).
+_HTML_LIBRARIES = ("nbconvert", "jinja2", "bleach", "latex2mathml")
+
+
+def _require_html_libraries() -> None:
+    """A clear error before any grading when the HTML report cannot be written here."""
+    from importlib.util import find_spec
+
+    missing = [name for name in _HTML_LIBRARIES if find_spec(name) is None]
+    if missing:
+        raise SetupError(
+            f"--format html needs {', '.join(missing)}, not installed here (an install with "
+            "only what grading needs, like the Gradescope image's): `pip install "
+            f"{' '.join(missing)}`, or use --format text or json"
+        )
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
@@ -264,7 +291,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_release(args: argparse.Namespace) -> int:
     from grader.authoring.release import release
 
-    print(f"released the student folder to {release(Path(args.outdir), zipped=args.zip)}")
+    made = release(Path(args.dest), zipped=args.zip)
+    what = "a zip of the student folder" if args.zip else "the student folder"
+    print(f"released {what} (with its README.md for students) to {made}")
     return 0
 
 
@@ -329,9 +358,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solution", help="solution notebook (default: reference/solution.ipynb)")
     p.set_defaults(func=_cmd_generate)
 
-    p = sub.add_parser("release", help="copy the up-to-date student folder for distribution")
-    p.add_argument("outdir", help="folder to put the release in")
-    p.add_argument("--zip", action="store_true", help="write a zip file instead of a folder")
+    p = sub.add_parser(
+        "release",
+        help="copy the up-to-date student folder for distribution",
+        description="Write the folder students receive into DEST: the notebook to fill in, "
+        "its helper files and checks, and a README.md for students (what to fill in, how to "
+        "run the checks, what to submit and under which file name). It is exactly the folder "
+        "`grader generate` writes, checked first: it must be up to date and hold no line of "
+        "the solution. With --zip, DEST is the zip file to write (.zip added when missing), "
+        "holding the folder step_by_step/. Exit status: 0 released; 3 the student folder is "
+        "out of date (run `grader generate`) or holds a solution line; 4 DEST exists (a "
+        "folder that is not empty, or the zip file) or cannot be written.",
+    )
+    p.add_argument(
+        "dest",
+        metavar="DEST",
+        help="the folder to create for students (empty or missing), or with --zip the zip file",
+    )
+    p.add_argument(
+        "--zip", action="store_true", help="write DEST as a zip file instead of a folder"
+    )
     p.set_defaults(func=_cmd_release)
 
     p = sub.add_parser(
@@ -372,18 +418,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="grade a whole class into a folder (gradebook, class report, Gradescope JSON)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Grade many notebooks in parallel, each in its own sandboxed process.\n\n"
-        "Student ids: a notebook named on the command line (or by a glob) is its file name "
-        "without .ipynb.\nA class folder INPUT is split into students: everything inside "
-        "INPUT/<name>/ (at any depth) belongs\nto the student <name> (LMS exports: "
-        "submissions/<student>/...), a notebook directly inside is named\nby its file name. "
-        "A folder INPUT is one student's, named after the folder, when it holds notebooks\n"
-        "directly inside only and is named with other folders of the same parent "
-        "(`grade submissions/*`)\nor like a student already in OUT (`grade submissions/nina` "
-        "regrades nina). A student with several\nnotebooks gets one row: the most recently "
-        "modified notebook is graded (or, with --pick GLOB,\nthe most recent one whose name "
-        "matches), and a warning names the others. No student id is\never a class folder's "
-        "name (such a notebook is refused). Only regular files are graded: a\nsymbolic link, "
-        "device or FIFO gets an invalid row. Two files with one id are an error.\n\n"
+        "Student ids: a notebook named on the command line (or by a glob) is "
+        "its file name without .ipynb.\nA class folder INPUT is split into "
+        "students: everything inside INPUT/<name>/ (at any depth)\nbelongs to "
+        "the student <name> (LMS exports: submissions/<student>/...), and a "
+        "notebook directly\ninside is named by its file name. A folder INPUT is "
+        "one student's, named after the folder, when\nits notebooks are "
+        "directly inside or in one subfolder and it is named with other "
+        "folders of the\nsame parent (`grade submissions/*`) or like a student "
+        "already in OUT (`grade submissions/nina`\nregrades nina). A student "
+        "with several notebooks gets one row: the most recently modified "
+        "one\nis graded (or, with --pick GLOB, the most recent one whose name "
+        "matches), and a warning names\nthe others. No student id is ever a "
+        "class folder's name (such a notebook is refused). Only\nregular files "
+        "are graded: a symbolic link, device or FIFO gets an invalid row. Two "
+        "files with\none id are an error.\n\n"
         "Writes OUT/<student>/{results.json,feedback.txt,grading.json} (and feedback.html with "
         "--html;\na regrade keeps the pages OUT was made with), OUT/gradebook.csv, "
         "OUT/summary.json and\nOUT/report.html (the class at a glance). The class files cover "

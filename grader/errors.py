@@ -8,6 +8,7 @@ Exit statuses (documented in the README):
   2 -- the input could not be graded (missing, empty, not JSON, not a notebook, wrong nbformat);
   3 -- the grader's own set-up is broken (case bundles missing or corrupt);
   4 -- usage error (bad options, an output path that cannot be written);
+  5 -- ``--require-confinement`` and the sandbox cannot confine student code's file access;
   70 -- an internal error of the grader (reported in one line); 130 -- interrupted (Ctrl-C).
 """
 
@@ -40,3 +41,10 @@ class UsageError(GraderError):
     """The command line itself is wrong."""
 
     exit_code = 4
+
+
+class ConfinementMissing(GraderError):
+    """``--require-confinement``: neither Landlock nor an unprivileged user confines the
+    worker's file access here, so no student code is run."""
+
+    exit_code = 5

@@ -3,8 +3,11 @@
 Two kinds of location:
 
 - **package data** (``grader/assets/``), present in every install (editable, wheel, sdist):
-  the case bundles, the student helper files the worker preloads, the templates and the
-  course-version helper modules. Read through :mod:`importlib.resources`.
+  the case bundles, the templates and the course-version helper modules. Read through
+  :mod:`importlib.resources`. The student helper files the worker preloads are the student
+  folder's (:func:`student_assets`): a checkout and an editable install read them in
+  ``exercises/step_by_step``, and building a wheel copies that folder into
+  ``grader/assets/student`` (``setup.py``), so it is committed once.
 - **checkout locations** (the repository around the package): the student folder students
   receive, the instructors' solution notebook, the reference code. Only commands that write
   into the repository (``build-cases``, ``generate``, ``release``) use them, and they say so
@@ -16,13 +19,20 @@ numpy, to hand them to the zygote as early as possible.
 
 from __future__ import annotations
 
+import sys
 from importlib.resources import files
 from pathlib import Path
 
 from grader.errors import SetupError
 
 #: The student helper modules a notebook imports; the worker preloads them under these names.
-STUDENT_FILES = ("dnn_utils.py", "testCases.py", "public_tests.py", "comparison.py")
+STUDENT_FILES = (
+    "dnn_utils.py",
+    "testCases.py",
+    "public_cases.py",
+    "public_tests.py",
+    "comparison.py",
+)
 #: The student notebook's file name, in the student folder and in ``assets/student``.
 NOTEBOOK_NAME = "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"
 #: The case bundles by visibility.
@@ -45,10 +55,15 @@ def templates() -> Path:
     return assets() / "templates"
 
 
+#: The student folder in the checkout, relative to the repository.
+STUDENT_FOLDER = ("exercises", "step_by_step")
+
+
 def student_assets() -> Path:
-    """The package's copy of the student folder (what the worker preloads, what a release
-    from an install hands out); ``grader generate`` writes it beside the checkout's folder."""
-    return assets() / "student"
+    """The student folder the worker preloads from: the checkout's (a source checkout or an
+    editable install), else the package's copy that building the wheel made of it."""
+    root = checkout()
+    return root.joinpath(*STUDENT_FOLDER) if root else assets() / "student"
 
 
 def course_modules() -> Path:
@@ -115,8 +130,7 @@ def require_checkout(command: str) -> Path:
 def student_folder() -> Path:
     """The student folder of the checkout (``exercises/step_by_step``), or the package's copy
     when the grader runs from an install."""
-    root = checkout()
-    return root / "exercises" / "step_by_step" if root else student_assets()
+    return student_assets()
 
 
 def solution_notebook() -> Path:
@@ -133,3 +147,21 @@ def install_root() -> Path:
     """The folder holding the ``grader`` package: the repository for a checkout or an
     editable install, ``site-packages`` for an install (the sandbox keeps workers out of it)."""
     return package().parent
+
+
+def python_command(code: str, *args: str) -> list[str]:
+    """The command of a fresh interpreter that runs ``code`` with ``args`` as ``sys.argv[1:]``.
+
+    Isolated (``python -I``): neither the current folder, nor the script's folder, nor
+    ``PYTHON*`` variables or the user's site folder reach its ``sys.path``, so no file of a
+    student's folder can stand in for a module of the grader, numpy or the standard library.
+    The folder holding this very ``grader`` package goes first on its ``sys.path``.
+    """
+    boot = "import sys; sys.path.insert(0, sys.argv.pop(1)); " + code
+    return [sys.executable, "-I", "-c", boot, str(install_root()), *args]
+
+
+def grader_command(*args: str) -> list[str]:
+    """The ``grader`` command, isolated as :func:`python_command` is (file names after ``--``
+    are the caller's business)."""
+    return python_command("from grader.cli import run; run()", *args)

@@ -56,6 +56,7 @@ _NAMES = r"[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*"
 _ASSIGNED_MAGIC = re.compile(rf"^[ \t]*{_NAMES}[ \t]*=[ \t]*[%!]")
 _HELP_LINE = re.compile(r"^[ \t]*(?:\?\??[A-Za-z_][\w.]*|[A-Za-z_][\w.]*\?\??)[ \t]*(?:#.*)?$")
 _GET_IPYTHON = re.compile(r"\bget_ipython[ \t]*\(")
+_DEF_LINE = re.compile(r"(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)")
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,54 @@ def _newline_of(line: str) -> str:
 
 
 # --- reporting ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompileFailure:
+    """Why a cell's code does not compile: ``SyntaxError``, ``IndentationError`` or ``TabError``,
+    the line in the cell (from 1) and Python's own words (``unexpected indent``)."""
+
+    index: int
+    type: str
+    lineno: int | None
+    reason: str
+    line: str = ""
+
+
+def compile_failures(submission: Submission) -> dict[int, CompileFailure]:
+    """The cells (by index) whose code does not compile, and why."""
+    failures = {}
+    for cell in submission.cells:
+        if cell.skipped_reason is not None:
+            continue
+        try:
+            ast.parse(cell.source)
+        except SyntaxError as exc:
+            reason = exc.msg if isinstance(exc.msg, str) else ""
+            line = exc.text.strip()[:500] if isinstance(exc.text, str) else ""
+            failures[cell.index] = CompileFailure(
+                cell.index, type(exc).__name__, exc.lineno, reason, line
+            )
+        except (ValueError, RecursionError, MemoryError):
+            continue
+    return failures
+
+
+def uncompiled_definitions(
+    submission: Submission, failures: dict[int, CompileFailure]
+) -> dict[str, CompileFailure]:
+    """``name -> failure`` for each function that a cell which does not compile defines at
+    top level (a ``def`` line at the start of a line), the last such cell for each name."""
+    found = {}
+    for cell in submission.cells:
+        failure = failures.get(cell.index)
+        if failure is None:
+            continue
+        for line in cell.source.splitlines():
+            match = _DEF_LINE.match(line)
+            if match is not None:
+                found[match.group(1)] = failure
+    return found
 
 
 def defined_functions(submission: Submission) -> dict[str, list[int]]:

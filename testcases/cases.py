@@ -6,6 +6,8 @@ not written here: ``grader build-cases`` computes them with the reference and st
 
 The public cases are the published ones plus one or two per function of other sizes (appended,
 so the published ones keep their names); students see them all in the notebook's checks.
+Every case fails the trivial stubs (return None, return the first argument, return zeros of
+the right shape): no learning rate of 0, no single ReLU unit that is off.
 Hidden cases use their own ``np.random.default_rng(seed)`` so they never disturb (or depend on)
 the legacy global generator that the published cases and the initialisers rely on. They cover
 what the published cases do not: 1 to 5 layers, a single example (m = 1), very wide and very
@@ -123,6 +125,32 @@ def _more_public_specs() -> list[tuple[str, tuple[Any, ...], str]]:
         grads["dW" + str(l)] = rng.standard_normal(params["W" + str(l)].shape)
         grads["db" + str(l)] = rng.standard_normal(params["b" + str(l)].shape)
     specs.append(("update_parameters", (params, grads, 0.05), "3 layers, learning_rate 0.05"))
+    return specs + _square_public_specs()
+
+
+def _square_public_specs() -> list[tuple[str, tuple[Any, ...], str]]:
+    """Public cases of square sizes, on which the shape-dependent slips run instead of raising
+    (W for its transpose, A times W, a loop that stops one layer early, A_prev not
+    transposed): only where a slip runs can its output name it, from the public cases alone,
+    in the notebook's checks as in the grader."""
+    rng = _rng(911)
+    A, W, b = rng.standard_normal((3, 3)), rng.standard_normal((3, 3)), rng.standard_normal((3, 1))
+    specs: list[tuple[str, tuple[Any, ...], str]] = [
+        ("linear_forward", (A, W, b), "n[l-1]=n[l]=m=3: a square W")
+    ]
+    rng = _rng(912)
+    X = rng.standard_normal((4, 4))
+    specs.append(
+        ("L_model_forward", (X, _network(rng, [4, 3, 3, 1])), "3 layers [4, 3, 3, 1], m=4")
+    )
+    for seed, (n_prev, n, m), note in (
+        (913, (4, 4, 3), "n[l-1]=n[l]=4, m=3: a square W"),
+        (914, (3, 2, 3), "n[l-1]=3, n[l]=2, m=3: m equals n[l-1]"),
+    ):
+        rng = _rng(seed)
+        dZ, A_prev = rng.standard_normal((n, m)), rng.standard_normal((n_prev, m))
+        W, b = rng.standard_normal((n, n_prev)), rng.standard_normal((n, 1))
+        specs.append(("linear_backward", (dZ, (A_prev, W, b)), note))
     return specs
 
 
@@ -348,6 +376,8 @@ def _hidden_linear_activation_backward() -> Iterator[Spec]:
         if activation == "relu" and m > 1:
             Z[0, 0] = 0.0  # exactly at the kink: relu_backward must give 0 there
             note += ", Z exactly 0 at [0, 0]"
+        if activation == "relu" and m == 1:  # one unit: keep it active, else every output is 0
+            Z = np.abs(Z) + 0.5
         yield (dA, ((A_prev, W, b), Z), activation), note
 
 
@@ -369,7 +399,7 @@ def _hidden_update_parameters() -> Iterator[Spec]:
         ([3, 1], 0.1),
         ([4, 5, 1], 0.01),
         ([2, 3, 3, 1], 1.5),
-        ([5, 4, 3, 2, 1], 0.0),
+        ([5, 4, 3, 2, 1], 0.005),
         ([6, 5, 4, 3, 2, 1], 0.05),
         ([200, 3, 1], 0.3),
         ([1, 1], 2.0),

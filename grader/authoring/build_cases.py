@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from grader.authoring.catalogue_table import mistake_data, reference_module
 from grader.bundle import BundleCase, NamedValues, write_bundle
 from grader.grading.comparison import DEPENDENCIES
 
@@ -71,12 +72,18 @@ def named_computation(case: Any) -> NamedValues:
 
 
 def build_all(out_dir: Path) -> dict[str, Path]:
-    """Write ``public.h5`` and ``hidden.h5`` into ``out_dir``; returns their paths."""
-    from testcases.cases import HIDDEN, PUBLIC, hidden_cases, public_cases
+    """Write ``public.h5`` and ``hidden.h5`` into ``out_dir``; returns their paths. Each holds
+    the catalogued mistakes' outcomes on its cases too (:mod:`.catalogue_table`)."""
+    generators = reference_module("testcases.cases")
+    reference_module("reference.network")  # a clear error now, from an install, not midway
 
     paths = {}
-    for visibility, cases in ((PUBLIC, public_cases()), (HIDDEN, hidden_cases())):
+    for visibility, cases in (
+        (generators.PUBLIC, generators.public_cases()),
+        (generators.HIDDEN, generators.hidden_cases()),
+    ):
         path = out_dir / f"{visibility}.h5"
-        write_bundle(path, visibility, [build_case(c) for c in cases])
+        built = [build_case(c) for c in cases]
+        write_bundle(path, visibility, built, mistake_data(built))
         paths[visibility] = path
     return paths

@@ -2,15 +2,20 @@
 
 Everything a student receives is derived here, never edited by hand:
 
-- the notebook, from the prose template ``grader/templates/notebook.md`` and the graded
+- the notebook, from the prose template ``grader/assets/templates/notebook.md`` and the graded
   functions of ``reference/network.py`` (their solution regions replaced by the stub lines
   written in them behind ``#| ``), with expected-output tables printed by the reference;
 - ``dnn_utils.py`` from ``reference/activations.py`` and ``testCases.py`` from
   ``testcases/published.py``;
-- ``comparison.py``, a byte-identical copy of ``grader/comparison.py``;
-- ``public_tests.py``: the check runtime ``grader/templates/public_tests.py`` followed by one
-  ``<function>_test`` per graded function and the public cases with their expected values,
-  taken from the public bundle and written out as Python literals (every float by its repr).
+- ``public_cases.py``: the public cases with their expected values, taken from the public
+  bundle and written out as Python literals (every float by its repr), and the fingerprints of
+  the catalogued mistakes (``grader.authoring.public_checks``);
+- ``comparison.py`` and ``public_tests.py`` (the check runtime), the grader's own modules
+  ``grader/grading/comparison.py`` and ``grader/assets/templates/public_tests.py``: in the
+  checkout's folder as symbolic links to them, so each is committed once; everywhere else
+  (a release, a wheel, another folder) as copies.
+- ``README.md`` for students, from ``grader/assets/templates/student_readme.md``
+  (:mod:`grader.authoring.student_readme`).
 
 The solution notebook is the same notebook with the solution lines in place of the stubs; it is
 written to ``reference/solution.ipynb``, never into the student folder.
@@ -37,8 +42,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import paths
-from grader.authoring.public_checks import public_tests_source
+from grader.authoring.public_checks import public_cases_source, runtime_path
 from grader.authoring.stubs import graded_functions, reference_dir, reference_namespace
+from grader.authoring.student_readme import README_NAME, student_readme
 from grader.errors import SetupError, UsageError
 
 NOTEBOOK_NAME = paths.NOTEBOOK_NAME
@@ -197,6 +203,13 @@ ones behind the "Expected output" tables of the notebook.
 # --- the API ---------------------------------------------------------------------------------
 
 
+def shared_modules() -> dict[str, Path]:
+    """The student folder's modules that are the grader's own, by file name: their sources."""
+    from grader.grading import comparison
+
+    return {"comparison.py": Path(comparison.__file__), "public_tests.py": runtime_path()}
+
+
 def student_files() -> dict[str, bytes]:
     """Every file of the student folder, by file name, as it should be on disk."""
     from testcases import published
@@ -206,29 +219,30 @@ def student_files() -> dict[str, bytes]:
         NOTEBOOK_NAME: notebook_text(solution=False),
         "dnn_utils.py": _with_docstring(reference / "activations.py", _DNN_UTILS_DOC),
         "testCases.py": _with_docstring(Path(published.__file__), _TEST_CASES_DOC),
-        "public_tests.py": public_tests_source(),
+        "public_cases.py": public_cases_source(),
     }
+    texts[README_NAME] = student_readme()
     files = {name: text.encode("utf-8") for name, text in texts.items()}
-    from grader.grading import comparison
-
-    files["comparison.py"] = Path(comparison.__file__).read_bytes()
+    files.update({name: path.read_bytes() for name, path in shared_modules().items()})
     return dict(sorted(files.items()))
 
 
 def generate_student_folder(out_dir: Path | None = None) -> list[Path]:
-    """Write the student folder into ``out_dir`` (default: the checkout's, and the package's
-    copy that the worker preloads and an installed grader releases); returns the paths of the
-    files written into ``out_dir``.
+    """Write the student folder into ``out_dir`` (default: the checkout's); returns the paths
+    of the files written into ``out_dir``.
 
-    Files already holding the right bytes are left untouched; other files in ``out_dir`` are
-    left alone too (``grader release`` copies only the files named here).
+    In the checkout's folder the grader's own modules are symbolic links to their sources
+    (:func:`shared_modules`); elsewhere, copies. Files already holding the right bytes are
+    left untouched; other files in ``out_dir`` are left alone too (``grader release`` copies
+    only the files named here).
     """
     files = student_files()
+    links: dict[str, Path] = {}
     if out_dir is None:
         paths.require_checkout("generate")
-        _write_all(paths.student_assets(), files)
         out_dir = paths.student_folder()
-    return _write_all(out_dir, files)
+        links = shared_modules()
+    return _write_all(out_dir, files, links)
 
 
 def generate_solution_notebook(path: Path | None = None, student_dir: Path | None = None) -> Path:
@@ -249,12 +263,24 @@ def solution_notebook() -> bytes:
     return notebook_text(solution=True).encode("utf-8")
 
 
-def _write_all(folder: Path, files: dict[str, bytes]) -> list[Path]:
+def _write_all(
+    folder: Path, files: dict[str, bytes], links: dict[str, Path] | None = None
+) -> list[Path]:
+    """Write ``files`` into ``folder``; those named in ``links`` as relative symbolic links to
+    the paths given there."""
+    import os
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
         target = folder / name
-        if not target.exists() or target.read_bytes() != data:
+        if links and name in links:
+            pointer = os.path.relpath(links[name].resolve(), folder.resolve())
+            if not target.is_symlink() or os.readlink(target) != pointer:
+                target.unlink(missing_ok=True)
+                target.symlink_to(pointer)
+        elif target.is_symlink() or not target.exists() or target.read_bytes() != data:
+            target.unlink(missing_ok=True)
             target.write_bytes(data)
         written.append(target)
     return written

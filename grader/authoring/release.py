@@ -9,9 +9,11 @@ lies around in that folder. Before copying, two checks refuse a bad release:
 - no file may contain a line of the reference solution's code regions, in case one was pasted
   into the prose template or a provided module.
 
-The release is a folder ``OUTDIR/step_by_step/`` or, with ``zipped=True``, a zip file
-``OUTDIR/step_by_step.zip`` holding that folder. The zip is deterministic: sorted entries,
-fixed timestamps and permissions.
+The release is written where it is asked: the folder ``DEST`` itself (created, or empty) holds
+the student files; with ``zipped=True``, ``DEST`` is the zip file (``.zip`` added when missing),
+holding them in one folder ``step_by_step/``, so that unpacking it gives one folder. The zip is
+deterministic: sorted entries, fixed timestamps and permissions. Every file is written
+atomically (:mod:`grader.files`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from grader.errors import SetupError, UsageError
+from grader.files import atomic_path, write_atomic
 
 FOLDER_NAME = "step_by_step"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -26,8 +29,9 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _MIN_LEAK_LENGTH = 12
 
 
-def release(out_dir: Path, zipped: bool = False, student_dir: Path | None = None) -> Path:
-    """Check the student folder and copy it into ``out_dir``; returns the folder or zip made."""
+def release(dest: Path, zipped: bool = False, student_dir: Path | None = None) -> Path:
+    """Check the student folder and copy it to ``dest`` (see the module's docstring); returns
+    the folder or zip made."""
     from grader.authoring.generate import student_files
     from grader.paths import student_folder
 
@@ -39,17 +43,20 @@ def release(out_dir: Path, zipped: bool = False, student_dir: Path | None = None
     leaks = solution_leaks(files)
     if leaks:
         raise SetupError("refusing to release: " + "; ".join(leaks))
-    target = out_dir / (FOLDER_NAME + ".zip" if zipped else FOLDER_NAME)
-    if target.exists():
-        raise UsageError(f"{target} already exists: remove it or choose another folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
     if zipped:
+        target = dest if dest.suffix == ".zip" else dest.with_name(dest.name + ".zip")
+        if target.exists():
+            raise UsageError(f"{target} already exists: remove it or choose another name")
         _write_zip(target, files)
-    else:
-        target.mkdir()
-        for name, data in files.items():
-            (target / name).write_bytes(data)
-    return target
+        return target
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise UsageError(
+            f"{dest} already exists and is not an empty folder: remove it or choose another"
+        )
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        write_atomic(dest / name, data)
+    return dest
 
 
 def solution_leaks(files: dict[str, bytes]) -> list[str]:
@@ -83,11 +90,12 @@ def _read(path: Path) -> bytes | None:
 def _write_zip(target: Path, files: dict[str, bytes]) -> None:
     import zipfile
 
-    tmp = target.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with (
+        atomic_path(target) as tmp,
+        zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
         for name in sorted(files):
             info = zipfile.ZipInfo(f"{FOLDER_NAME}/{name}", date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, files[name])
-    tmp.replace(target)

@@ -113,12 +113,10 @@ def _count_lines(lines: list[str]) -> str:
 
 
 def reference_dir() -> Path:
-    import importlib.util
+    """The checkout's ``reference`` package folder (a clear error when it is not importable)."""
+    from grader.authoring.catalogue_table import reference_module
 
-    spec = importlib.util.find_spec("reference")
-    if spec is None or spec.origin is None:
-        raise SetupError("the reference package is not installed")
-    return Path(spec.origin).parent
+    return Path(reference_module("reference").__file__).parent
 
 
 def reference_namespace() -> dict[str, Any]:

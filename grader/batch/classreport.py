@@ -3,8 +3,10 @@
 What it shows, from the rows and the summary of a batch: the counts and score statistics; a
 histogram of the scores and the pass rate of each graded function (drawn by matplotlib, inlined
 as SVG, so the page needs no network and runs no script); every mistake the grader named, with
-how many students made it and links to their feedback; and a "needs attention" list (invalid
-files, grader errors, time-outs, students with several notebooks).
+how many students made it and links to their feedback; a "needs attention" list (invalid
+files, grader errors, time-outs, students with several notebooks, rows kept from an earlier
+gradebook); and every student, with each function that lost points and why (its named
+mistake, else its first failing case).
 
 matplotlib is imported here, lazily, and only by ``grader grade``: ``grader check`` never
 loads it (the batch imports it in a thread while the submissions are graded, see
@@ -45,6 +47,8 @@ td.num, th.num { text-align: right; }
 .attention td:first-child { white-space: nowrap; }
 .status-invalid, .status-error { color: #a4262c; font-weight: 600; }
 .empty { color: #5b6475; font-style: italic; }
+ul.lost { margin: 0; padding-left: 1.1em; }
+ul.lost code { white-space: nowrap; }
 """
 
 
@@ -95,6 +99,10 @@ def histogram_svg(distribution: Mapping[str, int], max_score: float | None) -> s
     return _svg(figure)
 
 
+#: Pass rates (%) from which a bar holds its own label ("100%" at 8 pt is about 9% of the axes).
+INSIDE_FROM = 20.0
+
+
 def pass_rate_svg(functions: Mapping[str, Mapping[str, Any]]) -> str:
     """Horizontal bars: the share of graded students whose function earned its points."""
     names = [n for n, s in functions.items() if s.get("pass_rate") is not None]
@@ -108,8 +116,14 @@ def pass_rate_svg(functions: Mapping[str, Mapping[str, Any]]) -> str:
     axes.set_yticklabels(names, fontsize=8, fontfamily="monospace")
     axes.set_xlim(0, 100)
     axes.set_xlabel("students who earned the points (%)")
-    for y, rate in zip(positions, rates):
-        axes.text(min(rate + 1, 92), y, f"{rate:.0f}%", va="center", fontsize=8)
+    for y, rate, colour in zip(positions, rates, colours):
+        # Inside the bar's end when it is long enough to hold the label, else just after it:
+        # never across the end, never past the axes.
+        if rate >= INSIDE_FROM:
+            ink = "#1d2330" if colour == "#d08a00" else "white"
+            axes.text(rate - 1.5, y, f"{rate:.0f}%", va="center", ha="right", fontsize=8, color=ink)
+        else:
+            axes.text(rate + 1.5, y, f"{rate:.0f}%", va="center", ha="left", fontsize=8)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure)
 
@@ -177,17 +191,31 @@ def _attention(rows: Sequence[StudentRow], pages: Mapping[str, str]) -> str:
     )
 
 
+def _lost(row: StudentRow) -> str:
+    """Each function that lost points, with why (empty at full marks)."""
+    if row.status != GRADED:
+        return ""
+    items = "".join(
+        f"<li><code>{escape(f.name)}</code>"
+        + (f": {escape(f.explanation)}" if f.explanation else f" ({escape(f.status)})")
+        + "</li>"
+        for f in row.lost
+    )
+    return f'<ul class="lost">{items}</ul>' if items else ""
+
+
 def _gradebook(rows: Sequence[StudentRow], pages: Mapping[str, str]) -> str:
     items = "".join(
         f"<tr><td>{_link(r.student, pages)}</td>"
         f'<td class="num">{"" if r.score is None else f"{r.score:g}"}</td>'
         f'<td class="status-{escape(r.status)}">{escape(r.status)}</td>'
-        f"<td>{escape(', '.join(m.title for m in r.mistakes))}</td></tr>"
+        f"<td>{_lost(r)}</td></tr>"
         for r in rows
     )
     return (
         '<table class="gradebook"><thead><tr><th>student</th><th class="num">score</th>'
-        f"<th>status</th><th>named mistakes</th></tr></thead><tbody>{items}</tbody></table>"
+        "<th>status</th><th>functions that lost points, and why</th></tr></thead>"
+        f"<tbody>{items}</tbody></table>"
     )
 
 

@@ -34,9 +34,9 @@ from grader.batch.rows import (
     Rendered,
     StudentRow,
 )
-from grader.errors import GraderError, InvalidSubmission
+from grader.errors import ConfinementMissing, GraderError, InvalidSubmission
 from grader.grading.engine import CheckOptions
-from grader.grading.results import GradeReport
+from grader.grading.results import FunctionReport, GradeReport
 
 
 def _row_notes(report: GradeReport) -> tuple[Note, ...]:
@@ -59,9 +59,43 @@ def _row_notes(report: GradeReport) -> tuple[Note, ...]:
     return tuple(notes)
 
 
+#: The longest explanation a row keeps (the class report shows one per lost function).
+EXPLANATION_CHARS = 240
+
+
+def explain(function: FunctionReport) -> str:
+    """Why ``function`` lost points, in a sentence for the class report: its named mistake;
+    else, when it is missing, a stub or failed only through a wrong helper, its summary; else
+    what its first failing case says (the first sentence of its problem or first mismatch)."""
+    if function.diagnosis is not None:
+        return function.diagnosis.title
+    failing = next((c for c in function.cases if not c.passed), None)
+    text = function.summary
+    # missing, a stub, or right but scored with a wrong helper (strict dependencies): the
+    # summary says it; otherwise the first failing case does
+    if function.status == "failed" and failing is not None:
+        if failing.problem is not None:
+            text = f"{failing.label}: {failing.problem.message}"
+        elif failing.mismatches:
+            text = f"{failing.label}: {failing.mismatches[0].message}"
+    text = _one_line(text)
+    first, dot, _rest = text.partition(". ")
+    text = first + "." if dot else text
+    if len(text) > EXPLANATION_CHARS:
+        text = text[: EXPLANATION_CHARS - 1].rstrip() + "\u2026"
+    return text
+
+
 def _row_from_report(entry: Entry, report: GradeReport, seconds: float) -> StudentRow:
     functions = tuple(
-        FunctionScore(f.name, f.points, f.max_points, f.status) for f in report.functions
+        FunctionScore(
+            f.name,
+            f.points,
+            f.max_points,
+            f.status,
+            explain(f) if f.points < f.max_points else "",
+        )
+        for f in report.functions
     )
     mistakes = tuple(
         Mistake(f.name, f.diagnosis.name, f.diagnosis.title)
@@ -268,19 +302,16 @@ class _Child:
         import subprocess
         import tempfile
 
-        from grader.paths import install_root
+        from grader.paths import python_command
 
-        root = str(install_root())
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         config = json.dumps({"options": asdict(options), "max_score": max_score, "html": html})
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        # Isolated: a student's numpy.py or grader.py in the current folder is never imported.
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from grader.batch.engines import serve; serve()", config],
+            python_command("from grader.batch.engines import serve; serve()", config),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self.stderr,
-            env=env,
             start_new_session=True,  # Ctrl-C reaches the batch, which stops us
         )
         self.slot = slot
@@ -390,7 +421,8 @@ def grade_in_processes(
             else:
                 message = json.loads(line)
                 if "fatal" in message:
-                    raise SetupError(str(message["fatal"]))
+                    refused = message.get("refused") is True  # --require-confinement
+                    raise (ConfinementMissing if refused else SetupError)(str(message["fatal"]))
                 deaths = 0
                 row = StudentRow.from_dict(message["row"])
                 rendered = Rendered(message["results"], message["feedback"], message.get("html"))
@@ -423,7 +455,8 @@ def serve() -> None:
     try:
         grader = Grader(options.check, student_files=load_student_files())
     except GraderError as exc:
-        channel.write(json.dumps({"fatal": exc.message}) + "\n")
+        refused = isinstance(exc, ConfinementMissing)
+        channel.write(json.dumps({"fatal": exc.message, "refused": refused}) + "\n")
         channel.flush()
         return
     try:

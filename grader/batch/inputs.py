@@ -185,14 +185,16 @@ def _folder_entries(
         _student_entry(display_name(sub), folder / sub, paths, pick)
         for sub, paths in per_student.items()
     ]
-    if per_student and name in known:
+    # Notebooks in several subfolders, or beside one: the layout of a class.
+    classlike = len(per_student) > 1 or bool(per_student and direct)
+    if classlike and name in known:
         raise UsageError(
             f"{display_name(str(folder))}: holds students' subfolders ({_few(per_student)}), so "
             f"it is a class folder, yet the output folder has a student named {name!r}: a class "
             "folder never names a student (an older grader named a lone student after it). "
             f"Delete the folder {name!r} in the output folder and grade again"
         )
-    if notebooks and not per_student and (name in known or among_siblings):
+    if notebooks and not classlike and (name in known or among_siblings):
         return [_student_entry(name, folder, notebooks, pick)], False
     return split, True
 
@@ -230,13 +232,15 @@ def expand_inputs(
 
     - a **class folder**, split into students: everything under ``INPUT/<name>/`` is the
       student ``<name>``, a notebook directly inside is named by its stem. A folder with
-      notebooks in subfolders is always one (the LMS layout ``submissions/<student>/...``),
-      and so is a folder of notebooks named alone (``grader grade submissions``);
+      notebooks in several subfolders, or in a subfolder and beside it, is always one (the
+      LMS layout ``submissions/<student>/...``), and so is any folder named alone
+      (``grader grade submissions``, even while one student's folder is in it);
     - or **one student's folder**, named after the folder, however many notebooks it holds
-      (one is picked, see :func:`pick_notebook`): a folder with notebooks directly inside only,
-      named together with other folders of the same parent (``grader grade submissions/*``)
-      or named like a student already graded into the output folder (``known``:
-      ``grader grade submissions/nina`` regrades nina).
+      (one is picked, see :func:`pick_notebook`): a folder with its notebooks directly inside
+      or in a single subfolder (a student who uploaded a folder), named together with other
+      folders of the same parent (``grader grade submissions/*``) or named like a student
+      already graded into the output folder (``known``: ``grader grade submissions/nina``
+      regrades nina).
 
     No student id is ever the name of a class folder: a notebook whose id would be one
     (``submissions/submissions.ipynb``) is refused, and so is a class folder named like a

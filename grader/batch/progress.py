@@ -67,8 +67,9 @@ class Progress:
             self.stream.flush()
 
     def rate(self, now: float | None = None) -> float:
-        """Submissions graded by this run per second (0 until RATE_AFTER seconds)."""
-        if self._start is None or not self._graded_now:
+        """Submissions graded by this run per second (0 until RATE_AFTER seconds, and while
+        only one was graded: a lone submission's "rate" is only its own time)."""
+        if self._start is None or self._graded_now < 2:
             return 0.0
         elapsed = (self.clock() if now is None else now) - self._start
         return self._graded_now / elapsed if elapsed >= RATE_AFTER else 0.0

@@ -26,10 +26,14 @@ ROW_STATUSES: tuple[RowStatus, ...] = (GRADED, INVALID, ERROR)
 
 @dataclass(frozen=True)
 class FunctionScore:
+    """One graded function in a row. ``explanation``, for a function that lost points: its
+    named mistake, else what its first failing case says (one sentence, for the instructor)."""
+
     name: str
     points: float
     max_points: float
     status: str
+    explanation: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,11 @@ class StudentRow:
         return (*reasons, *(n.text for n in self.notes if n.kind in ATTENTION_KINDS))
 
     @property
+    def lost(self) -> tuple[FunctionScore, ...]:
+        """The functions that did not earn all their points."""
+        return tuple(f for f in self.functions if f.points < f.max_points)
+
+    @property
     def full_marks(self) -> bool:
         return (
             self.status == GRADED
@@ -107,7 +116,11 @@ class StudentRow:
     def from_dict(data: Mapping[str, Any]) -> StudentRow:
         functions = tuple(
             FunctionScore(
-                str(f["name"]), float(f["points"]), float(f["max_points"]), str(f["status"])
+                str(f["name"]),
+                float(f["points"]),
+                float(f["max_points"]),
+                str(f["status"]),
+                str(f.get("explanation", "")),
             )
             for f in data["functions"]
         )

@@ -258,6 +258,33 @@ def folder_made_with_html(out_dir: Path) -> bool:
         return False
 
 
+def _decide_pages(
+    options: BatchOptions, out_dir: Path, kept: Sequence[StudentRow]
+) -> tuple[BatchOptions, list[str]]:
+    """``options`` with ``html`` decided (None: as the folder was made), and what to tell the
+    instructor about the pages this run leaves different from the folder's."""
+    warnings: list[str] = []
+    had_pages = folder_made_with_html(out_dir)
+    if options.html is None:
+        return replace(options, html=had_pages), warnings
+    if had_pages and not options.html:
+        pages = sum(1 for r in kept if (out_dir / r.student / FEEDBACK_HTML).is_file())
+        warnings.append(
+            f"this folder was graded with --html; this run writes no {FEEDBACK_HTML} for the "
+            f"students it grades (and removes theirs), while {pages} student(s) of earlier "
+            "runs keep one: add --html to keep every page"
+        )
+    elif options.html:
+        missing = [r.student for r in kept if not (out_dir / r.student / FEEDBACK_HTML).is_file()]
+        if missing:
+            warnings.append(
+                f"{len(missing)} student(s) of earlier runs that this run does not grade have no "
+                f"{FEEDBACK_HTML} ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''})"
+                ": grade them too to write every page"
+            )
+    return options, warnings
+
+
 def plan_batch(
     entries: Sequence[Entry], out_dir: Path, options: BatchOptions, fp: str
 ) -> BatchPlan:
@@ -267,16 +294,8 @@ def plan_batch(
     row (see :func:`grader.batch.records.earlier_rows`)."""
     kept = tuple(earlier_rows(out_dir, skip={e.student for e in entries}, strict=True))
     warnings = [e.pick_note for e in entries if e.pick_note]
-    had_pages = folder_made_with_html(out_dir)
-    if options.html is None:
-        options = replace(options, html=had_pages)
-    elif had_pages and not options.html:
-        pages = sum(1 for r in kept if (out_dir / r.student / FEEDBACK_HTML).is_file())
-        warnings.append(
-            f"this folder was graded with --html; this run writes no {FEEDBACK_HTML} for the "
-            f"students it grades (and removes theirs), while {pages} student(s) of earlier "
-            "runs keep one: add --html to keep every page"
-        )
+    options, said = _decide_pages(options, out_dir, kept)
+    warnings += said
     ready: list[tuple[Entry, StudentRow]] = []
     todo: list[tuple[Entry, str | None]] = []
     for entry in entries:

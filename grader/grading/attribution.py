@@ -18,11 +18,18 @@ Rules (what keeps a function's points "on its own logic"):
 3. Then, a case that passes with correct helpers failed only because of a helper, and the blame
    goes to the helpers of the call tree whose own logic is wrong (:func:`culprits`). One bug
    costs one function's points; a function whose own logic is right keeps its points.
+4. A function wrong on its own logic while a helper of its call tree is wrong too shows, for
+   each case that fails with correct helpers as well, that re-run (:func:`own_failures`): its
+   own first problem, not the helper's, which the helper's report already shows. A refused
+   helper call is shown as such, at the function's own line (:func:`refusal`). This changes
+   what the report shows, never the points.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -30,12 +37,15 @@ import numpy as np
 from grader.bundle import BundleCase
 from grader.grading.comparison import DEPENDENCIES, compare_inputs, compare_output
 from grader.grading.options import ORACLE_TIMEOUT
-from grader.grading.results import CaseResult
+from grader.grading.results import CaseResult, Problem, cell_number
 from grader.sandbox.codec import Flat, same_flat
-from grader.sandbox.outcomes import Call, CallOutcome
+from grader.sandbox.outcomes import Call, CallOutcome, ExceptionInfo
 
 #: Key suffix of a case's re-run with correct helpers.
 ORACLE_SUFFIX = "#with-correct-helpers"
+#: The type of the exception a substituted helper raises when the grader refuses a call
+#: (the worker names an exception by its qualified class name).
+REFUSED = "grader.sandbox.worker.runner.OracleRefused"
 
 #: Recorded helper calls: helper name -> [(args, result), ...] as the reference made them.
 Recorded = Mapping[str, Sequence[tuple[tuple[Any, ...], Any]]]
@@ -201,3 +211,51 @@ def culprits(name: str, all_results: Mapping[str, Sequence[CaseResult]]) -> tupl
             continue  # it only passes a deeper helper's bug on
         found.append(helper)
     return tuple(found)
+
+
+# --- what a failing function's report shows (rule 4) ----------------------------------------
+
+
+def refusal(function: str, exc: ExceptionInfo, hidden: bool) -> Problem:
+    """The problem of a re-run in which a substituted helper refused a call: where the
+    function's own values first leave the correct computation, at its own calling line. On a
+    hidden case the call's description (which may show numbers) is left out."""
+    named = re.match(r"(\w+)\(", exc.message)
+    helper = named.group(1) if named and named.group(1) in call_tree(function) else ""
+    where = ""
+    if exc.lineno is not None:
+        cell = f"cell {cell_number(exc.cell)}, " if exc.cell is not None else ""
+        line = f": {exc.line.strip()}" if exc.line else ""
+        where = f" ({cell}line {exc.lineno}{line})"
+    called = helper or "a graded helper"
+    message = (
+        f"With correct answers from the graded helpers it calls, {function} called {called} "
+        f"with arguments the correct computation never passes here{where}: check what you "
+        f"hand to {called}."
+    )
+    call = exc.message.partition(" is not a call")[0]
+    if not hidden and helper and call != exc.message:
+        message += f" The call was {call}."
+    return Problem("error", message, "", exc.cell, exc.lineno, exc.line or "")
+
+
+def own_failures(
+    results: Sequence[CaseResult], reruns: Mapping[str, CaseResult]
+) -> tuple[CaseResult, ...]:
+    """The function's cases as its report shows them when a helper of its call tree is wrong
+    too (rule 4): each failed case that also fails with correct helpers shows that re-run's
+    problem or mismatches (``reruns``: by case name); every other case is left as it is."""
+    shown = []
+    for result in results:
+        rerun = reruns.get(result.name)
+        if (
+            rerun is not None
+            and not result.passed
+            and result.passed_with_correct_helpers is False
+            and not rerun.passed
+        ):
+            own = rerun.problem, rerun.mismatches, rerun.output
+            shown.append(replace(result, problem=own[0], mismatches=own[1], output=own[2]))
+        else:
+            shown.append(result)
+    return tuple(shown)

@@ -1,9 +1,9 @@
 """Judging one returned value against the expected one: type, shape, dtype, value, structure.
 
 This module is the single implementation of "is this output right, and if not, what exactly
-is wrong". The grader uses it in its own process; ``grader generate`` copies this file
-unchanged into the student folder (as ``comparison.py``) so the checks students run in the
-notebook say exactly what the grader will say. It therefore imports only numpy and the
+is wrong". The grader uses it in its own process; the student folder holds this very file (as
+``comparison.py``: a link to it in the repository, a copy in a release) so the checks students
+run in the notebook say exactly what the grader will say. It therefore imports only numpy and the
 standard library.
 
 Tolerance: numbers match when ``np.allclose(actual, expected, rtol=RTOL, atol=ATOL)`` holds
@@ -14,7 +14,7 @@ keeps only about 7 significant digits, which is not enough to train deep network
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -77,8 +77,19 @@ ARG_NAMES: dict[str, tuple[Any, ...]] = {
     "update_parameters": (("parameters", "dict"), ("grads", "dict"), "learning_rate"),
 }
 
-#: Functions allowed to change their arguments in place (the assignment permits it).
-MAY_MODIFY_INPUTS = frozenset({"update_parameters"})
+#: The arguments a function may change in place, by function (every other argument of every
+#: graded function must come back as it was given). Some course versions update
+#: ``parameters`` in place in ``update_parameters``; its ``grads`` still belong to the caller.
+MAY_CHANGE_IN_PLACE: dict[str, frozenset[str]] = {"update_parameters": frozenset({"parameters"})}
+
+#: Why the caller still needs an argument, by argument name (said when it was changed).
+_STILL_NEEDED = {
+    "dA": "the activation's gradient is the next layer's input too",
+    "linear_cache": "backpropagation reads the caches after this call",
+    "cache": "backpropagation reads the caches after this call",
+    "caches": "backpropagation reads the caches after this call",
+    "grads": "update_parameters may change parameters in place, but grads belong to the caller",
+}
 
 
 @dataclass(frozen=True)
@@ -177,13 +188,34 @@ def _scalar_like(expected: Any) -> bool:
 # --- shape help -----------------------------------------------------------------------------
 
 
-def shape_hint(expected: tuple[int, ...], got: tuple[int, ...]) -> str:
-    """Say which axis differs and the usual cause of such a mismatch."""
+#: Graded functions with no matrix product: a shape mismatch there has other causes.
+_NO_PRODUCT = frozenset(
+    {"initialize_parameters", "initialize_parameters_deep", "update_parameters"}
+)
+
+#: Why two axes come out swapped, for functions that create their arrays (default: a product).
+_SWAPPED = {
+    "initialize_parameters": "give the two sizes in the other order when creating it (W of a "
+    "layer has one row per unit of that layer and one column per unit of the layer before)",
+    "initialize_parameters_deep": "give the two sizes in the other order when creating it (W "
+    "of a layer has one row per unit of that layer and one column per unit of the layer "
+    "before)",
+    "update_parameters": "look for a transpose (.T) that does not belong there",
+}
+
+
+def shape_hint(
+    expected: tuple[int, ...], got: tuple[int, ...], *, function: str = "", numbers: bool = True
+) -> str:
+    """Say which axis differs and the usual cause of such a mismatch. ``function``: the graded
+    function whose output this is (its cues fit what it computes); ``numbers`` False leaves
+    out the sizes (for hidden cases)."""
     if len(expected) == 2 and got == expected[::-1] and expected[0] != expected[1]:
-        return (
-            "The two axes are swapped: this usually means a matrix product in the wrong "
-            "order or a missing/extra transpose (.T)."
-        )
+        why = _SWAPPED.get(
+            function, "this usually means a matrix product in the wrong order or a "
+            "missing/extra transpose (.T)"
+        )  # fmt: skip
+        return f"The two axes are swapped: {why}."
     if len(expected) == 2 and expected[1] == 1 and got == (expected[0],):
         return (
             "This is a 1-D array, not a column vector: use shape (n, 1), e.g. "
@@ -191,19 +223,28 @@ def shape_hint(expected: tuple[int, ...], got: tuple[int, ...]) -> str:
         )
     if len(expected) == 2 and expected[0] == 1 and got == (expected[1],):
         return "This is a 1-D array, not a row vector of shape (1, m)."
-    if len(got) == 2 and len(expected) == 2 and got[0] == got[1] and 1 in expected:
+    products = function not in _NO_PRODUCT
+    if products and len(got) == 2 and len(expected) == 2 and got[0] == got[1] and 1 in expected:
         return (
             "A (n, 1) or (1, n) array was combined with one of the other orientation and "
             "numpy broadcast them into an (n, n) matrix without complaining."
         )
     if len(expected) != len(got):
+        count = (
+            f"{len(got)} axes instead of {len(expected)}" if numbers else "another number of axes"
+        )
         return (
-            f"It has {len(got)} axes instead of {len(expected)}: check for a squeeze, a sum "
-            "without keepdims=True, or an extra reshape."
+            f"It has {count}: check for a squeeze, a sum without keepdims=True, or an extra "
+            "reshape."
         )
     axes = [i for i, (e, g) in enumerate(zip(expected, got)) if e != g]
-    which = " and ".join(f"axis {i} ({got[i]} instead of {expected[i]})" for i in axes)
-    return f"The sizes differ on {which}: check which dimension each factor contributes."
+    which = " and ".join(
+        f"axis {i} ({got[i]} instead of {expected[i]})" if numbers else f"axis {i}" for i in axes
+    )
+    check = (
+        "which dimension each factor contributes" if products else "which size goes on each axis"
+    )
+    return f"The sizes differ on {which}: check {check}."
 
 
 # --- the comparison -------------------------------------------------------------------------
@@ -473,15 +514,20 @@ def _compare_array(
             )
         ]
     if actual.shape != expected.shape:
+        cue = shape_hint(expected.shape, actual.shape) if shape_hints else ""
         return [
             Mismatch(
                 "shape",
                 here,
                 f"{here} should have shape {expected.shape}, but it has shape {actual.shape}."
-                + (" " + shape_hint(expected.shape, actual.shape) if shape_hints else ""),
+                + (f" {cue}" if cue else ""),
                 f"shape {expected.shape}",
                 f"shape {actual.shape}",
-                {"expected_shape": list(expected.shape), "got_shape": list(actual.shape)},
+                {
+                    "expected_shape": list(expected.shape),
+                    "got_shape": list(actual.shape),
+                    "cue": cue,
+                },
             )
         ]
     if expected.dtype.kind == "f" and actual.dtype != expected.dtype:
@@ -563,16 +609,17 @@ def _compare_values(
         if zero_only or max_rel is None
         else f"largest absolute error {max_abs:.3g}, largest relative error {max_rel:.3g}"
     )
+    cue = _value_cue(e, a)
     return [
         Mismatch(
             "value",
             here,
             f"{here} has the right shape, but {details['mismatched']} of {details['total']} "
             f"value(s) are wrong; the first{where}: expected {e[first]:.8g}, got {a[first]:.8g} "
-            f"({errors}).{_value_cue(e, a)}",
+            f"({errors}).{f' {cue}' if cue else ''}",
             _short(e),
             _short(a),
-            details,
+            {**details, "cue": cue},
         )
     ]
 
@@ -585,7 +632,7 @@ def _factor_cue(k: float) -> str:
         return ""
     direction = "larger" if abs(k) > 1 else "smaller"
     sign = ", with the opposite sign" if k < 0 else ""
-    start = f" Every value is exactly {n} times {direction} than expected{sign}:"
+    start = f"Every value is exactly {n} times {direction} than expected{sign}:"
     if n == 100:
         return f"{start} look for a scale factor like 0.01 that is missing or applied twice."
     if n == 10:
@@ -604,7 +651,7 @@ def _value_cue(e: np.ndarray[Any, Any], a: np.ndarray[Any, Any]) -> str:
     with np.errstate(all="ignore"):
         if np.allclose(a, -e, rtol=RTOL, atol=ATOL):
             return (
-                " Every value has the right size but the opposite sign: look for a minus "
+                "Every value has the right size but the opposite sign: look for a minus "
                 "sign that is missing, extra, or on the wrong term."
             )
         nonzero = np.abs(e) > ATOL
@@ -617,7 +664,7 @@ def _value_cue(e: np.ndarray[Any, Any], a: np.ndarray[Any, Any]) -> str:
             d = a - e
             if np.allclose(d, d[:, :1], rtol=RTOL, atol=ATOL):
                 return (
-                    " Each row is off by one constant amount, the same for every example "
+                    "Each row is off by one constant amount, the same for every example "
                     "(column): that is how a bias that is missing, added twice or "
                     "subtracted shows up."
                 )
@@ -625,31 +672,61 @@ def _value_cue(e: np.ndarray[Any, Any], a: np.ndarray[Any, Any]) -> str:
 
 
 def compare_output(function: str, expected: Any, actual: Any) -> list[Mismatch]:
-    """Compare a graded function's return value, with its parts named for ``function``."""
+    """Compare a graded function's return value, with its parts named for ``function``: the
+    cues fit what ``function`` computes, and each cue is said once (at its first part)."""
     spec = OUTPUT_LABELS.get(function, "output")
-    return compare(expected, actual, spec)
+    found = []
+    said: set[str] = set()
+    for found_here in compare(expected, actual, spec):
+        m, cue = found_here, found_here.details.get("cue", "")
+        if m.kind == "shape" and cue and function in _SHAPE_CUED:
+            new = shape_hint(
+                tuple(m.details["expected_shape"]), tuple(m.details["got_shape"]), function=function
+            )
+            m = replace(m, message=m.message.replace(cue, new), details={**m.details, "cue": new})
+            cue = new
+        if cue in said:
+            m = without_cue(m)
+        said.add(cue)
+        found.append(m)
+    return found
+
+
+#: The functions whose shape cues differ from the default ones.
+_SHAPE_CUED = _NO_PRODUCT | frozenset(_SWAPPED)
+
+
+def without_cue(m: Mismatch) -> Mismatch:
+    """``m`` without its cue (the guess at a cause), when it has one."""
+    cue = m.details.get("cue", "")
+    if not cue:
+        return m
+    return replace(m, message=m.message.replace(f" {cue}", ""), details={**m.details, "cue": ""})
 
 
 def compare_inputs(function: str, before: tuple[Any, ...], after: Any) -> list[Mismatch]:
-    """Arguments a function changed in place (it corrupts the caller's data)."""
-    if function in MAY_MODIFY_INPUTS:
-        return []
+    """Arguments a function changed in place that it must leave alone (changing them corrupts
+    the caller's data); see :data:`MAY_CHANGE_IN_PLACE` for the ones it may change."""
     names = ARG_NAMES.get(function, ())
+    allowed = MAY_CHANGE_IN_PLACE.get(function, frozenset())
     problems: list[Mismatch] = []
     for i, value in enumerate(before):
         spec = names[i] if i < len(names) else f"argument {i + 1}"
         if not isinstance(after, (tuple, list)) or i >= len(after):
             break
+        if _name(spec) in allowed:
+            continue
         changed = compare(value, after[i], spec)
         if changed:
             where = changed[0].path
+            why = _STILL_NEEDED.get(_name(spec), "")
             problems.append(
                 Mismatch(
                     "modified_input",
                     where,
                     f"{function} changed its input {where} in place. The caller still needs it "
-                    "(a cache is reused by backprop, dA by the next layer): work on a copy or "
-                    "build new arrays instead of writing into the ones you were given.",
+                    f"as it was{f' ({why})' if why else ''}: work on a copy or build new arrays "
+                    "instead of writing into the ones you were given.",
                     "unchanged",
                     "modified",
                     {"argument": _name(spec)},

@@ -18,12 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from grader.bundle import BundleCase, read_bundle
+from grader.errors import ConfinementMissing
 from grader.grading.attribution import Recorded, followup_calls, full_substitutes
 from grader.grading.explain import trace_calls
 from grader.grading.formats import shifted_keys_allowed
 from grader.grading.judge import judge, read_dA_keys
 from grader.grading.options import CaseSet, CheckOptions
-from grader.grading.results import GradeReport
+from grader.grading.results import GradeReport, has_file_confinement
 from grader.paths import bundle_paths, load_student_files
 from grader.sandbox.api import Call, CallOutcome, Sandbox
 from grader.sandbox.codec import flatten
@@ -61,6 +62,8 @@ class Grader:
         self._limits = self.options.limits()
         # Start the clean zygote first: it warms up while we read the bundles.
         self._sandbox = Sandbox(self._limits, modules=self.student_files, zygote=zygote)
+        if self.options.require_confinement:
+            self._require_confinement()
         self.cases = list(cases) if cases is not None else load_cases(self.options.cases)
         #: The expected values flattened: a bit-for-bit right answer needs no comparing.
         self.flat_expected = {case.key: flatten(case.expected, strict=True) for case in self.cases}
@@ -75,6 +78,17 @@ class Grader:
         ]
         if preload_inputs:
             self._sandbox.preload_args({case.key: case.args for case in self.cases})
+
+    def _require_confinement(self) -> None:
+        """Start one worker (running nothing) and refuse if its file access is unconfined."""
+        protections = self._sandbox.protections()
+        if not has_file_confinement(protections):
+            self._sandbox.close()
+            raise ConfinementMissing(
+                "--require-confinement: student code would run with unconfined file access "
+                "here (no Landlock in this kernel, and the grader does not run as root to drop "
+                "to an unprivileged user); nothing was graded"
+            )
 
     def close(self) -> None:
         self._sandbox.close()

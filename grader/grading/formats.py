@@ -33,7 +33,10 @@ from typing import Any, Literal
 
 DAConvention = Literal["ours", "shifted"]
 
-_IMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.,\s]+?)(?:\s+as\s+\w+)?$)")
+# Student code is untrusted: each pattern below runs in time linear in the line's length (one
+# character class repeated, or a literal after a class that cannot match its first letter).
+_FROM = re.compile(r"\s*from\s+([\w.]+)\s+import\b")
+_NAME_LIST = re.compile(r"[\w.,\s]+")
 _SHIFTED_MODULES = frozenset({"testCases_v2", "testCases_v3"})
 _COURSE_LIBRARIES = frozenset({"h5py", "matplotlib"})
 
@@ -49,12 +52,24 @@ def imported_modules(sources: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for source in sources:
         for line in source.splitlines():
-            match = _IMPORT.match(line)
-            if match is None:
-                continue
-            names = [match.group(1)] if match.group(1) else match.group(2).split(",")
-            found.update(n.strip().split(".")[0] for n in names if n.strip())
+            found.update(_line_imports(line))
     return found
+
+
+def _line_imports(line: str) -> list[str]:
+    """The modules one line imports: ``from a.b import c`` gives ``a``; ``import a.b as c, d``
+    gives ``a`` and ``d``; any other line, nothing."""
+    match = _FROM.match(line)
+    if match is not None:
+        return [match.group(1).split(".")[0]]
+    stripped = line.lstrip()
+    rest = stripped[len("import") :]
+    if not (stripped.startswith("import") and rest[:1].isspace()):
+        return []
+    if _NAME_LIST.fullmatch(rest) is None:
+        return []
+    first_words = (part.split()[:1] for part in rest.split(","))
+    return [words[0].split(".")[0] for words in first_words if words]
 
 
 def shifted_keys_allowed(sources: Iterable[str]) -> bool:

@@ -37,6 +37,9 @@ class CheckOptions:
     #: Address-space limit of the process running student code.
     memory_mb: int = Limits.memory_mb
     strict_dependencies: bool = False
+    #: Refuse to grade when neither Landlock nor an unprivileged user confines the worker's
+    #: file access (:class:`grader.errors.ConfinementMissing`).
+    require_confinement: bool = False
     points_per_function: float = 10.0
     diagnose: bool = True
 

@@ -17,6 +17,24 @@ PUBLIC = "public"
 HIDDEN = "hidden"
 
 
+#: The protections that keep student code away from the grader's files: either is enough
+#: (README, "Student code is untrusted"); ``--require-confinement`` refuses to grade without.
+FILE_CONFINEMENT = ("landlock_filesystem", "separate_user")
+
+
+def has_file_confinement(protections: dict[str, bool]) -> bool:
+    return any(protections.get(name) for name in FILE_CONFINEMENT)
+
+
+def protections_line(protections: dict[str, bool]) -> str:
+    """One line naming the protections that applied and those that did not ("" if none known)."""
+    if not protections:
+        return ""
+    applied = ", ".join(sorted(k for k, v in protections.items() if v)) or "none"
+    missing = ", ".join(sorted(k for k, v in protections.items() if not v))
+    return f"Sandbox: {applied}" + (f" (not applied: {missing})" if missing else "")
+
+
 def cell_number(index: int) -> int:
     """The number people read for the notebook cell at 0-based ``index``.
 

@@ -11,8 +11,12 @@ summary and all the feedback, with the cells' sources shown as plain text when p
 
 The page needs no network: the math of the markdown cells (``$...$`` and ``$$...$$``) is
 converted to MathML here (:mod:`grader.reports.mathml`), which browsers render natively, and
-no script is loaded. Code cells are labelled with their cell number (the one every report
-uses, counting all cells from 1), not with the student's execution counts.
+no script is loaded. The work a page costs is bounded whatever the notebook holds: markdown
+cells past :data:`MAX_MARKDOWN_CHARS` in all are shown as plain text, not rendered, and the math
+conversion has a budget per page (:class:`grader.reports.mathml.MathBudget`).
+
+Code cells are labelled with their cell number (the one every report uses, counting all cells
+from 1), not with the student's execution counts.
 
 nbconvert is imported here, lazily: it takes longer to import than the rest of ``grader``. One
 exporter serves every page a process renders, and the sanitised HTML of a markdown cell or of
@@ -22,6 +26,7 @@ itself are the same in every notebook of a class, so a batch renders them once.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import re
@@ -40,7 +45,7 @@ from grader.grading.results import (
     cell_number,
 )
 from grader.paths import templates
-from grader.reports.mathml import MATH_ATTRIBUTES, MATH_TAGS, math_to_mathml
+from grader.reports.mathml import MATH_ATTRIBUTES, MATH_TAGS, MathBudget, math_to_mathml
 from grader.reports.text import MAX_CASES_SHOWN, printable
 
 _VERDICTS = {
@@ -50,6 +55,15 @@ _VERDICTS = {
     "not_implemented": ("grader-failed", "Not implemented yet"),
     "missing": ("grader-failed", "Not found in the notebook"),
 }
+
+#: Most markdown (characters of source, in all cells) rendered on one page; later markdown cells
+#: are shown as plain text. The course's notebook has 25,000; rendering costs about 3 s per MB.
+MAX_MARKDOWN_CHARS = 250_000
+
+#: The math budget of the page being rendered (set around each export).
+_MATH_BUDGET: contextvars.ContextVar[MathBudget | None] = contextvars.ContextVar(
+    "math_budget", default=None
+)
 
 #: Lone surrogates (a notebook's JSON may hold "\\ud800"): not encodable, shown as U+FFFD.
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -195,10 +209,18 @@ def _export(
         warnings.simplefilter("ignore")
         # nbformat.v4.reads joins line lists like nbformat.reads, without validating twice.
         nb = nbformat.v4.reads(display_text(json.dumps(notebook, ensure_ascii=False)))
+        markdown = 0
+        renumber = _traceback_numbers(nb.cells)
         for index, cell in enumerate(nb.cells):
             if cell.get("cell_type") == "code":
-                # The prompt shows the cell's number, as every report counts cells.
+                # The prompt shows the cell's number, as every report counts cells, and so do
+                # the student's saved tracebacks.
                 cell["execution_count"] = cell_number(index)
+                _renumber_tracebacks(cell, renumber)
+            elif cell.get("cell_type") == "markdown":
+                markdown += len(str(cell.get("source", "")))
+                if markdown > MAX_MARKDOWN_CHARS:
+                    nb.cells[index] = _plain_markdown(nbformat, cell)
         nonce = secrets.token_hex(8)
         tokens: dict[str, int] = {}
         for index in sorted(after, reverse=True):
@@ -212,13 +234,66 @@ def _export(
         resources = {"metadata": {"name": f"Feedback: {Path(_shown_name(path)).stem}"}}
         with _EXPORTER_LOCK:
             exporter = _exporter()
-            page, _ = exporter.from_notebook_node(nb, resources=resources)
+            budget = _MATH_BUDGET.set(MathBudget())
+            try:
+                page, _ = exporter.from_notebook_node(nb, resources=resources)
+            finally:
+                _MATH_BUDGET.reset(budget)
     placed = set()
     for token, index in tokens.items():
         if token in page:
             page = page.replace(token, "\n".join(after[index]), 1)
             placed.add(index)
     return page, placed
+
+
+#: How tracebacks saved by Jupyter name a cell: by its execution count (``Cell In[16]``,
+#: ``Input In [16]``, or ``<ipython-input-16-...>`` from older kernels).
+_TRACEBACK_CELL = re.compile(
+    r"(Cell In ?\[|Input In ?\[)(\d{1,9})(\])|<ipython-input-(\d{1,9})-[0-9a-f]+>"
+)
+
+
+def _traceback_numbers(cells: list[Any]) -> dict[int, int]:
+    """``execution count -> cell number`` for the code cells, counts held by one cell only."""
+    seen: dict[int, list[int]] = {}
+    for index, cell in enumerate(cells):
+        count = cell.get("execution_count") if cell.get("cell_type") == "code" else None
+        if isinstance(count, int) and not isinstance(count, bool):
+            seen.setdefault(count, []).append(cell_number(index))
+    return {count: numbers[0] for count, numbers in seen.items() if len(numbers) == 1}
+
+
+def _renumber_tracebacks(cell: Any, numbers: dict[int, int]) -> None:
+    """The student's saved tracebacks name cells by the numbers the page shows: ``Cell In[16]``
+    becomes ``Cell In[24]`` for the cell numbered 24, ``Cell In[?]`` when no cell of the
+    notebook still has that count (it was run again since)."""
+
+    def number(match: re.Match[str]) -> str:
+        count = int(match.group(2) or match.group(4))
+        shown = str(numbers[count]) if count in numbers else "?"
+        if match.group(4):
+            return f"In[{shown}]"
+        return f"{match.group(1)}{shown}{match.group(3)}"
+
+    for output in cell.get("outputs", []):
+        lines = output.get("traceback") if output.get("output_type") == "error" else None
+        if isinstance(lines, list):
+            output["traceback"] = [
+                _TRACEBACK_CELL.sub(number, line) if isinstance(line, str) else line
+                for line in lines
+            ]
+
+
+def _plain_markdown(nbformat: Any, cell: Any) -> Any:
+    """A markdown cell past the page's budget, as its source in plain text (escaped)."""
+    text = f'<pre class="grader-plain-cell">{escape(str(cell.get("source", "")))}</pre>'
+    plain = nbformat.v4.new_raw_cell(text, metadata={"raw_mimetype": "text/html"})
+    if "id" in cell:
+        plain["id"] = cell["id"]
+    else:
+        del plain["id"]
+    return plain
 
 
 #: nbconvert's exporter is not thread-safe (filters are registered per call): one page at a time.
@@ -294,14 +369,18 @@ def _clean_html(html: object) -> str:
     text = html.decode() if isinstance(html, bytes) else str(html)
     if text in _TRUSTED:
         return text
-    return _clean_cached(text)
+    clean = _sanitised(text)
+    if "$" not in clean:
+        return clean
+    budget = _MATH_BUDGET.get()
+    if budget is None or not budget.take(clean):
+        return clean  # the math stays as (escaped) text
+    return _with_math(clean)
 
 
-@functools.lru_cache(maxsize=4096)
-def _clean_cached(text: str) -> str:
-    import bleach
-
-    kwargs: dict[str, Any] = {}
+def _bleach_options() -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """bleach's keyword options besides the tags, and the attributes allowed per tag."""
+    kwargs: dict[str, Any] = {"protocols": {"http", "https", "mailto", "data"}}
     attributes = {
         "*": ["class", "title", "align"],
         "a": ["href", "title"],
@@ -318,28 +397,29 @@ def _clean_cached(text: str) -> str:
     else:
         kwargs["css_sanitizer"] = CSSSanitizer()
         attributes["*"].append("style")
-    clean = str(
-        bleach.clean(
-            text,
-            tags=_TAGS,
-            attributes=attributes,
-            protocols={"http", "https", "mailto", "data"},
-            **kwargs,
-        )
-    )
-    if "$" not in clean:
-        return clean
-    # The math, converted from the cleaned text: MathML built from it is cleaned again.
+    return kwargs, attributes
+
+
+@functools.lru_cache(maxsize=4096)
+def _sanitised(text: str) -> str:
+    import bleach
+
+    kwargs, attributes = _bleach_options()
+    return str(bleach.clean(text, tags=_TAGS, attributes=attributes, **kwargs))
+
+
+@functools.lru_cache(maxsize=1024)
+def _with_math(clean: str) -> str:
+    """Sanitised HTML with its TeX converted to MathML, the MathML sanitised again."""
+    import bleach
+
     math = math_to_mathml(clean)
     if math == clean:
         return clean
+    kwargs, attributes = _bleach_options()
     return str(
         bleach.clean(
-            math,
-            tags=_TAGS | MATH_TAGS,
-            attributes={**attributes, **MATH_ATTRIBUTES},
-            protocols={"http", "https", "mailto", "data"},
-            **kwargs,
+            math, tags=_TAGS | MATH_TAGS, attributes={**attributes, **MATH_ATTRIBUTES}, **kwargs
         )
     )
 
@@ -394,12 +474,20 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def _verdict_of(function: FunctionReport) -> tuple[str, str]:
+    """The CSS class and the words of a function's verdict. A missing function with a cell is
+    one whose cell does not compile (the grader found its ``def`` there)."""
+    if function.status == "missing" and function.cells:
+        return "grader-failed", "Its cell did not compile"
+    return _verdict(function.status)
+
+
 def _verdict(status: str) -> tuple[str, str]:
     return _VERDICTS.get(status, ("grader-failed", status.replace("_", " ").capitalize()))
 
 
 def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
-    css, verdict = _verdict(function.status)
+    css, verdict = _verdict_of(function)
     name = escape(function.name)
     score = f"{_points(function.points)} / {_points(function.max_points)} points"
     parts = [
@@ -415,7 +503,7 @@ def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
     if function.blamed_helpers:
         helpers = ", ".join(f"<code>{escape(h)}</code>" for h in function.blamed_helpers)
         parts.append(
-            f'<p class="grader-blamed">Wrong values come from the graded helper(s) it '
+            f'<p class="grader-blamed">Its cases fail because of the graded helper(s) it '
             f"calls: {helpers}. Fix those first.</p>"
         )
     if function.diagnosis is not None and function.status != "passed":
@@ -483,7 +571,7 @@ def _summary(
     share = report.score / report.max_score if report.max_score else 0.0
     rows = []
     for f in report.functions:
-        css, verdict = _verdict(f.status)
+        css, verdict = _verdict_of(f)
         rows.append(
             f'<tr><td><a href="#{ids[f.name]}"><code>{escape(f.name)}</code></a></td>'
             f'<td><span class="grader-pill {css}">{verdict}</span></td>'

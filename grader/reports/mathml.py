@@ -10,6 +10,12 @@ Input is HTML as nbconvert renders markdown: the TeX between ``$$ ... $$`` (disp
 ``$ ... $`` (inline) is still HTML-escaped text. ``\\tag{N}`` in a display equation becomes its
 number at the right margin, as in the notebook. A formula the converter cannot read stays as
 its TeX source.
+
+The work is bounded, since the notebook is the student's: a formula longer than
+:data:`MAX_FORMULA_CHARS` stays as its (escaped) source, and a page converts at most
+:data:`MAX_PAGE_FORMULAS` formulas holding :data:`MAX_PAGE_TEX_CHARS` characters in all
+(:class:`MathBudget`); past that, the math of the page stays as text. The course's notebook has
+about 230 formulas and 3,500 characters of TeX; each formula costs about 2 ms.
 """
 
 from __future__ import annotations
@@ -81,6 +87,14 @@ MATH_ATTRIBUTES = {
     for name in MATH_TAGS
 }
 
+#: Longest formula converted (characters of TeX, as written in the cell).
+MAX_FORMULA_CHARS = 1_000
+#: Most formulas converted on one page.
+MAX_PAGE_FORMULAS = 600
+#: Most characters of TeX converted on one page.
+MAX_PAGE_TEX_CHARS = 30_000
+
+# Each pattern scans in linear time: a lazy repeat up to a fixed delimiter, no nesting.
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$")
 _TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
@@ -96,6 +110,8 @@ def _convert(tex: str, display: bool) -> str | None:
 
 
 def _display(match: re.Match[str]) -> str:
+    if not _convertible(match.group(1)):
+        return match.group(0)
     tex = html.unescape(match.group(1))
     tags = _TAG.findall(tex)
     math = _convert(_TAG.sub("", tex), display=True)
@@ -106,12 +122,51 @@ def _display(match: re.Match[str]) -> str:
 
 
 def _inline(match: re.Match[str]) -> str:
+    if not _convertible(match.group(1)):
+        return match.group(0)
     math = _convert(html.unescape(match.group(1)), display=False)
     return match.group(0) if math is None else math
 
 
+def _convertible(tex: str) -> bool:
+    return len(tex) <= MAX_FORMULA_CHARS
+
+
+def formulas(text: str) -> list[str]:
+    """The TeX of each formula of ``text`` that :func:`math_to_mathml` would convert."""
+    found, start = [], 0
+    for match in _DISPLAY.finditer(text):
+        found += [m.group(1) for m in _INLINE.finditer(text[start : match.start()])]
+        found.append(match.group(1))
+        start = match.end()
+    found += [m.group(1) for m in _INLINE.finditer(text[start:])]
+    return [tex for tex in found if _convertible(tex)]
+
+
+class MathBudget:
+    """What is left of one page's math conversion: cells take their formulas from it in page
+    order, all or none; once one cell does not fit, no later cell's math is converted either,
+    so what a page shows depends on the page alone."""
+
+    def __init__(self) -> None:
+        self.formulas = MAX_PAGE_FORMULAS
+        self.chars = MAX_PAGE_TEX_CHARS
+
+    def take(self, text: str) -> bool:
+        """Whether the math of ``text`` (HTML of one cell) may be converted; charges it."""
+        found = formulas(text)
+        chars = sum(len(tex) for tex in found)
+        if len(found) > self.formulas or chars > self.chars:
+            self.formulas = self.chars = 0
+            return False
+        self.formulas -= len(found)
+        self.chars -= chars
+        return True
+
+
 def math_to_mathml(text: str) -> str:
-    """``text`` (HTML) with each ``$$...$$`` and ``$...$`` formula replaced by MathML."""
+    """``text`` (HTML) with each ``$$...$$`` and ``$...$`` formula replaced by MathML (up to
+    :data:`MAX_FORMULA_CHARS` characters each: a longer one stays as it was)."""
     parts, start = [], 0
     for match in _DISPLAY.finditer(text):
         parts += [_INLINE.sub(_inline, text[start : match.start()]), _display(match)]

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from grader.grading.results import CaseResult, FunctionReport, GradeReport, cell_number
+from grader.grading.results import (
+    CaseResult,
+    FunctionReport,
+    GradeReport,
+    cell_number,
+    protections_line,
+)
 
 _COLOURS = {
     "green": "\033[32m",
@@ -22,15 +28,37 @@ def _points(value: float) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` as valid Unicode: bytes of a file name that were not UTF-8 (kept by Python as
-    surrogate escapes) and lone surrogates become U+FFFD."""
+    """``text`` safe to show on a terminal: valid Unicode (bytes of a file name that were not
+    UTF-8, kept by Python as surrogate escapes, and lone surrogates become U+FFFD), without
+    control characters (escape sequences could move the cursor, recolour or rewrite what is
+    shown: a fake total) or the invisible marks that reorder text; a tab becomes a space."""
     import os
     import re
 
     try:
-        return os.fsencode(text).decode("utf-8", "replace")
+        text = os.fsencode(text).decode("utf-8", "replace")
     except UnicodeError:  # a lone surrogate that is not an escaped byte
-        return re.sub("[\ud800-\udfff]", "\ufffd", text)
+        text = re.sub("[\ud800-\udfff]", "\ufffd", text)
+    return re.sub(_UNPRINTABLE, "", text.replace("\t", " "))
+
+
+def printable_lines(text: str) -> str:
+    """:func:`printable` line by line: the line breaks stay."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+#: C0 and C1 controls (ESC, CR, backspace, CSI...) and the bidirectional formatting marks.
+_UNPRINTABLE = "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def _shown(line: str, colour: bool) -> str:
+    """A finished line of the report, as the terminal gets it: only this module's own colour
+    codes (when ``colour``) survive, whatever the line's parts held."""
+    import re
+
+    ours = "|".join(re.escape(code) for code in (*_COLOURS.values(), _RESET)) if colour else ""
+    pattern = f"{ours}|{_UNPRINTABLE}" if ours else _UNPRINTABLE
+    return re.sub(pattern, lambda found: found[0] if len(found[0]) > 1 else "", line)
 
 
 class _Painter:
@@ -44,7 +72,10 @@ class _Painter:
 def render_text(report: GradeReport, colour: bool = False) -> str:
     """The whole report as text (ANSI colours only when ``colour`` is true)."""
     paint = _Painter(colour)
-    lines = [paint(f"Grading {printable(report.submission)}", "bold"), ""]
+    # The file's name only: the rest of the path is the instructor's folders.
+    from pathlib import PurePath
+
+    lines = [paint(f"Grading {printable(PurePath(report.submission).name)}", "bold"), ""]
     width = max(len(f.name) for f in report.functions) if report.functions else 10
     for function in report.functions:
         lines.extend(_function_lines(function, width, paint))
@@ -56,10 +87,12 @@ def render_text(report: GradeReport, colour: bool = False) -> str:
         for cell in report.cells:
             defines = f" (defines {', '.join(cell.defines)})" if cell.defines else ""
             lines.append(f"  cell {cell_number(cell.index)}{defines}: {cell.message}")
+    if report.protections:
+        lines += ["", paint(protections_line(report.protections), "dim")]
     lines += ["", paint(f"Total: {_points(report.score)} / {_points(report.max_score)}", "bold")]
     if report.cases == "public":
         lines.append(paint("(public cases only: hidden cases were not run)", "dim"))
-    return "\n".join(lines) + "\n"
+    return "\n".join(_shown(line, colour) for line in lines) + "\n"
 
 
 def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> list[str]:
@@ -67,7 +100,7 @@ def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> li
         function.status, paint("FAIL", "red")
     )
     score = f"{_points(function.points)}/{_points(function.max_points)}"
-    lines = [f"{mark}  {function.name:<{width}}  {score:>7}  {function.summary}"]
+    lines = [f"{mark}  {function.name:<{width}}  {score:>7}  {printable(function.summary)}"]
     if function.status == "passed":
         return lines
     if function.diagnosis is not None:
@@ -100,6 +133,8 @@ def _case_lines(case: CaseResult) -> list[str]:
     lines = [f"    - {case.label}{note}:"]
     if case.problem is not None:
         lines.extend(f"        {line}" for line in _wrap(case.problem.message, 88))
+        if case.problem.line:
+            lines.append(f"          > {printable(case.problem.line.strip())}")
     for m in case.mismatches:
         lines.extend(f"        {line}" for line in _wrap(m.message, 88))
     return lines
@@ -108,4 +143,4 @@ def _case_lines(case: CaseResult) -> list[str]:
 def _wrap(text: str, width: int) -> list[str]:
     import textwrap
 
-    return textwrap.wrap(text, width) or [""]
+    return textwrap.wrap(printable(text), width) or [""]

@@ -16,13 +16,15 @@ untrusted, so it never runs in this process:
   any cell that killed a worker) and continues with the next call.
 * The parts: this module (the :class:`Sandbox` and its message cache),
   :mod:`grader.sandbox.outcomes` (what is asked and reported), :mod:`grader.sandbox.run`
-  (one run's bookkeeping), :mod:`grader.sandbox.link` (one worker's socket and death),
+  (one run's bookkeeping), :mod:`grader.sandbox.clock` (each function's share of the time),
+  :mod:`grader.sandbox.link` (one worker's socket and death),
   :mod:`grader.sandbox.zygote` and :mod:`grader.sandbox.worker.main` (the zygote),
   :mod:`grader.sandbox.worker.runner` (the worker's own code), :mod:`grader.sandbox.matching`
   (answering substituted helpers).
-* Replies are length-prefixed :mod:`grader.sandbox.codec` messages. Anything malformed,
-  oversized or out of sequence counts as a crash of that request, never as an error in the
-  grader.
+* Every message is a typed record of :mod:`grader.sandbox.protocol`, sent as a
+  :mod:`grader.sandbox.codec` message in a :mod:`grader.sandbox.frames` frame. Anything
+  malformed, oversized or out of sequence counts as a crash of that request, never as an
+  error in the grader.
 """
 
 from __future__ import annotations
@@ -170,7 +172,9 @@ class Sandbox:
     def protections(self) -> dict[str, bool]:
         """Which protections the workers actually got, by name (``landlock_filesystem``,
         ``landlock_network``, ``landlock_scope``, ``seccomp``, ``no_capabilities``,
-        ``network_namespace``, ``rlimits``, ``own_session``). Starts a worker if none ran."""
+        ``network_namespace``, ``rlimits``, ``own_session``, ``separate_user``: run as root,
+        the worker dropped to an unprivileged user; ``secrets_unreadable``: the worker could
+        open neither the hidden bundle nor the solution's code). Starts a worker if none ran."""
         if not self._protections:
             self.start_worker({}).kill()
         return dict(self._protections)

@@ -162,7 +162,7 @@ class Worker:
             workdir=workdir,
             memory_mb=limits.memory_mb,
             file_mb=limits.file_mb,
-            cpu_seconds=int(limits.submission_timeout) + 10,
+            cpu_seconds=int(limits.worst_case_seconds) + 10,
             env=env,
         )
         try:

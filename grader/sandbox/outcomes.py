@@ -25,7 +25,9 @@ class Limits:
 
     #: Wall seconds per function call, and per notebook cell.
     call_timeout: float = 5.0
-    #: Wall seconds for the whole submission, restarts included.
+    #: Wall seconds for the notebook's cells; the graded functions share as much again,
+    #: equally, each its own part for its calls on the cases and the same again for its
+    #: re-runs with correct helpers (see :class:`grader.sandbox.run.Clock`).
     submission_timeout: float = 120.0
     #: Address-space limit (RLIMIT_AS) of the worker; numpy alone maps ~150 MB.
     memory_mb: int = 1024
@@ -39,6 +41,11 @@ class Limits:
     #: Reply bytes the grader keeps for one submission (all its calls and re-runs, ~0.6 MB
     #: for a correct one); past it, a call's value is refused (a crash of that call).
     submission_reply_bytes: int = 32 * 1024 * 1024
+
+    @property
+    def worst_case_seconds(self) -> float:
+        """The most one submission may take (cells, every function's calls and re-runs)."""
+        return 3 * self.submission_timeout
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, ClassVar, Literal, TypeVar
 
 #: Seed of numpy's legacy global generator (and ``random``) before every call to student code.
@@ -234,9 +235,9 @@ def kinds(*classes: type[Message]) -> Kinds:
 def to_header(record: Message) -> dict[str, Any]:
     """The record as a JSON-ready dict: its fields and ``op`` (nested records as dicts)."""
     header: dict[str, Any] = {"op": record.OP}
-    for field in dataclasses.fields(record):
-        value = getattr(record, field.name)
-        header[field.name] = to_header(value) if isinstance(value, Message) else value
+    for name in _schema(type(record)).names:
+        value = getattr(record, name)
+        header[name] = to_header(value) if isinstance(value, Message) else value
     return header
 
 
@@ -263,72 +264,97 @@ def loads(data: bytes, expected: Kinds) -> Message:
     return from_header(header, expected)
 
 
+Check = Callable[[Any], Any]
+
+
+class _Schema:
+    """A kind's fields, each with its checker and whether it may be left out."""
+
+    def __init__(self, cls: type[Message]) -> None:
+        hints = typing.get_type_hints(cls)
+        fields = dataclasses.fields(cls)
+        self.names = tuple(f.name for f in fields)
+        self.allowed = frozenset(self.names) | {"op"}
+        self.checks = tuple(
+            (f.name, _checker(hints[f.name]), f.default is dataclasses.MISSING) for f in fields
+        )
+
+
+_SCHEMAS: dict[type[Message], _Schema] = {}
+
+
+def _schema(cls: type[Message]) -> _Schema:
+    schema = _SCHEMAS.get(cls)
+    if schema is None:
+        schema = _SCHEMAS[cls] = _Schema(cls)
+    return schema
+
+
 def _build(cls: type[M], header: dict[str, Any]) -> M:
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    extra = set(header) - set(fields) - {"op"}
-    if extra:
-        raise ProtocolError(f"{cls.OP}: unexpected field(s) {sorted(extra)[:3]}")
+    schema = _schema(cls)
+    if not schema.allowed.issuperset(header):
+        extra = sorted(str(k) for k in set(header) - schema.allowed)
+        raise ProtocolError(f"{cls.OP}: unexpected field(s) {extra[:3]}")
     values: dict[str, Any] = {}
-    hints = _hints(cls)
-    for name, field in fields.items():
+    for name, check, required in schema.checks:
         if name not in header:
-            if field.default is dataclasses.MISSING:
+            if required:
                 raise ProtocolError(f"{cls.OP}: missing field {name!r}")
             continue
         try:
-            values[name] = _conform(header[name], hints[name])
+            values[name] = check(header[name])
         except ProtocolError as exc:
             raise ProtocolError(f"{cls.OP}: field {name!r} {exc}") from None
     return cls(**values)
 
 
-_HINTS: dict[type[Message], dict[str, Any]] = {}
-
-
-def _hints(cls: type[Message]) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
-
-
-def _conform(value: Any, kind: Any) -> Any:
-    """``value`` if it has type ``kind`` (an int is taken for a float), else ProtocolError."""
+def _checker(kind: Any) -> Check:
+    """A function that returns a value of type ``kind`` (an int is taken for a float) or
+    raises ProtocolError; made once per field, so that checking a message is cheap."""
     if kind is Any:
-        return value
-    if kind is float and type(value) in (int, float):
-        return float(value)
-    if kind in (int, str, bool) and type(value) is kind:
-        return value
-    if kind is type(None) and value is None:
-        return None
+        return lambda value: value
+    if kind is float:
+        return lambda value: float(value) if type(value) in (int, float) else _fail(kind)
+    if kind in (int, str, bool):
+        return lambda value: value if type(value) is kind else _fail(kind)
     if isinstance(kind, type) and issubclass(kind, Message):
-        if isinstance(value, dict) and value.get("op") == kind.OP:
-            return _build(kind, value)
-    elif not isinstance(kind, type):
-        return _conform_generic(value, kind)
-    raise ProtocolError(f"is not {_name(kind)}")
+        return lambda value: (
+            _build(kind, value)
+            if isinstance(value, dict) and value.get("op") == kind.OP
+            else _fail(kind)
+        )
+    return _generic_checker(kind)
 
 
-def _conform_generic(value: Any, kind: Any) -> Any:
-    """:func:`_conform` for ``X | Y``, ``Literal[...]``, ``list[X]`` and ``dict[str, X]``."""
+def _generic_checker(kind: Any) -> Check:
+    """:func:`_checker` for ``X | None``, ``Literal[...]``, ``list[X]`` and ``dict[str, X]``."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (typing.Union, types.UnionType):
-        for option in args:
-            try:
-                return _conform(value, option)
-            except ProtocolError:
-                continue
-    elif origin is Literal and type(value) is str and value in args:
-        return value
-    elif origin is list and type(value) is list:
-        return [_conform(item, args[0]) for item in value]
-    elif origin is dict and type(value) is dict and all(type(k) is str for k in value):
-        return value if args[1] is Any else {k: _conform(v, args[1]) for k, v in value.items()}
-    raise ProtocolError(f"is not {_name(kind)}")
+        options = [a for a in args if a is not type(None)]
+        if len(options) != 1 or len(args) != 2:
+            raise TypeError(f"only X | None unions are supported, not {kind}")
+        inner = _checker(options[0])
+        return lambda value: None if value is None else inner(value)
+    if origin is Literal:
+        allowed = frozenset(args)
+        return lambda value: value if type(value) is str and value in allowed else _fail(kind)
+    if origin is list:
+        item = _checker(args[0])
+        return lambda value: [item(v) for v in value] if type(value) is list else _fail(kind)
+    if origin is dict and args[0] is str:
+        check = _checker(args[1])
+
+        def check_dict(value: Any) -> Any:
+            if type(value) is not dict or not all(type(k) is str for k in value):
+                return _fail(kind)
+            return value if args[1] is Any else {k: check(v) for k, v in value.items()}
+
+        return check_dict
+    raise TypeError(f"no checker for {kind}")
 
 
-def _name(kind: Any) -> str:
-    return getattr(kind, "__name__", None) or str(kind).replace("typing.", "")
+def _fail(kind: Any) -> Any:
+    raise ProtocolError(f"is not {getattr(kind, '__name__', None) or kind}")
 
 
 # --- who accepts what ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
+from grader.sandbox.clock import Account, Clock, account_of
 from grader.sandbox.codec import encode_record, unflatten
 from grader.sandbox.link import (
     Worker,
@@ -88,8 +89,9 @@ class Run:
     """The bookkeeping of one :meth:`Sandbox.run`: which cells and calls are done.
 
     Each worker gets every runnable cell and every remaining call queued at once; replies
-    come back in order, each with its own deadline (``call_timeout`` from the previous
-    reply). The first failure kills the worker; the next worker starts again from there.
+    come back in order, each with its own deadline (from the previous reply: see
+    :meth:`step_timeout`). The first failure kills the worker; the next worker starts again
+    from there.
     """
 
     def __init__(
@@ -113,11 +115,7 @@ class Run:
         self.kept_bytes = 0
         #: Substituted helper calls refused, by call key (see ``CallOutcome.refused``).
         self.refused: dict[str, int] = {}
-        self.start = time.monotonic()
-        self.deadline = self.start + self.limits.submission_timeout
-
-    def left(self) -> float:
-        return self.deadline - time.monotonic()
+        self.clock = Clock(self.limits, self.calls)
 
     def remaining(self) -> list[Call]:
         done = {o.key for o in self.outcomes}
@@ -131,7 +129,7 @@ class Run:
         return extra
 
     def execute(self) -> ExecutionResult:
-        while self.left() > 0:
+        while self.clock.left() > 0:
             cells = [c for c in self.submission.cells if c.skipped_reason is None]
             cells = [c for c in cells if c.index not in self.banned]
             calls = self.remaining()
@@ -152,17 +150,25 @@ class Run:
         return self.result()
 
     def give_up_on(self, call: Call, detail: str) -> None:
-        """After a time-out, the function's other calls are not made: an endless loop costs
-        one time limit per function, not one per case."""
+        """After a time-out, the function's other calls (of the same round) are not made: an
+        endless loop costs one time limit per function, not one per case."""
+        account = account_of(call)
         for other in self.remaining():
-            if other.function == call.function:
-                self.outcomes.append(
-                    CallOutcome(
-                        other.key,
-                        "not_run",
-                        detail=f"not run: {call.function} already {detail} on an earlier case",
-                    )
-                )
+            if account_of(other) == account:
+                self.outcomes.append(CallOutcome(other.key, "not_run", detail=detail))
+
+    def step_timeout(self, step: CodeCell | Call) -> tuple[float, float]:
+        """``(limit, timeout)`` of a step: its own limit, and what it may use now."""
+        limit = self.limits.call_timeout
+        if isinstance(step, Call):
+            if step.timeout is not None:
+                limit = min(limit, step.timeout)
+            left = self.clock.function_left(account_of(step))
+        elif step.index in self.cells or self.clock.payer is not None:
+            left = limit  # a re-run after a restart: paid by whoever caused it
+        else:
+            left = self.clock.cells_left
+        return limit, max(0.0, min(limit, left, self.clock.left()))
 
     def queue_requests(self, worker: Worker, cells: list[CodeCell], calls: list[Call]) -> list[int]:
         """Queue a request per cell and per call; their sequence numbers."""
@@ -197,14 +203,12 @@ class Run:
         seqs = self.queue_requests(worker, cells, calls)
         steps: list[CodeCell | Call] = [*cells, *calls]
         for seq, step in zip(seqs, steps, strict=True):
-            limit = self.limits.call_timeout
-            if isinstance(step, Call) and step.timeout is not None:
-                limit = min(limit, step.timeout)
-            timeout = min(limit, self.left())
-            if timeout <= 0:
-                return False
+            limit, timeout = self.step_timeout(step)
+            payer = account_of(step) if isinstance(step, Call) else self.clock.payer
             started = time.monotonic()
             try:
+                if timeout <= 0:
+                    raise WorkerGone("timeout")
                 if isinstance(step, CodeCell):
                     reply = self.await_reply(worker, seq, None, timeout)
                     if not isinstance(reply[0], CellReply):
@@ -218,19 +222,59 @@ class Run:
                     self.call_done(step, reply[0], reply[1], took, worker.channel.last_size)
             except Exception as exc:  # anything unreadable the worker sent: its request fails
                 worker.kill(learn_status=isinstance(exc, WorkerGone) and exc.reason == "died")
-                status, detail = self.failure(worker, exc, timeout, limit)
-                if isinstance(step, CodeCell):
-                    self.banned.add(step.index)
-                    cell_status: CellStatus = "timeout" if status == "timeout" else "crashed"
-                    self.cells[step.index] = CellOutcome(step.index, cell_status, detail=detail)
-                else:
-                    duration = time.monotonic() - started
-                    self.outcomes.append(CallOutcome(step.key, status, duration=duration,
-                                                     detail=detail))  # fmt: skip
-                    if status == "timeout" and timeout >= limit:
-                        self.give_up_on(step, detail)
+                restart = isinstance(step, CodeCell) and payer is not None
+                self.clock.charge(payer, time.monotonic() - started, False, restart)
+                self.step_failed(step, worker, exc, timeout, limit, time.monotonic() - started)
                 return False
+            restart = isinstance(step, CodeCell) and payer is not None
+            self.clock.charge(payer, time.monotonic() - started, not restart, restart)
+        self.clock.payer = None
         return True
+
+    def step_failed(
+        self,
+        step: CodeCell | Call,
+        worker: Worker,
+        exc: Exception,
+        timeout: float,
+        limit: float,
+        took: float,
+    ) -> None:
+        """Record the step during which the worker had to go; the next worker's cells are
+        paid by the function of a call that failed."""
+        if isinstance(step, CodeCell):
+            status, detail = self.failure(worker, exc, None, timeout, limit)
+            self.banned.add(step.index)
+            if status == "timeout" and timeout < limit and step.index not in self.cells:
+                self.cells_out_of_time()
+                return
+            cell_status: CellStatus = "timeout" if status == "timeout" else "crashed"
+            self.cells[step.index] = CellOutcome(step.index, cell_status, detail=detail)
+            return
+        account = account_of(step)
+        self.clock.payer = account
+        status, detail = self.failure(worker, exc, account, timeout, limit)
+        if timeout <= 0:
+            status = "not_run"
+        self.outcomes.append(CallOutcome(step.key, status, duration=took, detail=detail))
+        if status in ("timeout", "not_run"):
+            if timeout >= limit:
+                detail = (
+                    f"was not run on this case: it did not finish within {limit:g} s on an "
+                    "earlier case, and then its other cases are skipped"
+                )
+            elif self.clock.function_left(account) <= 0.05:
+                detail = self.clock.out_of_share(account, stopped=False)
+            self.give_up_on(step, detail)
+
+    def cells_out_of_time(self) -> None:
+        """The cells used up their time: every cell not run yet is skipped (and the calls are
+        made with what the cells that ran defined)."""
+        detail = f"not run: the notebook's cells used up their {self.limits.submission_timeout:g} s"
+        for cell in self.submission.cells:
+            if cell.skipped_reason is None and cell.index not in self.cells:
+                self.banned.add(cell.index)
+                self.cells[cell.index] = CellOutcome(cell.index, "skipped", detail=detail)
 
     def await_reply(
         self, worker: Worker, seq: int, call: Call | None, timeout: float
@@ -305,17 +349,26 @@ class Run:
         )
 
     def failure(
-        self, worker: Worker, exc: Exception, timeout: float, limit: float
+        self,
+        worker: Worker,
+        exc: Exception,
+        account: Account | None,
+        timeout: float,
+        limit: float,
     ) -> tuple[CallStatus, str]:
         """Status and detail of the request during which the worker had to be killed."""
         reason = exc.reason if isinstance(exc, WorkerGone) else "malformed"
         if reason == "timeout":
-            if timeout < limit:
+            if timeout >= limit:
                 return "timeout", (
-                    f"stopped when the submission's {self.limits.submission_timeout:g} s "
-                    "budget ran out"
+                    f"did not finish within {limit:g} s (an endless loop, or a step far "
+                    "slower than this case needs?)"
                 )
-            return "timeout", f"did not finish within {limit:g} s"
+            if account is not None and self.clock.function_left(account) <= 0.05:
+                return "timeout", self.clock.out_of_share(account, stopped=timeout > 0)
+            return "timeout", (
+                f"was stopped when the submission's {self.limits.worst_case_seconds:g} s ran out"
+            )
         if reason == "oversized" and isinstance(exc, WorkerGone):
             return "crashed", exc.detail
         if reason == "malformed":
@@ -325,7 +378,7 @@ class Run:
         return death(worker.wait_status, self.limits)
 
     def result(self) -> ExecutionResult:
-        budget = f"not run: the submission used up its {self.limits.submission_timeout:g} s budget"
+        budget = f"was not run: the submission used up its {self.limits.worst_case_seconds:g} s"
         cells = []
         for cell in self.submission.cells:
             if cell.skipped_reason is not None:
@@ -343,6 +396,6 @@ class Run:
         return ExecutionResult(
             cells=tuple(cells),
             calls=tuple(calls),
-            wall_time=time.monotonic() - self.start,
+            wall_time=time.monotonic() - self.clock.start,
             protections=self.sandbox.protections_seen(),
         )

@@ -6,7 +6,6 @@ two interpreters warm up in parallel. The zygote's own code is :mod:`grader.sand
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -18,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from grader.errors import SetupError
-from grader.paths import install_root
+from grader.paths import bundle_paths, install_root
 from grader.sandbox.frames import recv_frame, send_frames
 from grader.sandbox.protocol import (
     ZYGOTE_REPLIES,
@@ -59,8 +58,10 @@ ONE_THREAD = {
 PROJECT_PACKAGES = ("grader", "reference", "testcases")
 #: The zygote's command: its configuration comes in a file (read, then removed), since the
 #: helper modules' sources in it can exceed the length the kernel allows one argument.
+#: Its sys.path is explicit: the folder holding this grader first, never the working folder
+#: (``""``, which ``-c`` adds before Python 3.11's ``-P``).
 _ZYGOTE_CODE = (
-    "import os, sys; sys.path.insert(0, sys.argv[1]); "
+    "import os, sys; sys.path[:] = [sys.argv[1]] + [p for p in sys.path if p]; "
     "f = open(sys.argv[3], encoding='utf-8'); config = f.read(); f.close(); "
     "os.unlink(sys.argv[3]); "
     "from grader.sandbox.worker.main import zygote_main; zygote_main(int(sys.argv[2]), config)"
@@ -94,22 +95,40 @@ def helper_cache() -> str | None:
 
 def forbidden_paths(extra: Sequence[str | os.PathLike[str]] = ()) -> list[str]:
     """What a worker must not read: the project's packages and, for a source checkout or an
-    editable install, the whole repository (case bundles, reference code, instructor files)."""
+    editable install, the whole repository (case bundles, reference code, instructor files).
+
+    Found from this very file, never by an import lookup: ``sys.path`` may start with the
+    current folder, where a student's ``reference.py`` would answer for the real package.
+    """
     paths = {os.path.realpath(p) for p in extra}
-    for name in PROJECT_PACKAGES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        if spec is not None and spec.submodule_search_locations:
-            paths.update(os.path.realpath(p) for p in spec.submodule_search_locations)
     root = install_root()
+    paths.update(
+        os.path.realpath(root / name) for name in PROJECT_PACKAGES if (root / name).is_dir()
+    )
     if root.name in ("site-packages", "dist-packages"):
         paths.update(str(p) for p in root.glob("dnn_autograder*"))
         paths.update(str(p) for p in root.glob("__editable__*dnn_autograder*"))
     else:
         paths.add(str(root))
     return sorted(paths)
+
+
+#: The documented switch that turns Landlock off (any value but empty or ``0``): for testing
+#: what holds without it (README, "Student code is untrusted").
+NO_LANDLOCK = "DNN_GRADER_NO_LANDLOCK"
+
+
+def landlock_switched_off() -> bool:
+    return os.environ.get(NO_LANDLOCK, "") not in ("", "0")
+
+
+def secret_files() -> list[str]:
+    """Files a worker must never read, which each worker checks it cannot open: the hidden
+    cases and the solution's code (its ``secrets_unreadable`` protection)."""
+    root = install_root()
+    candidates = [bundle_paths()["hidden"], root / "reference" / "network.py"]
+    candidates.append(root / "testcases" / "cases.py")
+    return [str(p) for p in candidates if p.exists()]
 
 
 class Zygote:
@@ -121,6 +140,8 @@ class Zygote:
         #: Where this zygote's workers get their folders; the zygote removes it when it
         #: exits, so it goes even if the grader process is killed.
         self.base = tempfile.mkdtemp(prefix="dnn-grader-")
+        if os.geteuid() == 0:  # workers drop to another user: they must reach their folders
+            os.chmod(self.base, 0o711)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         config = {
             "forbidden": list(forbidden),
@@ -130,6 +151,8 @@ class Zygote:
             },
             "project_root": str(install_root()),
             "isolate_network": True,
+            "no_landlock": landlock_switched_off(),
+            "secrets": secret_files(),
             "base": self.base,
             "helper_cache": helper_cache(),
         }
@@ -138,9 +161,13 @@ class Zygote:
         for name in ("LD_LIBRARY_PATH", "PYTHONHOME"):
             if name in os.environ:
                 env[name] = os.environ[name]
+        # Nothing of the current folder (it runs in "/", with -P where Python has it) nor the
+        # user's site folder on its sys.path; its environment is the one built above, whose
+        # PYTHONHASHSEED keeps workers deterministic (which -I would ignore).
         argv = [
             sys.executable,
             "-s",
+            *(["-P"] if sys.version_info >= (3, 11) else []),
             "-c",
             _ZYGOTE_CODE,
             str(install_root()),
@@ -227,6 +254,8 @@ class Zygote:
 
     def fork(self, request: ForkRequest, sock: socket.socket) -> int:
         reply = self._exchange(request, fds=(sock.fileno(),))
+        if not isinstance(reply, Forked):
+            self.broken = True
         if not isinstance(reply, Forked) or reply.pid <= 0:
             raise WorkerGone("died", "zygote could not fork")
         return reply.pid

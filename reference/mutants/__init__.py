@@ -1,9 +1,10 @@
 """Catalogue of known student mistakes ("mutants") for the ten graded functions.
 
 Reference-side code, never shipped to students. Each :class:`Mistake` pairs a wrong version of
-a graded function with a short explanation for the student. When a student's function fails,
-the grader (``grader.grading.diagnose``) reruns every catalogued wrong version of that function
-on the same arguments; if exactly one reproduces the student's output on every case, its hint is
+a graded function with a short explanation for the student. ``grader build-cases`` runs every
+catalogued wrong version on every case and stores its outputs in the bundles; when a student's
+function fails, the grader (``grader.grading.diagnose``) compares the student's outputs with
+them, and if exactly one mistake reproduces the student's output on every case, its hint is
 shown. So every mistake here must produce output (not just raise) on some cases, and its
 output must tell it apart from the reference and from every other mistake of its function.
 

@@ -22,8 +22,8 @@ class Mistake:
     title -- one line naming the mistake, for a report heading.
     hint -- 2 or 3 sentences for the student: what is wrong, why it matters, where to look.
         It must never contain the correct line of code.
-    impl -- the wrong version itself, with the graded function's signature. The diagnosis runs
-        it on the same arguments the student's function got and compares outputs.
+    impl -- the wrong version itself, with the graded function's signature. ``grader
+        build-cases`` runs it on every case and stores what it gives for the diagnosis.
     raises -- None for a mistake seen in its outputs. For a mistake that makes the function
         stop with an exception (so output replay cannot see it): the exception's type, which
         ``impl`` raises on the cases where the student's code would.

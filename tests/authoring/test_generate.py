@@ -11,6 +11,7 @@ import ast
 import importlib
 import shutil
 import sys
+import textwrap
 
 import nbformat
 import numpy as np
@@ -18,10 +19,11 @@ import pytest
 
 import reference
 from grader import paths
-from grader.authoring import generate, public_checks
+from grader.authoring import generate, literals
 from grader.authoring import stubs as regions
 from grader.bundle import read_bundle
 from grader.errors import UsageError
+from grader.grading.attribution import full_substitutes
 from grader.paths import bundle_paths as default_paths
 from reference import GRADED_FUNCTIONS
 
@@ -29,10 +31,12 @@ STUDENT_FILES = {
     "Building_your_Deep_Neural_Network_Step_by_Step.ipynb",
     "comparison.py",
     "dnn_utils.py",
+    "public_cases.py",
     "public_tests.py",
+    "README.md",
     "testCases.py",
 }
-STUDENT_MODULES = ("public_tests", "comparison", "dnn_utils", "testCases")
+STUDENT_MODULES = ("public_tests", "public_cases", "comparison", "dnn_utils", "testCases")
 NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CODE HERE ###"
 
 
@@ -43,12 +47,12 @@ def test_committed_student_folder_is_exactly_what_generate_writes(tmp_path):
     written = generate.generate_student_folder(tmp_path)
     assert {p.name for p in written} == STUDENT_FILES
     assert {p.name for p in paths.student_folder().iterdir() if p.is_file()} >= STUDENT_FILES
-    for folder in (paths.student_folder(), paths.student_assets()):
-        for path in written:
-            committed = folder / path.name
-            assert committed.read_bytes() == path.read_bytes(), (
-                f"{committed} differs from a fresh generation: run `grader generate`"
-            )
+    assert paths.student_assets() == paths.student_folder()  # what the worker preloads
+    for path in written:
+        committed = paths.student_folder() / path.name
+        assert committed.read_bytes() == path.read_bytes(), (
+            f"{committed} differs from a fresh generation: run `grader generate`"
+        )
 
 
 def test_committed_solution_notebook_is_exactly_what_generate_writes(tmp_path):
@@ -66,9 +70,16 @@ def test_the_solution_notebook_is_never_in_the_student_folder(tmp_path):
     assert not (tmp_path / "answers.ipynb").exists()
 
 
-def test_comparison_py_is_a_byte_identical_copy_of_the_graders():
-    original = paths.package() / "grading" / "comparison.py"
-    assert (paths.student_folder() / "comparison.py").read_bytes() == original.read_bytes()
+@pytest.mark.parametrize("name", ["comparison.py", "public_tests.py"])
+def test_the_graders_own_modules_are_links_in_the_checkout_and_copies_elsewhere(name, tmp_path):
+    """comparison.py and the check runtime are committed once, in the grader; the student
+    folder links to them, and a folder generated anywhere else holds copies."""
+    source = generate.shared_modules()[name]
+    linked = paths.student_folder() / name
+    assert linked.is_symlink() and linked.resolve() == source.resolve()
+    assert source.is_relative_to(paths.package()) and not source.is_symlink()
+    copy = generate.generate_student_folder(tmp_path)[0].parent / name
+    assert not copy.is_symlink() and copy.read_bytes() == source.read_bytes()
 
 
 # --- the notebook -----------------------------------------------------------------------------
@@ -195,7 +206,8 @@ def test_prose_explains_the_points_students_ask_about(topic):
 
 
 @pytest.mark.parametrize(
-    "module", ["public_tests.py", "testCases.py", "dnn_utils.py", "comparison.py"]
+    "module",
+    ["public_tests.py", "public_cases.py", "testCases.py", "dnn_utils.py", "comparison.py"],
 )
 def test_student_modules_import_only_numpy_the_standard_library_and_each_other(module):
     tree = ast.parse((paths.student_folder() / module).read_text(encoding="utf-8"))
@@ -254,7 +266,8 @@ def test_public_cases_carry_the_public_bundles_values_bit_for_bit(student):
     for mine, theirs in zip(embedded, in_order):
         assert_identical(mine.args, theirs.args, f"{theirs.key} args")
         assert_identical(mine.expected, theirs.expected, f"{theirs.key} expected")
-        recorded = {h: [(tuple(a), r) for a, r in calls] for h, calls in theirs.substitutes.items()}
+        nested = full_substitutes(theirs)  # the whole call tree, as the grader re-runs it
+        recorded = {h: [(tuple(a), r) for a, r in calls] for h, calls in nested.items()}
         assert_identical(mine.substitutes, recorded, f"{theirs.key} substitutes")
 
 
@@ -272,7 +285,12 @@ def test_public_cases_carry_the_public_bundles_values_bit_for_bit(student):
     ids=["floats", "ints", "bools", "empty", "npscalar", "nested", "one-tuple"],
 )
 def test_literals_rebuild_values_exactly(student, value):
-    rebuilt = eval(public_checks.literal(value), vars(student))
+    rebuilt = eval(literals.literal(value), vars(sys.modules["public_cases"]))
+    wrapped = "\n".join(literals.literal_lines(value, 8, "x = ", ""))
+    assert max(len(line) for line in wrapped.splitlines()) <= literals.WIDTH
+    namespace = dict(vars(sys.modules["public_cases"]))
+    exec(textwrap.dedent(wrapped), namespace)
+    assert_identical(namespace["x"], rebuilt)
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
         assert rebuilt.tobytes() == value.tobytes() and rebuilt.dtype == value.dtype
     else:
@@ -314,9 +332,10 @@ def sums_on_a_missing_axis(A, W, b):
 
 
 def test_an_exception_is_reported_with_the_students_own_line(student, capsys):
-    assert student.linear_forward_test(wrong_order) == 2  # one per public case
+    n = len(student.CASES["linear_forward"])
+    assert student.linear_forward_test(wrong_order) == n  # one per public case
     out = capsys.readouterr().out
-    assert out.startswith("linear_forward: 2 problem(s) found.\n1. public case 1 ")
+    assert out.startswith(f"linear_forward: {n} problem(s) found.\n1. public case 1 ")
     line = wrong_order.__code__.co_firstlineno + 1
     assert "ValueError" in out and f"line {line} of wrong_order: `Z = np.dot(A, W) + b`" in out
 
@@ -335,7 +354,8 @@ def transposed_dW(dZ, cache):
 
 
 def test_a_wrong_shape_is_one_numbered_item_naming_the_case_and_the_part(student, capsys):
-    assert student.linear_backward_test(transposed_dW) == 2  # one per public case
+    n = len(student.CASES["linear_backward"])
+    assert student.linear_backward_test(transposed_dW) == n  # one per public case
     out = capsys.readouterr().out
     assert "1. public case 1 (the published case): dW should have shape (1, 3)" in out
     assert "\n2. public case 2 (n[l-1]=5, n[l]=3, m=4): dW should have shape (3, 5)" in out

@@ -19,13 +19,14 @@ import pytest
 
 import reference
 from grader import paths
+from grader.authoring.catalogue_table import replay
 from grader.authoring.stubs import graded_functions, reference_namespace
 from grader.bundle import read_bundle
-from grader.grading.diagnose import diagnose, replay
+from grader.grading.diagnose import diagnose
 from grader.sandbox.outcomes import ExceptionInfo
 from reference import GRADED_FUNCTIONS, mutants
 
-STUDENT_MODULES = ("public_tests", "comparison", "dnn_utils", "testCases")
+STUDENT_MODULES = ("public_tests", "public_cases", "comparison", "dnn_utils", "testCases")
 PUBLIC = read_bundle(paths.bundle_paths()["public"])
 SOLUTIONS = {g.name: g.solution for g in graded_functions()}
 

@@ -20,11 +20,11 @@ import pytest
 
 from grader import paths
 from grader.authoring import generate
+from grader.authoring.catalogue_table import replay
 from grader.authoring.release import release, solution_leaks
 from grader.bundle import read_bundle
 from grader.cli import main
 from grader.errors import SetupError, UsageError
-from grader.grading.diagnose import replay
 from grader.paths import bundle_paths as default_paths
 from reference import mutants
 
@@ -139,7 +139,7 @@ def released_checks(released, tmp_path):
     """The released ``public_tests``, imported from a folder of the released files."""
     for name, data in released.items():
         (tmp_path / name).write_bytes(data)
-    names = ("public_tests", "comparison")
+    names = ("public_tests", "public_cases", "comparison")
     saved = {name: sys.modules.pop(name, None) for name in names}
     sys.path.insert(0, str(tmp_path))
     try:
@@ -192,7 +192,7 @@ def test_stray_files_in_the_student_folder_are_not_released(tmp_path):
 def test_the_zip_holds_the_folder_and_is_byte_for_byte_reproducible(tmp_path):
     first = release(tmp_path / "a", zipped=True)
     second = release(tmp_path / "b", zipped=True)
-    assert first.name == "step_by_step.zip"
+    assert first == tmp_path / "a.zip"  # DEST itself, .zip added
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         assert archive.namelist() == [f"step_by_step/{name}" for name in STUDENT_FILES]
@@ -235,7 +235,7 @@ def test_the_commands_generate_and_release(tmp_path, capsys):
     )
     assert sorted(p.name for p in (tmp_path / "gen").iterdir()) == STUDENT_FILES
     assert (tmp_path / "sol" / "solution.ipynb").exists()
-    assert main(["release", str(tmp_path / "rel"), "--zip"]) == 0
-    assert (tmp_path / "rel" / "step_by_step.zip").exists()
-    assert main(["release", str(tmp_path / "rel"), "--zip"]) == 4
+    assert main(["release", str(tmp_path / "rel.zip"), "--zip"]) == 0
+    assert (tmp_path / "rel.zip").exists()
+    assert main(["release", str(tmp_path / "rel.zip"), "--zip"]) == 4
     assert "already exists" in capsys.readouterr().err

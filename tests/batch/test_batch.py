@@ -21,6 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fake_grader import FakeGrader
 
 from grader.batch.inputs import Entry, expand_inputs
 from grader.batch.progress import Progress
@@ -32,10 +33,9 @@ from grader.batch.run import (
     grade_batch,
 )
 from grader.cli import main
-from grader.errors import InvalidSubmission, SetupError, UsageError
+from grader.errors import SetupError, UsageError
 from grader.grading.comparison import GRADED_FUNCTIONS
 from grader.grading.engine import CheckOptions
-from grader.grading.results import FunctionReport, GradeReport
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = ROOT / "reference" / "solution.ipynb"
@@ -387,36 +387,6 @@ def test_a_dying_grading_process(batch, tmp_path, monkeypatch, submissions, outc
 
 
 # --- a fake grader: resume, force, errors, interrupts ---------------------------------------
-
-
-class FakeGrader:
-    """Scores a notebook by its text: each graded function named in it earns its points."""
-
-    def __init__(self, calls):
-        self.calls = calls
-
-    def grade(self, path):
-        self.calls.append(Path(path).stem)
-        text = Path(path).read_text()
-        if not text:
-            raise InvalidSubmission(f"{path} is empty.")
-        if "boom" in text:
-            raise RuntimeError("the grader broke\non two lines")
-        functions = tuple(
-            FunctionReport(
-                name,
-                10.0 if name in text else 0.0,
-                10.0,
-                "passed" if name in text else "failed",
-                (),
-                "",
-            )
-            for name in GRADED_FUNCTIONS
-        )
-        return GradeReport(str(path), functions)
-
-    def close(self):
-        pass
 
 
 def fake_batch(folder, out, calls, *, force=False, fp="v1", on_row=None):

@@ -166,6 +166,67 @@ def test_class_report_plots_render_in_chromium(chromium: str, tmp_path: Path) ->
     assert sum(i % width for i in blue) / len(blue) < sum(i % width for i in rates) / len(rates)
 
 
+#: Runs in the browser: where each pass-rate label, its bar and the axes are drawn.
+_MEASURE = """
+<script>
+const svg = document.querySelector('#pass-rates svg');
+const box = (e) => e.getBoundingClientRect();
+const axes = box(svg.querySelector('[id$="patch_2"] path'));
+const bars = [...svg.querySelectorAll('path')]
+  .filter((p) => /fill: #(2e8540|d08a00|c0392b)/.test(p.getAttribute('style') || ''))
+  .map(box);
+const labels = [...svg.querySelectorAll('text')].filter((t) => /^\\d+%$/.test(t.textContent));
+const measured = labels.map((t) => {
+  const b = box(t);
+  const middle = (b.top + b.bottom) / 2;
+  const bar = bars.find((r) => r.top <= middle && middle <= r.bottom) || null;
+  return {text: t.textContent, left: b.left, right: b.right, axes: axes.right,
+          bar: bar && [bar.left, bar.right]};
+});
+const pre = document.createElement('pre');
+pre.id = 'measured';
+pre.textContent = JSON.stringify(measured);
+document.body.appendChild(pre);
+</script>
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_class_report_pass_rate_labels_stay_clear_of_bar_ends_and_axes(
+    chromium: str, tmp_path: Path
+) -> None:
+    """Issue 20 item 7: a label sits inside its bar's end or after it, never across it, and
+    never past the axes ("100%" and "97%" were drawn over the bar ends and off the plot)."""
+    import json
+
+    rows = _class_rows()
+    functions = function_names(rows, GRADED_FUNCTIONS)
+    summary = summarize(rows, functions, total=len(rows))
+    for name, rate in zip(GRADED_FUNCTIONS, (1.0, 0.97, 0.5, 0.21, 0.19, 0.05, 0.0, 0.88)):
+        summary["functions"][name]["pass_rate"] = rate
+    page = tmp_path / "report.html"
+    html = render_class_report(rows, summary).replace("</body>", _MEASURE + "</body>")
+    page.write_text(html, encoding="utf-8")
+    done = run_chromium(
+        chromium, tmp_path / "profile", "--window-size=1100,1000", "--dump-dom", page.as_uri()
+    )
+    dom = done.stdout.decode("utf-8", "replace")
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dom, re.S)
+    assert found, done.stderr.decode()[-2000:]
+    labels = json.loads(found.group(1).replace("&amp;", "&"))
+    texts = [label["text"] for label in labels]
+    assert len(texts) == len(GRADED_FUNCTIONS) and {"100%", "97%", "0%"} <= set(texts)
+    for label in labels:
+        left, right = label["left"], label["right"]
+        assert label["bar"] is not None, label
+        bar_left, bar_right = label["bar"]
+        inside = left >= bar_left - 0.5 and right <= bar_right - 1
+        after = left >= bar_right + 1
+        assert inside or after, f"{label['text']} is drawn across its bar's end: {label}"
+        assert right <= label["axes"] + 0.5, f"{label['text']} runs past the axes: {label}"
+
+
 # --- publishing the grades ---------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ pages the folder was made with kept (issue 20 item 3), counters that mean someth
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 from fake_grader import FakeGrader, fake_batch
 
 from grader.batch.inputs import expand_inputs
+from grader.batch.progress import Progress
 from grader.batch.records import earlier_rows
+from grader.batch.rows import StudentRow
 from grader.batch.run import BatchOptions, grade_batch
 from grader.cli import main
 from grader.errors import UsageError
@@ -129,3 +132,21 @@ def test_counters_of_a_no_op_run_and_of_a_lone_regrade(tmp_path, capsys):
     main([*args[:1], str(subs / "ann"), *args[2:], "--force"])
     line = capsys.readouterr().out.splitlines()[0]
     assert "graded 1 in" in line and "with 1 job (of --jobs 2" in line and "/s" not in line
+
+
+def test_the_live_bar_shows_no_rate_for_a_lone_regrade():
+    now = [100.0]
+    stream = io.StringIO()
+    progress = Progress(1, stream, live=True, clock=lambda: now[0])
+    now[0] += 3.0
+    progress(StudentRow("ann", "ann.ipynb", "graded", 50.0, 100.0, seconds=3.0), 1, 1)
+    progress.close()
+    assert progress.rate() == 0 and "/s" not in stream.getvalue()
+
+
+def test_pages_asked_for_a_folder_made_without_them_say_who_has_none(tmp_path):
+    subs, out = _class(tmp_path / "subs"), tmp_path / "out"
+    fake_batch(subs, out, [])
+    again = _regrade_ann(subs, out, html=True)
+    assert (out / "ann" / "feedback.html").is_file()
+    assert any("have no feedback.html (ben, cat)" in w for w in again.warnings)

@@ -82,6 +82,24 @@ def test_a_regrade_of_a_student_folder_with_drafts_keeps_her_id(tmp_path):
     touch(tmp_path / "submissions/nina/final.ipynb")
     touch(tmp_path / "submissions/nina/draft.ipynb")
     assert ids(tmp_path / "submissions/nina", known={"nina", "omar"}) == ["nina"]
+    touch(tmp_path / "submissions/omar/Week4/hw.ipynb")  # he uploaded his folder
+    assert ids(tmp_path / "submissions/omar", known={"nina", "omar"}) == ["omar"]
+
+
+def test_a_student_who_uploaded_a_folder_stays_one_student_among_siblings(tmp_path):
+    touch(tmp_path / "submissions/nina/hw.ipynb")
+    touch(tmp_path / "submissions/omar/Week4/hw.ipynb")
+    touch(tmp_path / "submissions/omar/Week4/old/hw-draft.ipynb")
+    folders = sorted(str(p) for p in (tmp_path / "submissions").iterdir())
+    assert ids(*folders) == ["nina", "omar"]
+    assert ids(tmp_path / "submissions") == ["nina", "omar"]
+
+
+def test_sections_in_the_lms_layout_are_class_folders_among_siblings(tmp_path):
+    for section, students in (("sec1", ("ann", "ben")), ("sec2", ("cat", "dan"))):
+        for student in students:
+            touch(tmp_path / section / student / "hw.ipynb")
+    assert ids(tmp_path / "sec1", tmp_path / "sec2") == ["ann", "ben", "cat", "dan"]
 
 
 def test_a_shell_expanded_class_picks_each_students_latest_notebook(tmp_path):

@@ -72,7 +72,7 @@ def test_the_released_stub_notebook_scores_zero_without_crashing(grader):
     assert report.score == 0
     assert {f.status for f in report.functions} == {"not_implemented"}
     for f in report.functions:
-        assert f.diagnosis is None and f.summary == "not implemented yet"
+        assert f.diagnosis is None and f.summary == "Not implemented yet"
         assert not any(c.passed for c in f.cases)
 
 

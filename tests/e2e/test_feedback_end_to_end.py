@@ -188,7 +188,7 @@ def test_a_helpers_bug_is_charged_to_the_helper_alone(grader, tmp_path, helper, 
         f = report.function(caller)
         assert f.status == "inherited" and f.points == f.max_points
         assert f.blamed_helpers and f.diagnosis is None
-        assert f"your {caller} is right" in f.summary
+        assert f"Your {caller} is right" in f.summary
 
 
 @pytest.mark.parametrize(("helper", "edge"), EDGES.items(), ids=EDGES.keys())

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "course_formats" / "notebooks"
 RUNNER = ROOT / "tests" / "course_formats" / "run_cells.py"
@@ -170,7 +172,6 @@ def test_structure_checks_and_test_utils_report_problems() -> None:
 import numpy as np
 import public_tests, test_utils
 
-pytestmark = pytest.mark.slow
 bad = lambda n_x, n_h, n_y: {"W1": np.zeros((n_h, n_x)), "b1": np.zeros(n_h)}
 print("problems", public_tests.initialize_parameters_test_2(bad))
 cases = [{"name": "equation_output_check", "input": [np.ones((2, 1))],

@@ -14,11 +14,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from replayed_diagnosis import diagnose_anywhere
 
 import reference
+from grader.authoring.catalogue_table import CALL_SEED, replay, table_for
 from grader.grading.comparison import compare
-from grader.grading.diagnose import CALL_SEED, Diagnosis, diagnose, replay
-from grader.sandbox import codec as values
+from grader.grading.diagnose import Diagnosis, diagnose
+from grader.sandbox import codec
 from reference.mutants import MISTAKES, Mistake, mistakes_for
 from reference.mutants.samples import sample_args
 
@@ -52,7 +54,7 @@ def _grader_cases(function: str) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
 def test_each_mistake_is_named_on_the_samples(mistake: Mistake) -> None:
     observed = _observe(mistake.impl, sample_args(mistake.function))
-    found = diagnose(mistake.function, observed)
+    found = diagnose_anywhere(mistake.function, observed)
     assert found is not None and found.name == mistake.name
 
 
@@ -66,13 +68,15 @@ def test_each_mistake_is_named_on_the_grader_cases(mistake: Mistake) -> None:
 @pytest.mark.parametrize("function", reference.GRADED_FUNCTIONS)
 def test_the_reference_gets_no_diagnosis(function: str) -> None:
     ref = getattr(reference, function)
-    assert diagnose(function, _observe(ref, sample_args(function))) is None
+    assert diagnose_anywhere(function, _observe(ref, sample_args(function))) is None
     assert diagnose(function, _observe(ref, _grader_cases(function))) is None
 
 
 def test_the_diagnosis_carries_the_catalogue_entry() -> None:
     mistake = mistakes_for("linear_backward")[0]
-    found = diagnose("linear_backward", _observe(mistake.impl, sample_args("linear_backward")))
+    found = diagnose_anywhere(
+        "linear_backward", _observe(mistake.impl, sample_args("linear_backward"))
+    )
     assert found == Diagnosis(mistake.name, mistake.function, mistake.title, mistake.hint)
     assert found.to_dict() == {
         "name": mistake.name,
@@ -98,7 +102,7 @@ def test_the_diagnosis_carries_the_catalogue_entry() -> None:
 @pytest.mark.parametrize("function", reference.GRADED_FUNCTIONS)
 def test_garbage_gets_no_diagnosis(function: str, garbage: Any) -> None:
     observed = [(args, garbage) for args in sample_args(function)]
-    assert diagnose(function, observed) is None
+    assert diagnose_anywhere(function, observed) is None
 
 
 def test_a_right_output_in_the_wrong_container_gets_none() -> None:
@@ -108,7 +112,7 @@ def test_a_right_output_in_the_wrong_container_gets_none() -> None:
             mistakes_for("linear_backward")[0].impl, sample_args("linear_backward")
         )
     ]
-    assert diagnose("linear_backward", observed) is None
+    assert diagnose_anywhere("linear_backward", observed) is None
 
 
 def test_nothing_to_go_on_gets_none() -> None:
@@ -125,10 +129,10 @@ def test_bad_arguments_never_raise(bad_args: Any) -> None:
 def test_a_broken_catalogue_entry_does_not_raise(monkeypatch: pytest.MonkeyPatch) -> None:
     import grader.grading.diagnose as module
 
-    def broken(function: str) -> tuple[Any, ...]:
+    def broken() -> Any:
         raise RuntimeError("catalogue unavailable")
 
-    monkeypatch.setattr(module, "_mistakes", broken)
+    monkeypatch.setattr(module, "installed_table", broken)
     assert diagnose("linear_forward", [((1, 2, 3), 0)]) is None
 
 
@@ -136,13 +140,14 @@ def test_diagnosis_is_deterministic_and_leaves_no_trace() -> None:
     mistake = next(m for m in MISTAKES if m.name == "deep-init-seed-not-set")  # uses CALL_SEED
     cases = sample_args("initialize_parameters_deep")
     observed = _observe(mistake.impl, cases)
+    table = table_for("initialize_parameters_deep", cases)
     snapshot = copy.deepcopy(observed)
     np.random.seed(12345)
     expected_next_draw = np.random.rand()
     np.random.seed(12345)
-    first = diagnose("initialize_parameters_deep", observed)
+    first = diagnose("initialize_parameters_deep", observed, table)
     assert np.random.rand() == expected_next_draw  # the caller's generator is untouched
-    assert diagnose("initialize_parameters_deep", observed) == first
+    assert diagnose("initialize_parameters_deep", observed, table) == first
     assert first is not None and first.name == mistake.name
     assert not compare(snapshot, observed, "observations")  # arguments not modified
 
@@ -162,7 +167,7 @@ def test_a_forgotten_seed_is_recognised_under_the_grader_seeding() -> None:
     for args in sample_args("initialize_parameters"):
         np.random.seed(CALL_SEED)  # what the grader does before every call to student code
         observed.append((args, _student_no_seed(*args)))
-    found = diagnose("initialize_parameters", observed)
+    found = diagnose_anywhere("initialize_parameters", observed)
     assert found is not None and found.name == "init-seed-not-set"
 
 
@@ -175,9 +180,9 @@ def test_a_student_written_mistake_is_recognised_after_transport() -> None:
     observed = []
     for args in sample_args("compute_cost"):
         output = _student_cost_without_minus(*args)
-        tree, arrays = values.flatten(output)  # as the sandboxed child sends it back
-        observed.append((args, values.unflatten(tree, arrays)))
-    found = diagnose("compute_cost", observed)
+        tree, arrays = codec.flatten(output)  # as the sandboxed child sends it back
+        observed.append((args, codec.unflatten(tree, arrays)))
+    found = diagnose_anywhere("compute_cost", observed)
     assert found is not None and found.name == "cost-missing-minus"
 
 
@@ -186,6 +191,6 @@ def test_agreement_on_right_cases_is_evidence() -> None:
     mistake = next(m for m in MISTAKES if m.name == "layer-backward-sigmoid-derivative-for-relu")
     observed = _observe(mistake.impl, sample_args("linear_activation_backward"))
     relu_only = [(args, out) for args, out in observed if args[2] == "relu"]
-    assert diagnose("linear_activation_backward", relu_only) is None
-    found = diagnose("linear_activation_backward", observed)
+    assert diagnose_anywhere("linear_activation_backward", relu_only) is None
+    found = diagnose_anywhere("linear_activation_backward", observed)
     assert found is not None and found.name == mistake.name

@@ -16,9 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from replayed_diagnosis import diagnose_anywhere
 
 import reference
-from grader.grading.diagnose import diagnose, replay
+from grader.authoring.catalogue_table import replay
+from grader.grading.diagnose import diagnose
 from grader.sandbox.outcomes import ExceptionInfo
 from reference.mutants import MISTAKES, RAISING, Mistake
 from reference.mutants.samples import sample_args
@@ -59,14 +61,16 @@ def _grader_cases(function: str) -> list[tuple[Any, ...]]:
     return [case.args for case in _all_grader_cases() if case.function == function]
 
 
-def _both(function: str) -> list[list[tuple[Any, ...]]]:
-    return [sample_args(function), _grader_cases(function)]
+def _both(function: str) -> list[tuple[list[tuple[Any, ...]], Callable[..., Any]]]:
+    """The samples (diagnosed with outcomes built on them) and the grader's cases (diagnosed
+    from the bundles), each with its diagnosis."""
+    return [(sample_args(function), diagnose_anywhere), (_grader_cases(function), diagnose)]
 
 
 @pytest.mark.parametrize("mistake", RAISING, ids=lambda m: m.name)
 def test_each_raising_mistake_is_named_from_its_exceptions(mistake: Mistake) -> None:
-    for cases in _both(mistake.function):
-        found = diagnose(mistake.function, _observe(mistake.impl, cases))
+    for cases, diagnose_on in _both(mistake.function):
+        found = diagnose_on(mistake.function, _observe(mistake.impl, cases))
         assert found is not None and found.name == mistake.name
 
 
@@ -79,8 +83,8 @@ def test_output_mistakes_are_still_named_when_exceptions_are_observations(mistak
 
 @pytest.mark.parametrize("function", reference.GRADED_FUNCTIONS)
 def test_a_correct_function_gets_no_diagnosis(function: str) -> None:
-    for cases in _both(function):
-        assert diagnose(function, _observe(getattr(reference, function), cases)) is None
+    for cases, diagnose_on in _both(function):
+        assert diagnose_on(function, _observe(getattr(reference, function), cases)) is None
 
 
 def _edited(observed: Observations, **changes: Any) -> Observations:
@@ -93,21 +97,22 @@ def _edited(observed: Observations, **changes: Any) -> Observations:
 @pytest.mark.parametrize("mistake", RAISING, ids=lambda m: m.name)
 def test_the_exception_type_alone_never_names_it(mistake: Mistake) -> None:
     observed = _observe(mistake.impl, sample_args(mistake.function))
-    assert diagnose(mistake.function, _edited(observed, line=None)) is None
-    assert diagnose(mistake.function, _edited(observed, line="result = compute(things)")) is None
+    assert diagnose_anywhere(mistake.function, _edited(observed, line=None)) is None
+    edited = _edited(observed, line="result = compute(things)")
+    assert diagnose_anywhere(mistake.function, edited) is None
 
 
 @pytest.mark.parametrize("mistake", RAISING, ids=lambda m: m.name)
 def test_another_exception_type_is_not_named(mistake: Mistake) -> None:
     observed = _observe(mistake.impl, sample_args(mistake.function))
-    assert diagnose(mistake.function, _edited(observed, type="ZeroDivisionError")) is None
+    assert diagnose_anywhere(mistake.function, _edited(observed, type="ZeroDivisionError")) is None
 
 
 @pytest.mark.parametrize("mistake", RAISING, ids=lambda m: m.name)
 def test_other_numbers_in_the_message_are_not_named(mistake: Mistake) -> None:
     """A KeyError on another layer, or numpy refusing other shapes, is another mistake."""
     observed = _observe(mistake.impl, sample_args(mistake.function))
-    found = diagnose(mistake.function, _edited(observed, message="'W97' (97, 98)"))
+    found = diagnose_anywhere(mistake.function, _edited(observed, message="'W97' (97, 98)"))
     assert found is None or found.name != mistake.name
 
 
@@ -118,7 +123,7 @@ def test_raising_on_only_some_cases_of_the_right_kind_is_not_enough(mistake: Mis
     ref = getattr(reference, mistake.function)
     cases = sample_args(mistake.function)
     observed = _observe(mistake.impl, cases[:1]) + _observe(ref, cases[1:])
-    assert diagnose(mistake.function, observed) is None
+    assert diagnose_anywhere(mistake.function, observed) is None
 
 
 def test_an_exception_from_a_correct_line_with_other_numbers_is_not_named() -> None:
@@ -126,8 +131,10 @@ def test_an_exception_from_a_correct_line_with_other_numbers_is_not_named() -> N
     not-halved one, although both raise KeyError from the same kind of line."""
     by_name = {m.name: m for m in RAISING}
     cases = sample_args("update_parameters")
-    zero = diagnose("update_parameters", _observe(by_name["update-loop-from-layer-0"].impl, cases))
-    twice = diagnose(
+    zero = diagnose_anywhere(
+        "update_parameters", _observe(by_name["update-loop-from-layer-0"].impl, cases)
+    )
+    twice = diagnose_anywhere(
         "update_parameters", _observe(by_name["update-layer-count-not-halved"].impl, cases)
     )
     assert zero is not None and zero.name == "update-loop-from-layer-0"

@@ -10,7 +10,10 @@ named in AUTOGRADER_ROOT.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
 import zipfile
@@ -19,11 +22,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from install_support import ROOT, SAMPLE, SOLUTION, Dists, fresh_venv, run, venv_env
+from shadowing import SHADOWS, fired, probing_notebook, write_shadows
 
 import grader
+from grader import autograder, cli
 from grader.authoring import gradescope_bundle
 from grader.grading.options import CheckOptions
 from grader.paths import NOTEBOOK_NAME
+from grader.sandbox.worker.cleanup import remove_tree
 
 pytestmark = [pytest.mark.slow, pytest.mark.install]
 
@@ -140,6 +146,7 @@ def test_the_zip_has_gradescopes_layout(bundle: Path, dists: Dists):
         "timeout": 5.0,
         "memory_mb": 1024,
         "strict_dependencies": False,
+        "require_confinement": False,
     }
     assert dists.wheel.name in readme and '"memory_mb": 1024' in readme and "@" not in readme
 
@@ -150,11 +157,17 @@ def test_a_rebuild_gives_the_same_zip(bundle: Path, dists: Dists, tmp_path: Path
 
 
 def test_grading_options_travel_in_the_zip(dists: Dists, tmp_path: Path):
-    options = CheckOptions(cases="public", timeout=7.5, memory_mb=512, strict_dependencies=True)
+    options = CheckOptions(
+        cases="public",
+        timeout=7.5,
+        memory_mb=512,
+        strict_dependencies=True,
+        require_confinement=True,
+    )
     built = gradescope_bundle.build_bundle(tmp_path / "a.zip", wheel=dists.wheel, options=options)
     with zipfile.ZipFile(built.path) as archive:
         archive.extract("grading.json", tmp_path)
-    flags = gradescope_bundle.load_options(tmp_path / "grading.json")
+    flags = autograder.load_options(tmp_path / "grading.json")
     assert flags == [
         "--cases",
         "public",
@@ -163,6 +176,7 @@ def test_grading_options_travel_in_the_zip(dists: Dists, tmp_path: Path):
         "--memory",
         "512",
         "--strict-dependencies",
+        "--require-confinement",
     ]
 
 
@@ -202,19 +216,32 @@ def image(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     for script in ("setup.sh", "run_autograder"):  # zipfile drops permissions; Gradescope not
         (root / "source" / script).chmod(0o755)
     bin_dir = fresh_venv(tmp_path_factory.mktemp("image") / "python")
-    done = run(["bash", str(root / "source" / "setup.sh")], env=venv_env(bin_dir), cwd=root)
+    # AUTOGRADER_ROOT, as on a trial run: setup.sh then adds no user to this machine.
+    env = venv_env(bin_dir, AUTOGRADER_ROOT=str(root))
+    done = run(["bash", str(root / "source" / "setup.sh")], env=env, cwd=root)
     assert done.stdout.strip().endswith(f"grader {grader.__version__}")
     where = run([str(bin_dir / "python3"), "-c", "import grader; print(grader.__file__)"], cwd=root)
     assert Path(where.stdout.strip()).is_relative_to(bin_dir.parent)
     return root, bin_dir
 
 
-def run_autograder(image: tuple[Path, Path], files: dict[str, Path | bytes]) -> dict:
-    """Put ``files`` in submission/, run run_autograder as Gradescope does, return the results."""
+def run_autograder(
+    image: tuple[Path, Path],
+    files: dict[str, Path | bytes],
+    cwd: Path | None = None,
+    deep: int = 0,
+) -> dict:
+    """Put ``files`` in submission/ (and a chain of ``deep`` nested folders), run
+    run_autograder as Gradescope does (from ``cwd``, by default ``/autograder``), return the
+    results."""
     root, bin_dir = image
     for folder in ("submission", "results"):
-        shutil.rmtree(root / folder, ignore_errors=True)
+        remove_tree(str(root / folder))
     (root / "submission").mkdir()
+    nested = str(root / "submission")
+    for _ in range(deep):  # os.makedirs would recurse once per level
+        nested = os.path.join(nested, "d")
+        os.mkdir(nested)
     for name, content in files.items():
         target = root / "submission" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -228,7 +255,7 @@ def run_autograder(image: tuple[Path, Path], files: dict[str, Path | bytes]) -> 
         capture_output=True,
         text=True,
         check=False,
-        cwd=root,
+        cwd=cwd or root,
         env=env,
         timeout=300,
     )
@@ -253,6 +280,8 @@ def test_the_sample_scores_70_with_the_same_json_as_grader_check(image, tmp_path
     for graded in (results, expected):
         assert graded.pop("execution_time") >= 0
     assert results == expected
+    protections = results["extra_data"]["protections"]  # for the instructor, not students
+    assert {"landlock_filesystem", "separate_user", "seccomp"} <= set(protections)
     assert {t["visibility"] for t in results["tests"]} == {"visible", "after_published"}
     failed = {t["name"].split(":")[0] for t in results["tests"] if t["status"] == "failed"}
     assert failed == {"initialize_parameters", "compute_cost", "linear_backward"}
@@ -300,3 +329,80 @@ def test_without_the_grader_installed_run_autograder_still_writes_results(image,
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     validate(results)
     assert results["score"] == 0.0 and "not installed correctly" in results["output"]
+
+
+def test_setup_installs_only_what_grading_needs(bundle: Path):
+    with zipfile.ZipFile(bundle) as archive:
+        setup = archive.read("setup.sh").decode()
+        readme = archive.read("README.md").decode()
+    install = [line for line in setup.splitlines() if "pip install" in line]
+    assert len(install) == 2 and "--no-deps" in install[0]
+    named = re.findall(r"'([A-Za-z0-9_.-]+)[<>=!~]", install[1])
+    assert sorted(named) == sorted(autograder.GRADING_NEEDS)
+    for heavy in ("matplotlib", "nbconvert", "latex2mathml"):
+        assert heavy not in install[1] and heavy in readme  # the README says what is left out
+
+
+def test_grading_needs_no_report_libraries(monkeypatch, capsys):
+    """What the image leaves out is never imported by `grader check --format json`."""
+    for name in ("matplotlib", "nbconvert", "latex2mathml", "jinja2", "bleach"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it raises ImportError
+    status = cli.main(["check", "--format", "json", "--", str(SAMPLE)])
+    said = capsys.readouterr()
+    assert status == 1, said.err
+    assert json.loads(said.out)["score"] == 70.0
+    # and the HTML report, which needs them, says so before grading anything
+    status = cli.main(["check", "--format", "html", "--output", "x.html", "--", str(SAMPLE)])
+    said = capsys.readouterr()
+    assert status == 3 and "--format html needs nbconvert" in said.err, said.err
+    assert len(said.err.splitlines()) == 1 and not Path("x.html").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="setup.sh protects the installation as root")
+def test_setup_keeps_the_hidden_cases_and_the_solution_from_other_users(image):
+    _, bin_dir = image
+    code = "import grader.paths as p; print(p.bundle_paths()['hidden']); print(p.install_root())"
+    hidden, site = run([str(bin_dir / "python3"), "-I", "-c", code]).stdout.split()
+    assert stat.S_IMODE(os.stat(hidden).st_mode) == 0o600
+    for name in ("reference", "testcases"):
+        if os.path.isdir(os.path.join(site, name)):
+            assert stat.S_IMODE(os.stat(os.path.join(site, name)).st_mode) == 0o700
+    for folder, _, files in os.walk(os.path.join(site, "grader")):
+        for path in [folder, *(os.path.join(folder, f) for f in files)]:
+            assert not os.lstat(path).st_mode & 0o022, path
+
+
+# --- what a submission cannot do -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "decoys",
+    [("grader.py",), ("grader/__init__.py", "grader/__main__.py"), SHADOWS[3:]],
+    ids=["grader.py", "grader folder", "reference, testcases, numpy, json"],
+)
+def test_no_file_of_the_submission_or_the_current_folder_is_imported(
+    image, tmp_path: Path, decoys: tuple[str, ...]
+):
+    here, upload, markers = tmp_path / "here", tmp_path / "upload", tmp_path / "markers"
+    for folder in (here, upload, markers):
+        folder.mkdir()
+    probing_notebook(upload / NOTEBOOK_NAME)
+    write_shadows(upload, markers, decoys)
+    write_shadows(here, markers, decoys)
+    files = {p.relative_to(upload).as_posix(): p for p in upload.rglob("*") if p.is_file()}
+    results = run_autograder(image, files, cwd=here)
+    assert fired(markers) == []
+    assert results["score"] == 100.0, results["output"]
+
+
+def test_a_notebook_named_like_an_option_is_graded(image):
+    results = run_autograder(image, {"--cases=public.ipynb": SOLUTION})
+    assert results["score"] == 100.0, results.get("output")
+    assert any("hidden case" in t.get("output", "") for t in results["tests"])
+
+
+def test_a_deep_folder_tree_still_gets_results(image):
+    results = run_autograder(image, {f"work/{NOTEBOOK_NAME}": SOLUTION}, deep=1100)
+    remove_tree(str(image[0] / "submission"))
+    assert results["score"] == 0.0 and results["tests"] == []
+    assert "nested more than" in results["output"]

@@ -25,11 +25,21 @@ from grader.authoring.gradescope_bundle import copy_sources
 pytestmark = [pytest.mark.slow, pytest.mark.install]
 
 ASSETS = ROOT / "grader" / "assets"
+#: The student folder: committed once, copied into the package when the wheel is built.
+STUDENT_FOLDER = ROOT / "exercises" / "step_by_step"
+STUDENT_DATA = sorted(
+    f"grader/assets/student/{path.name}"
+    for path in STUDENT_FOLDER.iterdir()
+    if path.suffix in (".py", ".ipynb")
+)
 #: Every package-data file, nested folders included, as a path inside the package.
 PACKAGE_DATA = sorted(
-    path.relative_to(ROOT).as_posix()
-    for path in ASSETS.rglob("*")
-    if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    [
+        path.relative_to(ROOT).as_posix()
+        for path in ASSETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+    + STUDENT_DATA
 )
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 
@@ -45,10 +55,14 @@ def test_the_sdist_holds_the_sources_and_every_package_data_file(dists: Dists):
     with tarfile.open(dists.sdist) as archive:
         top = f"dnn_autograder-{grader.__version__}/"
         names = {m.name.removeprefix(top) for m in archive.getmembers() if m.isfile()}
-    missing = [n for n in PACKAGE_DATA if n not in names]
-    assert missing == []
+    committed = [n for n in PACKAGE_DATA if not n.startswith("grader/assets/student/")]
+    assert [n for n in committed if n not in names] == []
+    student = [n.replace("grader/assets/student/", "exercises/step_by_step/") for n in STUDENT_DATA]
+    assert [n for n in student if n not in names] == []
+    assert not any(n.startswith("grader/assets/student/") for n in names)  # made by the build
     assert {"pyproject.toml", "LICENSE", "README.md", "MANIFEST.in", "grader/cli.py"} <= names
     assert not any(n.startswith("tests/") or "__pycache__" in n for n in names)
+    assert not [n for n in names if n.startswith(("reference/", "testcases/"))]
 
 
 def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
@@ -57,9 +71,13 @@ def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
         info = f"dnn_autograder-{grader.__version__}.dist-info"
         metadata = email.message_from_bytes(archive.read(f"{info}/METADATA"))
     assert [n for n in PACKAGE_DATA if n not in names] == []
+    for name in STUDENT_DATA:  # the student folder, symbolic links followed
+        assert archive_bytes(dists.wheel, name) == (STUDENT_FOLDER / Path(name).name).read_bytes()
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     assert f"{info}/licenses/LICENSE" in names
-    assert "reference/solution.ipynb" not in names  # the instructors' notebook stays home
+    # The solution, its catalogue of mistakes and the case generators stay home: grading reads
+    # all it needs of them from the bundles.
+    assert not [n for n in names if n.startswith(("reference/", "testcases/"))]
     assert metadata["Version"] == grader.__version__
     assert metadata["License-Expression"] == "MIT"
     assert metadata["Requires-Python"] == ">=3.10"
@@ -67,6 +85,11 @@ def test_the_wheel_holds_every_package_data_file_and_its_metadata(dists: Dists):
     assert [c for c in classifiers if c.count(".") == 1 and "Python :: 3." in c] == [
         f"Programming Language :: Python :: {v}" for v in PYTHONS
     ]
+
+
+def archive_bytes(wheel: Path, name: str) -> bytes:
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.read(name)
 
 
 def test_the_builds_print_no_warning(dists: Dists):
@@ -117,6 +140,7 @@ def assert_grades_the_sample(bin_dir: Path, tmp_path: Path) -> None:
     done = grader_in(bin_dir, work, "check", "submission.ipynb")
     assert done.returncode == 1, done.stderr
     assert "Total: 70 / 100" in done.stdout
+    assert done.stdout.count("Likely mistake: ") == 3  # named from the bundles' data alone
     assert done.stderr == ""
 
 
@@ -134,10 +158,11 @@ def test_version_comes_from_the_installed_metadata(wheel_bin: Path, tmp_path: Pa
     ("command", "status", "says"),
     [
         (["build-cases"], 3, "source checkout"),
+        (["build-cases", "--out", "cases"], 3, "source checkout"),
         (["generate"], 3, "source checkout"),
         (["gradescope-bundle", "autograder.zip"], 4, "--wheel"),
     ],
-    ids=["build-cases", "generate", "gradescope-bundle"],
+    ids=["build-cases", "build-cases-out", "generate", "gradescope-bundle"],
 )
 def test_commands_that_need_the_checkout_say_so_from_an_install(
     wheel_bin: Path, tmp_path: Path, command: list[str], status: int, says: str

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import reference
+from grader.authoring.catalogue_table import replay
 from grader.grading.comparison import compare
-from grader.grading.diagnose import replay
 from reference.mutants import MISTAKES, Mistake, mistakes_for
 from reference.mutants.samples import sample_args
 

@@ -18,7 +18,7 @@ import pytest
 from test_mutants import CODE_PATTERNS, _sentences
 
 import reference
-from grader.grading.diagnose import replay
+from grader.authoring.catalogue_table import replay
 from reference.mutants import MISTAKES, RAISING, Mistake, mistakes_for, raising_mistakes_for
 from reference.mutants.samples import sample_args
 

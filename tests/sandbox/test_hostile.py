@@ -339,7 +339,7 @@ def test_hidden_cases_report_the_exception_type_and_line_not_its_message(
     assert hidden and public
     for case in hidden:
         assert case.problem is not None and "inputs: [" not in case.problem.message
-        assert "ValueError" in case.problem.message and "raise ValueError" in case.problem.message
+        assert "ValueError" in case.problem.message and "raise ValueError" in case.problem.line
     assert all(c.problem is not None and "inputs: [" in c.problem.message for c in public)
 
 

@@ -165,7 +165,8 @@ def test_forged_zygote_and_worker_requests_are_refused() -> None:
 
 def test_an_int_is_taken_for_a_float_field() -> None:
     got = protocol.loads(b'{"op": "reap", "pid": 5, "grace": 1}', protocol.ZYGOTE_REQUESTS)
-    assert got == ReapRequest(pid=5, grace=1.0) and type(got.grace) is float  # type: ignore[attr-defined]
+    assert got == ReapRequest(pid=5, grace=1.0)
+    assert type(got.grace) is float  # type: ignore[attr-defined]
 
 
 def test_records_are_frozen() -> None:

@@ -20,6 +20,12 @@ itself, set up here before the first student line runs and irreversible afterwar
   apply to root at all). numpy computes with one BLAS thread and needs no other.
 * **no capabilities** (:func:`drop_capabilities`): when the grader runs as root, the worker
   would otherwise be root too, able to load kernel modules or ignore file permissions.
+* **an unprivileged user** (:func:`worker_ids`, :func:`drop_privileges`): run as root
+  (Gradescope, Docker, CI), the worker becomes :data:`WORKER_USER` (made by the Gradescope
+  ``setup.sh``), else ``nobody``, with no supplementary groups, before student code runs. What
+  file permissions then deny it holds even without Landlock: it cannot write the installed
+  grader, the bundles or the output folder, nor read a file only root may read (``setup.sh``
+  makes the installed hidden bundle and the solution's packages so).
 * **no network namespace** (:func:`isolate_network`), done once in the zygote so workers do
   not pay for it: an empty network namespace has no interface but an unconfigured loopback.
 
@@ -265,6 +271,90 @@ def drop_capabilities() -> bool:
     try:
         _syscall(126 if _arch() == "x86_64" else 91 if _arch() == "aarch64" else -1, header, data)
     except OSError:
+        return False
+    return True
+
+
+#: The user the worker becomes when the grader runs as root (created by the Gradescope
+#: ``setup.sh``); without it, ``nobody``, and without that, uid and gid 65534.
+WORKER_USER = "dnn-grader"
+_NOBODY = 65534
+
+
+def worker_ids(needed: Iterable[str] = ()) -> tuple[int, int] | None:
+    """``(uid, gid)`` the worker drops to; None when the grader is not root, or when that
+    user could not read the folders in ``needed`` (the Python installation: one under
+    ``/root`` is out of reach of any other user, and a worker that cannot import the
+    standard library is no use)."""
+    if os.geteuid() != 0:
+        return None
+    ids = _unprivileged_ids()
+    if not all(reachable(path, *ids) for path in needed):
+        return None
+    return ids
+
+
+def _unprivileged_ids() -> tuple[int, int]:
+    import grp
+    import pwd
+
+    for name in (WORKER_USER, "nobody"):
+        try:
+            user = pwd.getpwnam(name)
+        except KeyError:
+            continue
+        if user.pw_uid != 0:
+            return user.pw_uid, user.pw_gid
+    try:
+        return _NOBODY, grp.getgrnam("nogroup").gr_gid
+    except KeyError:
+        return _NOBODY, _NOBODY
+
+
+def reachable(path: str, uid: int, gid: int) -> bool:
+    """Whether the user ``uid`` (group ``gid``, no other groups) may list the folder ``path``:
+    search permission on every folder above it, read and search on it."""
+    real = os.path.realpath(path)
+    parts = real.strip(os.sep).split(os.sep) if real != os.sep else []
+    folders = [os.sep + os.sep.join(parts[:i]) for i in range(len(parts) + 1)]
+    for index, folder in enumerate(folders):
+        try:
+            info = os.stat(folder)
+        except OSError:
+            return False
+        shift = 6 if info.st_uid == uid else 3 if info.st_gid == gid else 0
+        wanted = 0o5 if index == len(folders) - 1 else 0o1
+        if (info.st_mode >> shift) & wanted != wanted:
+            return False
+    return True
+
+
+def drop_privileges(workdir: str, ids: tuple[int, int]) -> bool:
+    """Hand ``workdir`` (and what the grader put in it) to ``ids``, then become that user and
+    group for good, with no supplementary groups; True once the process runs as it."""
+    uid, gid = ids
+    try:
+        for folder, subfolders, files in os.walk(workdir):
+            os.chown(folder, uid, gid, follow_symlinks=False)
+            for name in subfolders + files:
+                os.chown(os.path.join(folder, name), uid, gid, follow_symlinks=False)
+        os.setgroups([])
+        os.setresgid(gid, gid, gid)
+        os.setresuid(uid, uid, uid)
+    except OSError:
+        return False
+    return os.getresuid() == (uid, uid, uid) and os.getgroups() == []
+
+
+def unreadable(paths: Iterable[str]) -> bool:
+    """Whether this process can open none of ``paths`` for reading (missing ones count as
+    unreadable): the proof that a file the grader keeps secret is out of its reach."""
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            continue
+        os.close(fd)
         return False
     return True
 

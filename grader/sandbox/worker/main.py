@@ -67,9 +67,10 @@ def _system_roots() -> list[str]:
 def zygote_main(control_fd: int, config_text: str) -> None:
     """Serve fork requests from the grader until it closes the control socket.
 
-    ``config_text`` is JSON: ``forbidden`` (paths no worker may read), ``preload`` (modules to
-    import once here), ``project_root`` (removed from ``sys.path``), ``isolate_network``, and
-    ``base`` (the folder holding the workers' folders, removed when the zygote exits).
+    ``config_text`` is JSON: ``forbidden`` (paths no worker may read), ``secrets`` (files each
+    worker checks it cannot open), ``preload`` (modules to import once here), ``project_root``
+    (removed from ``sys.path``), ``isolate_network``, ``no_landlock`` (test what holds without
+    it), and ``base`` (the folder holding the workers' folders, removed when the zygote exits).
     """
     config = json.loads(config_text)
     control = socket.socket(fileno=control_fd)
@@ -88,10 +89,15 @@ def zygote_main(control_fd: int, config_text: str) -> None:
         os._exit(0)
 
 
+#: What every worker forked from this zygote needs to confine itself, set once by
+#: :func:`_prepare`: the ids to drop to (None: not root) and the files it must not read.
+_SHARED: dict[str, Any] = {"worker_ids": None, "secrets": []}
+
+
 def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, ZygoteReady]:
     """Import what every worker shares, and open the Landlock grants once: the grants, the
     Landlock ABI (0: none) and the facts reported to the grader."""
-    from grader.sandbox.worker import confinement as landlock
+    from grader.sandbox.worker import confinement
 
     project_root = config.get("project_root")
     sys.path[:] = [p for p in sys.path if p and p != project_root]
@@ -104,14 +110,18 @@ def _prepare(config: dict[str, Any]) -> tuple[list[Any], int, ZygoteReady]:
     failed += _import_helper_modules(
         config.get("modules", {}), config.get("base"), config.get("helper_cache")
     )
-    abi = landlock.landlock_abi()
-    readable = landlock.readable_paths(_system_roots(), config.get("forbidden", []))
-    paths = [(p, landlock.READ) for p in readable]
-    paths += [("/dev/null", landlock.DEVICE_READ_WRITE)]
-    paths += [(p, landlock.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
-    grants = landlock.open_grants(paths) if abi else []
+    # The documented switch (DNN_GRADER_NO_LANDLOCK=1) for testing what holds without it.
+    abi = 0 if config.get("no_landlock") else confinement.landlock_abi()
+    python = [p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p)]
+    _SHARED["worker_ids"] = confinement.worker_ids(python)
+    _SHARED["secrets"] = [str(p) for p in config.get("secrets", [])]
+    readable = confinement.readable_paths(_system_roots(), config.get("forbidden", []))
+    paths = [(p, confinement.READ) for p in readable]
+    paths += [("/dev/null", confinement.DEVICE_READ_WRITE)]
+    paths += [(p, confinement.FS_READ_FILE) for p in ("/dev/urandom", "/dev/random", "/dev/zero")]
+    grants = confinement.open_grants(paths) if abi else []
     facts = ZygoteReady(
-        network_namespace=landlock.isolate_network() if config.get("isolate_network") else False,
+        network_namespace=confinement.isolate_network() if config.get("isolate_network") else False,
         landlock_abi=abi,
         preload_failed=failed,
         readable=readable,
@@ -351,11 +361,11 @@ def _become_worker(
 
 def _confine(request: ForkRequest, grants: Sequence[Any], abi: int) -> dict[str, bool]:
     """Everything that must hold before the first student line runs (see module docstring)."""
-    from grader.sandbox.worker import confinement as landlock
+    from grader.sandbox.worker import confinement
 
     zygote = os.getppid()
     os.setsid()
-    landlock.die_with_parent()
+    confinement.die_with_parent()
     if os.getppid() != zygote:
         os._exit(71)
     megabyte = 1024 * 1024
@@ -382,16 +392,25 @@ def _confine(request: ForkRequest, grants: Sequence[Any], abi: int) -> dict[str,
     sys.path[:] = [workdir] + [p for p in sys.path if p and p != workdir]
     sys.dont_write_bytecode = True
     protections = {"rlimits": True, "own_session": True}
-    landlock.set_no_new_privs()
-    own = landlock.open_grants([(workdir, landlock.READ_WRITE)])
+    confinement.set_no_new_privs()
+    own = confinement.open_grants([(workdir, confinement.READ_WRITE)])
     try:
-        protections["landlock_filesystem"] = landlock.restrict([*grants, *own], abi)
+        protections["landlock_filesystem"] = confinement.restrict([*grants, *own], abi)
     except OSError:
         protections["landlock_filesystem"] = False
     protections["landlock_network"] = protections["landlock_filesystem"] and abi >= 4
     protections["landlock_scope"] = protections["landlock_filesystem"] and abi >= 6
-    protections["no_capabilities"] = landlock.drop_capabilities()
-    protections["seccomp"] = landlock.install_seccomp()
+    ids = _SHARED["worker_ids"]
+    # Only as root: a worker running as the grader's own user could write what the grader
+    # writes, so that is not counted as a protection.
+    protections["separate_user"] = ids is not None and confinement.drop_privileges(workdir, ids)
+    if protections["separate_user"]:  # a change of user clears the parent-death signal
+        confinement.die_with_parent()
+        if os.getppid() != zygote:
+            os._exit(71)
+    protections["no_capabilities"] = confinement.drop_capabilities()
+    protections["seccomp"] = confinement.install_seccomp()
+    protections["secrets_unreadable"] = confinement.unreadable(_SHARED["secrets"])
     for fd in {null_in, null_out} - {0, 1, 2}:
         os.close(fd)
     return protections

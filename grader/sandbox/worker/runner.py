@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import gc
 import io
+import itertools
 import linecache
 import socket
 import sys
@@ -66,8 +67,20 @@ MAX_NODES = codec.MAX_NODES // 2 - 8
 MAX_MESSAGE_CHARS = 2_000
 
 _CELL_PREFIX = "<cell "
+#: Deepest recursion student code gets, whatever it asks ``sys.setrecursionlimit`` for: an
+#: endless recursion then ends in milliseconds (a million frames took seconds, and could
+#: overflow the C stack), and the traceback the report reads stays short.
+MAX_RECURSION = 3_000
+#: Traceback entries read to find the student's innermost line (a recursion's are alike).
+MAX_TRACEBACK_FRAMES = 2 * MAX_RECURSION
 # Taken at import, before any student code can rebind them on the numpy module.
 _seed = np.random.seed
+_set_recursion_limit = sys.setrecursionlimit
+
+
+def capped_recursion_limit(limit: int) -> None:
+    """``sys.setrecursionlimit`` for student code: at most :data:`MAX_RECURSION`."""
+    _set_recursion_limit(min(limit, MAX_RECURSION) if type(limit) is int else limit)
 
 
 # --- captured output ---------------------------------------------------------------------
@@ -167,7 +180,8 @@ def describe_exception(exc: BaseException) -> RaisedException:
     lineno: int | None = None
     function: str | None = None
     frame: FrameType
-    for frame, line_number in traceback.walk_tb(exc.__traceback__):
+    walk = itertools.islice(traceback.walk_tb(exc.__traceback__), MAX_TRACEBACK_FRAMES)
+    for frame, line_number in walk:
         frame_cell = _cell_of(frame.f_code.co_filename)
         if frame_cell is not None:
             cell, lineno, function = frame_cell, line_number, frame.f_code.co_name
@@ -294,6 +308,8 @@ class Runner:
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": builtins}
         self.namespace.update(provided_names())
         self.quiet = CappedText(0)
+        _set_recursion_limit(min(sys.getrecursionlimit(), MAX_RECURSION))
+        sys.setrecursionlimit = capped_recursion_limit
         _seed(CALL_SEED)
 
     def _capture(self, cap: int) -> CappedText:
