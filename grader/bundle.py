@@ -165,9 +165,27 @@ def write_bundle(
 
 
 def _write_named(f: Any, cases: Sequence[BundleCase], arrays: list[np.ndarray[Any, Any]]) -> None:
-    if any(case.named is not None for case in cases):
-        trees = [_flat(c.named.get(), arrays) if c.named is not None else None for c in cases]
-        f.attrs["named"] = json.dumps(trees, sort_keys=True, separators=(",", ":"))
+    """The named values, each array stored once: most are the case's own inputs and outputs,
+    already in ``arrays``, or repeat one another (a cache and its parts)."""
+    if not any(case.named is not None for case in cases):
+        return
+    known = {_content(a): i for i, a in reversed(list(enumerate(arrays)))}
+    trees: list[Any] = []
+    for case in cases:
+        if case.named is None:
+            trees.append(None)
+            continue
+        mine: list[np.ndarray[Any, Any]] = []
+        tree = _flat(case.named.get(), mine)
+        where = []
+        for array in mine:
+            key = _content(array)
+            if key not in known:
+                known[key] = len(arrays)
+                arrays.append(array)
+            where.append(known[key])
+        trees.append(_renumber(tree, where))
+    f.attrs["named"] = json.dumps(trees, sort_keys=True, separators=(",", ":"))
 
 
 def _read_named(f: Any, count: int, arrays: list[np.ndarray[Any, Any]]) -> list[Any]:
