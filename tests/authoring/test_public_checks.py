@@ -225,7 +225,7 @@ def test_a_right_function_over_a_wrong_helper_says_which_helper_to_fix(student):
         student, "linear_activation_backward", namespace["linear_activation_backward"]
     )
     assert text.startswith(
-        "linear_activation_backward: fix `linear_backward` first: its own check fails.\n"
+        "linear_activation_backward: fix linear_backward first: its own check fails.\n"
     )
     assert "passes every case here" in text
     assert "problem(s) found" not in text and named(text) == []
@@ -236,9 +236,9 @@ def test_a_right_function_over_a_wrong_helper_says_which_helper_to_fix(student):
 def test_the_blame_follows_the_chain_down_to_the_helper_that_is_wrong(student):
     namespace = solution_namespace(linear_forward=mistake("linear-forward-bias-missing").impl)
     text, _ = run(student, "L_model_forward", namespace["L_model_forward"])
-    assert text.startswith("L_model_forward: fix `linear_forward` first: its own check fails.")
+    assert text.startswith("L_model_forward: fix linear_forward first: its own check fails.")
     text, _ = run(student, "linear_activation_forward", namespace["linear_activation_forward"])
-    assert text.startswith("linear_activation_forward: fix `linear_forward` first")
+    assert text.startswith("linear_activation_forward: fix linear_forward first")
 
 
 def test_a_wrong_function_over_a_wrong_helper_lists_its_own_problems_after_the_helper(student):
@@ -252,7 +252,7 @@ def test_a_wrong_function_over_a_wrong_helper_lists_its_own_problems_after_the_h
     )
     text, count = run(student, "linear_activation_backward", namespace["layer_backward"])
     first, second = text.splitlines()[:2]
-    assert first == "linear_activation_backward: fix `linear_backward` first: its own check fails."
+    assert first == "linear_activation_backward: fix linear_backward first: its own check fails."
     assert "still has" in second and "problem(s) of its own" in second
     assert count >= 2
 
@@ -321,4 +321,4 @@ def test_the_helpers_checks_run_silently(student):
     assert text.count("debugging linear_backward") == len(
         student.CASES["linear_activation_backward"]
     )  # printed by the function's own calls, never by the silent check of its helper
-    assert "fix `linear_backward` first" in text
+    assert "fix linear_backward first" in text

@@ -78,13 +78,13 @@ def check(student, source: str) -> str:
 
 def test_a_right_function_calling_a_lower_helper_itself_passes_on_its_own(student):
     text = check(student, DIRECT)
-    assert text.startswith("L_model_backward: fix `linear_backward` first")
+    assert text.startswith("L_model_backward: fix linear_backward first")
     assert "passes every case here" in text, text
 
 
 def test_its_own_problems_are_its_own_not_the_lower_helpers(student):
     text = check(student, DIRECT_SHIFTED)
-    assert text.startswith("L_model_backward: fix `linear_backward` first")
+    assert text.startswith("L_model_backward: fix linear_backward first")
     assert "problem(s) of its own" in text, text
     own = text.split("problem(s) of its own", 1)[1]
     assert not ONE_D.search(own), own

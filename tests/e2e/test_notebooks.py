@@ -115,7 +115,7 @@ def test_in_the_solution_notebook_the_demo_prints_the_expected_table(solved, fun
 
 @pytest.mark.parametrize("function", GRADED_FUNCTIONS)
 def test_in_the_unfilled_notebook_the_check_says_not_implemented(unfilled, function):
-    assert stdout(unfilled[f"check-{function}"]).startswith(f"`{function}` {NOT_IMPLEMENTED}")
+    assert stdout(unfilled[f"check-{function}"]).startswith(f"{function} {NOT_IMPLEMENTED}")
 
 
 def test_in_the_unfilled_notebook_only_the_demo_lines_fail_never_the_checks(unfilled):

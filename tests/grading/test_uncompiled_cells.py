@@ -62,7 +62,7 @@ def test_the_function_is_said_to_be_in_a_cell_that_did_not_compile(report) -> No
     function = graded.function("compute_cost")
     assert function.status == "missing" and function.points == 0
     said = f"its cell ({number}) did not compile: IndentationError at line 4"
-    assert function.summary == said
+    assert function.summary == said[0].upper() + said[1:]  # summaries are sentences
     assert function.cells == (number - 1,)
     problem = function.cases[0].problem
     assert problem is not None and said in problem.message

@@ -132,7 +132,7 @@ class _RefusedCall(Exception):
 
 
 def not_implemented_message(function: str) -> str:
-    return f"`{function}` is not implemented yet: fill in the code between {_START} and {_END}."
+    return f"{function} is not implemented yet: fill in the code between {_START} and {_END}."
 
 
 def run_check(function: str, target: Any, cases: list[Case]) -> int:
@@ -148,7 +148,7 @@ def run_check(function: str, target: Any, cases: list[Case]) -> int:
                     [
                         _Problem(
                             "the check",
-                            f"expected the function `{function}` itself, "
+                            f"expected the function {function} itself, "
                             f"but got a {comparison.type_label(target)}.",
                         )
                     ],
@@ -158,7 +158,7 @@ def run_check(function: str, target: Any, cases: list[Case]) -> int:
     except Exception as exc:  # a fault in the check itself: still a report, never a traceback
         count = 1
         report = (
-            f"The check of `{function}` could not finish ({type(exc).__name__}: {exc}). "
+            f"The check of {function} could not finish ({type(exc).__name__}: {exc}). "
             "This is not a problem in your code; please report it."
         )
     finally:
@@ -249,7 +249,7 @@ def _your_line(tb: TracebackType | None) -> str:
     if not chosen:
         return "the call itself, before reaching your code"
     frame = chosen[-1]
-    code = f": `{frame.line.strip()}`" if frame.line else ""
+    code = f": {frame.line.strip()}" if frame.line else ""
     return f"line {frame.lineno} of {frame.name}{code}"
 
 
@@ -329,18 +329,18 @@ def _explained(function: str, target: Callable[..., Any], cases: list[Case], run
 
 
 def _blame_report(function: str, blamed: list[str], own: _Run) -> str:
-    names = " and ".join(f"`{h}`" for h in blamed)
+    names = " and ".join(blamed)
     its = "its own check fails" if len(blamed) == 1 else "their own checks fail"
     lines = [f"{function}: fix {names} first: {its}."]
     if not own.problems:
         lines.append(
-            f"With correct answers in place of {names}, your `{function}` passes every case "
+            f"With correct answers in place of {names}, your {function} passes every case "
             f"here, so nothing else to do in it for now: run this check again once {names} "
             "passes."
         )
         return "\n".join(lines)
     lines.append(
-        f"With correct answers in place of {names}, your `{function}` still has "
+        f"With correct answers in place of {names}, your {function} still has "
         f"{len(own.problems)} problem(s) of its own:"
     )
     lines += _numbered(own.problems)
@@ -382,9 +382,9 @@ def _stand_in(
             if not kwargs and _same_arguments(tuple(given), recorded):
                 return copy.deepcopy(result)
         raise _RefusedCall(
-            f"with a correct `{name}` in place of yours, your function called it with "
+            f"with a correct {name} in place of yours, your function called it with "
             f"arguments the correct code never passes ({_describe(given, kwargs)}): check "
-            f"what you hand to `{name}`."
+            f"what you hand to {name}."
         )
 
     helper.__name__ = name
@@ -554,7 +554,7 @@ def _make_check(function: str) -> Callable[[Any], int]:
 
     check.__name__ = check.__qualname__ = f"{function}_test"
     check.__doc__ = (
-        f"Check `{function}` on its {count} public case(s): print a report, return the number "
+        f"Check {function} on its {count} public case(s): print a report, return the number "
         "of problems found."
     )
     return check
