@@ -46,7 +46,7 @@ EXAMPLES = {
                 dA_prev, dW, db = linear_backward(dZ, cache)
             return dA_prev, dW, db
         """,
-        "line 5 and line 8: `linear_backward` receives the whole layer cache",
+        "line 5 and line 8: linear_backward receives the whole layer cache",
     ),
     "linear-cache-to-the-provided-relu-backward": (
         "linear_activation_backward",
@@ -59,7 +59,7 @@ EXAMPLES = {
                 dZ = sigmoid_backward(dA, activation_cache)
             return linear_backward(dZ, linear_cache)
         """,
-        "line 4: `relu_backward` receives the linear_cache as `cache`",
+        "line 4: relu_backward receives the linear_cache as cache",
     ),
     "AL-where-dAL-belongs": (
         "L_model_backward",
@@ -77,7 +77,7 @@ EXAMPLES = {
                 grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = dW, db
             return grads
         """,
-        "line 6: `linear_activation_backward` for layer 2 receives AL as `dA`",
+        "line 6: linear_activation_backward for layer 2 receives AL as dA",
     ),
     "dot-of-two-rows": (
         "compute_cost",
@@ -87,7 +87,7 @@ EXAMPLES = {
             cost = (-1 / m) * (np.dot(Y, np.log(AL)) + np.dot(1 - Y, np.log(1 - AL)))
             return np.squeeze(cost)
         """,
-        "line 3: `np.dot(Y, np.log(AL))` multiplies two (1, 3) arrays",
+        "line 3: np.dot(Y, np.log(AL)) multiplies two (1, 3) arrays",
     ),
 }
 
@@ -132,7 +132,7 @@ def test_the_check_explains_as_the_grader_does_on_the_public_cases(student, name
     shown = explanation_in(check(student, function, source))
     assert shown is not None and shown.startswith(said), shown
     grader, _ = explain_source(function, source, visibility="public")
-    assert grader is not None and grader.text == shown
+    assert grader is not None and grader.text.replace("`", "") == shown
 
 
 def test_a_catalogued_mistake_is_named_not_explained(student):

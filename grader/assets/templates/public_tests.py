@@ -325,7 +325,9 @@ def _explained(function: str, target: Callable[..., Any], cases: list[Case], run
             trace = tracer.trace_call(target, copy.deepcopy(case.args), valueflow.WATCH)[2]
         findings.append(valueflow.explain_case(function, values, trace))
     agreed = valueflow.agree(findings)
-    return f"\nWhere it goes wrong: {agreed.text}" if agreed is not None else ""
+    if agreed is None:
+        return ""
+    return "\nWhere it goes wrong: " + agreed.text.replace("`", "")  # plain text, as above
 
 
 def _blame_report(function: str, blamed: list[str], own: _Run) -> str:
