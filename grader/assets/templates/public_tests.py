@@ -327,7 +327,8 @@ def _explained(function: str, target: Callable[..., Any], cases: list[Case], run
     agreed = valueflow.agree(findings)
     if agreed is None:
         return ""
-    return "\nWhere it goes wrong: " + agreed.text.replace("`", "")  # plain text, as above
+    text: str = agreed.text
+    return "\nWhere it goes wrong: " + text.replace("`", "")  # plain text, as above
 
 
 def _blame_report(function: str, blamed: list[str], own: _Run) -> str:
