@@ -17,6 +17,11 @@ File attributes:
   ...]}}``, each ``T`` a value tree of :mod:`grader.sandbox.codec`. ``substitutes`` records the
   calls the reference made to other graded functions on this case, with their results (used to
   re-run a function with correct helpers substituted).
+- ``named`` (optional): a JSON list with one ``T`` (or null) per case, in the same order: the
+  case's correct computation as named values (``reference/named_values.py``: inputs,
+  intermediates and every helper call, each with a name a student understands), which
+  :mod:`grader.grading.valueflow` matches a failing function's traced values against. It is
+  decoded only when a case is explained (:class:`NamedValues`), so loading stays fast.
 - ``arrays``: the JSON list of ``[dtype, offset, shape]``, one per array the trees refer to
   (``{"t": "ndarray", "i": k}`` is ``arrays[k]``).
 
@@ -93,10 +98,26 @@ class BundleCase:
     args: tuple[Any, ...]
     expected: Any
     substitutes: Substitutes
+    #: The correct computation as named values, decoded on first use (None: not recorded).
+    named: NamedValues | None = None
 
     @property
     def key(self) -> str:
         return f"{self.function}/{self.name}"
+
+
+class NamedValues:
+    """A case's named values (plain data, see ``reference/named_values.py``), either given or
+    read from a bundle and decoded on first :meth:`get`."""
+
+    def __init__(self, value: Any = None, flat: Any = None) -> None:
+        self._value, self._flat = value, flat
+
+    def get(self) -> Any:
+        if self._flat is not None:
+            tree, arrays = self._flat
+            self._value, self._flat = unflatten(tree, arrays), None
+        return self._value
 
 
 class BundleError(SetupError):
@@ -136,10 +157,64 @@ def write_bundle(
             for case in cases
         ]
         f.attrs["cases"] = json.dumps(index, sort_keys=True, separators=(",", ":"))
+        _write_named(f, cases, arrays)
         _write_pool(f, arrays)
         if mistakes is not None:
             _write_mistakes(f, cases, mistakes, arrays)
     tmp.replace(path)
+
+
+def _write_named(f: Any, cases: Sequence[BundleCase], arrays: list[np.ndarray[Any, Any]]) -> None:
+    """The named values, each array stored once: most are the case's own inputs and outputs,
+    already in ``arrays``, or repeat one another (a cache and its parts)."""
+    if not any(case.named is not None for case in cases):
+        return
+    known = {_content(a): i for i, a in reversed(list(enumerate(arrays)))}
+    trees: list[Any] = []
+    for case in cases:
+        if case.named is None:
+            trees.append(None)
+            continue
+        mine: list[np.ndarray[Any, Any]] = []
+        tree = _flat(case.named.get(), mine)
+        where = []
+        for array in mine:
+            key = _content(array)
+            if key not in known:
+                known[key] = len(arrays)
+                arrays.append(array)
+            where.append(known[key])
+        trees.append(_renumber(tree, where))
+    f.attrs["named"] = json.dumps(trees, sort_keys=True, separators=(",", ":"))
+
+
+def _read_named(f: Any, count: int, arrays: list[np.ndarray[Any, Any]]) -> list[Any]:
+    """One :class:`NamedValues` (or None) per case; the JSON is parsed on first use."""
+    text = f.attrs.get("named")
+    if text is None:
+        return [None] * count
+    parsed: list[Any] = []
+
+    def tree(i: int) -> Any:
+        if not parsed:
+            parsed.append(json.loads(text))
+        return parsed[0][i]
+
+    return [_LazyNamed(tree, i, arrays) for i in range(count)]
+
+
+class _LazyNamed(NamedValues):
+    def __init__(self, tree: Any, index: int, arrays: list[np.ndarray[Any, Any]]) -> None:
+        super().__init__()
+        self._tree, self._index, self._arrays = tree, index, arrays
+        self._done = False
+
+    def get(self) -> Any:
+        if not self._done:
+            node = self._tree(self._index)
+            self._value = unflatten(node, self._arrays) if node is not None else None
+            self._done = True
+        return self._value
 
 
 def _write_pool(f: Any, arrays: list[np.ndarray[Any, Any]]) -> None:
@@ -174,6 +249,7 @@ def read_bundle(path: Path) -> list[BundleCase]:
     with _open(path) as f:
         arrays = _read_pool(f)
         index = json.loads(f.attrs["cases"])
+        named = _read_named(f, len(index), arrays)
     return [
         BundleCase(
             function=str(entry["function"]),
@@ -186,8 +262,9 @@ def read_bundle(path: Path) -> list[BundleCase]:
                 helper: [(unflatten(a, arrays), unflatten(r, arrays)) for a, r in calls]
                 for helper, calls in entry["substitutes"].items()
             },
+            named=lazy,
         )
-        for entry in index
+        for entry, lazy in zip(index, named, strict=True)
     ]
 
 

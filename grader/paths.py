@@ -32,6 +32,10 @@ STUDENT_FILES = (
     "public_cases.py",
     "public_tests.py",
     "comparison.py",
+    "tracer.py",
+    "valueflow.py",
+    "tracedata.py",
+    "raisedline.py",
 )
 #: The student notebook's file name, in the student folder and in ``assets/student``.
 NOTEBOOK_NAME = "Building_your_Deep_Neural_Network_Step_by_Step.ipynb"

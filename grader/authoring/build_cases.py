@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.authoring.catalogue_table import mistake_data, reference_module
-from grader.bundle import BundleCase, write_bundle
+from grader.bundle import BundleCase, NamedValues, write_bundle
 from grader.grading.comparison import DEPENDENCIES
 
 
@@ -60,7 +60,15 @@ def build_case(case: Any) -> BundleCase:
         args=case.args,
         expected=expected,
         substitutes={name: [(tuple(a), r) for a, r in rec] for name, rec in calls.items()},
+        named=named_computation(case),
     )
+
+
+def named_computation(case: Any) -> NamedValues:
+    """The reference's computation of the case as named values (see :mod:`grader.bundle`)."""
+    from reference.named_values import named_values
+
+    return NamedValues(named_values(case.function, case.args))
 
 
 def build_all(out_dir: Path) -> dict[str, Path]:

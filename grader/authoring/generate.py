@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import paths
-from grader.authoring.public_checks import public_cases_source, runtime_path
+from grader.authoring.public_checks import public_cases_source, public_named_source, runtime_path
 from grader.authoring.stubs import graded_functions, reference_dir, reference_namespace
 from grader.authoring.student_readme import README_NAME, student_readme
 from grader.errors import SetupError, UsageError
@@ -205,9 +205,17 @@ ones behind the "Expected output" tables of the notebook.
 
 def shared_modules() -> dict[str, Path]:
     """The student folder's modules that are the grader's own, by file name: their sources."""
-    from grader.grading import comparison
+    from grader.grading import comparison, raisedline, tracedata, valueflow
+    from grader.sandbox.worker import tracer
 
-    return {"comparison.py": Path(comparison.__file__), "public_tests.py": runtime_path()}
+    return {
+        "comparison.py": Path(comparison.__file__),
+        "public_tests.py": runtime_path(),
+        "raisedline.py": Path(raisedline.__file__),
+        "tracedata.py": Path(tracedata.__file__),
+        "tracer.py": Path(tracer.__file__),
+        "valueflow.py": Path(valueflow.__file__),
+    }
 
 
 def student_files() -> dict[str, bytes]:
@@ -220,6 +228,7 @@ def student_files() -> dict[str, bytes]:
         "dnn_utils.py": _with_docstring(reference / "activations.py", _DNN_UTILS_DOC),
         "testCases.py": _with_docstring(Path(published.__file__), _TEST_CASES_DOC),
         "public_cases.py": public_cases_source(),
+        "public_named.py": public_named_source(),
     }
     texts[README_NAME] = student_readme()
     files = {name: text.encode("utf-8") for name, text in texts.items()}

@@ -20,6 +20,7 @@ from pathlib import Path
 from grader.bundle import BundleCase, read_bundle
 from grader.errors import ConfinementMissing
 from grader.grading.attribution import Recorded, followup_calls, full_substitutes
+from grader.grading.explain import trace_calls
 from grader.grading.formats import shifted_keys_allowed
 from grader.grading.judge import judge, read_dA_keys
 from grader.grading.options import CaseSet, CheckOptions
@@ -110,7 +111,10 @@ class Grader:
             if shifted:
                 read = read_dA_keys({o.key: o for o in outcomes}, self.cases, {})
                 outcomes = list(read.values())
-            return followup_calls(self.cases, outcomes, self.flat_expected, self.substitutes)
+            return [
+                *followup_calls(self.cases, outcomes, self.flat_expected, self.substitutes),
+                *trace_calls(self.cases, outcomes, self.flat_expected),
+            ]
 
         result = self._sandbox.run(
             submission, self._calls, self.student_files, followups=with_correct_helpers

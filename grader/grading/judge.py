@@ -41,6 +41,7 @@ from grader.grading.comparison import (
     without_cue,
 )
 from grader.grading.diagnose import Diagnosis
+from grader.grading.explain import explain_functions
 from grader.grading.formats import SHIFTED_NOTE, DAConvention, read_shifted, shifted_keys_allowed
 from grader.grading.options import CheckOptions
 from grader.grading.results import (
@@ -122,6 +123,7 @@ def judge(
         for name, results in by_function.items()
     )
     functions = tuple(replace(f, summary=_sentence(f.summary)) for f in functions)
+    functions = explain_functions(functions, cases, outcomes)
     return GradeReport(
         submission=str(submission.path),
         functions=functions,

@@ -131,6 +131,9 @@ class FunctionReport:
     diagnosis: Diagnosis | None = None
     blamed_helpers: tuple[str, ...] = ()
     cells: tuple[int, ...] = ()
+    #: Where the function's values first leave the correct computation, at the student's own
+    #: line (:mod:`grader.grading.valueflow`); "" when that cannot be said surely.
+    explanation: str = ""
 
     @property
     def passed(self) -> bool:
@@ -145,6 +148,7 @@ class FunctionReport:
             "summary": self.summary,
             "diagnosis": self.diagnosis.to_dict() if self.diagnosis else None,
             "blamed_helpers": list(self.blamed_helpers),
+            "explanation": self.explanation,
             "cells": [cell_number(i) for i in self.cells],
             "cases": [c.to_dict() for c in self.cases],
         }

@@ -96,6 +96,8 @@ def _public_test(function: FunctionReport, cases: list[CaseResult]) -> dict[str,
     head = f"{function.name}: {_public_count(function, cases)}"
     if function.diagnosis is not None:
         head += f"\nLikely mistake: {function.diagnosis.title}. {function.diagnosis.hint}"
+    if function.explanation:
+        head += f"\nWhere it goes wrong: {function.explanation}"
     return {
         "name": f"{function.name}: public cases",
         "score": 0.0,
@@ -110,6 +112,8 @@ def _scored_test(function: FunctionReport, hidden: list[CaseResult]) -> dict[str
     out = [f"{function.name}: {function.points:g}/{function.max_points:g}. {function.summary}."]
     if function.diagnosis is not None:
         out.append(f"Likely mistake: {function.diagnosis.title}. {function.diagnosis.hint}")
+    if function.explanation:
+        out.append(f"Where it goes wrong: {function.explanation}")
     out += _case_lines(function, hidden)
     return {
         "name": function.name,

@@ -513,6 +513,10 @@ def _feedback(function: FunctionReport, ids: dict[str, str]) -> str:
             f"Likely mistake: {escape(d.title)}</p>"
             f'<p class="grader-hint">{escape(d.hint)}</p></div>'
         )
+    if function.explanation and function.status != "passed":
+        parts.append(
+            f'<p class="grader-explanation">Where it goes wrong: {escape(function.explanation)}</p>'
+        )
     failing = [] if function.status == "passed" else [c for c in function.cases if not c.passed]
     if function.status in ("missing", "not_implemented"):
         failing = failing[:1]

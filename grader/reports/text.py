@@ -107,6 +107,10 @@ def _function_lines(function: FunctionReport, width: int, paint: _Painter) -> li
         d = function.diagnosis
         lines.append(f"      Likely mistake: {d.title}")
         lines.extend(f"        {line}" for line in _wrap(d.hint, 88))
+    if function.explanation:
+        lines.extend(
+            f"      {line}" for line in _wrap(f"Where it goes wrong: {function.explanation}", 90)
+        )
     if function.status == "inherited":
         helpers = " and ".join(function.blamed_helpers) or "a graded helper it calls"
         lines.append(

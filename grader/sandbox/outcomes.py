@@ -67,6 +67,9 @@ class Call:
     timeout: float | None = None
     #: The key under which ``args`` were preloaded (:meth:`Sandbox.preload_args`), if they were.
     args_ref: str | None = None
+    #: Trace the call (:mod:`grader.sandbox.worker.tracer`), recording calls to these helpers:
+    #: the outcome's value is then the trace, plain data to parse strictly.
+    trace: Sequence[str] | None = None
 
 
 @dataclass(frozen=True)

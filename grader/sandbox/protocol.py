@@ -145,7 +145,7 @@ class CellRequest(Message):
 class CallRequest(Message):
     """Call ``function`` with the preloaded inputs ``args_ref``, or (None) with the
     :class:`Values` that follow; ``helpers`` are replaced by oracles during the call (name:
-    parameter names, or None to take the student's own)."""
+    parameter names, or None to take the student's own); with ``trace``, traced."""
 
     OP: ClassVar[str] = "call"
     seq: int
@@ -153,6 +153,9 @@ class CallRequest(Message):
     cap: int
     helpers: dict[str, list[str] | None]
     args_ref: str | None = None
+    #: Trace the call (``grader.sandbox.worker.tracer``), recording calls to these helpers;
+    #: the reply's value is then the trace.
+    trace: list[str] | None = None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -189,6 +189,7 @@ class Run:
                 cap=cap,
                 helpers=helpers,
                 args_ref=call.args_ref if preloaded else None,
+                trace=list(call.trace) if call.trace is not None else None,
             )
             if preloaded:
                 worker.channel.queue(encode_record(call_request))

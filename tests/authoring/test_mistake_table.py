@@ -92,9 +92,10 @@ def test_raising_mistakes_are_stored_as_their_exception() -> None:
 
 
 def test_the_bundles_stay_small() -> None:
-    """About 1.5 MB for both (0.46 MB without the outcomes): identical values stored once."""
+    """About 2.1 MB for both (0.46 MB without the outcomes, 1.5 MB without the named values of
+    the correct computation): identical values stored once."""
     total = sum(p.stat().st_size for p in paths.bundle_paths().values())
-    assert total < 2_000_000
+    assert total < 2_400_000
 
 
 def _case(name: str, args: tuple[object, ...], expected: object) -> BundleCase:

@@ -26,7 +26,18 @@ from grader.grading.diagnose import diagnose
 from grader.sandbox.outcomes import ExceptionInfo
 from reference import GRADED_FUNCTIONS, mutants
 
-STUDENT_MODULES = ("public_tests", "public_cases", "comparison", "dnn_utils", "testCases")
+STUDENT_MODULES = (
+    "public_tests",
+    "public_cases",
+    "public_named",
+    "comparison",
+    "dnn_utils",
+    "testCases",
+    "tracer",
+    "valueflow",
+    "tracedata",
+    "raisedline",
+)
 PUBLIC = read_bundle(paths.bundle_paths()["public"])
 SOLUTIONS = {g.name: g.solution for g in graded_functions()}
 

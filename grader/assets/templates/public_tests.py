@@ -19,6 +19,11 @@ Two more things a check does, the way the grader does them:
 - When the outputs are exactly those of one well-known mistake, it names that mistake. It
   knows the mistakes only by fingerprints of their outputs on these cases (a hash of each
   output rounded to 6 significant digits), so nothing here gives the right code away.
+- Otherwise it follows the values: your function runs once more on its first failing cases
+  with tracing on (``tracer.py``), and ``valueflow.py`` (both the grader's own files) says
+  where your values first leave the correct ones, at your own line ("line 7: `linear_backward`
+  receives the whole layer cache ..."). It knows the correct values of these cases only as
+  named data (the values the expected outputs above already imply), never as code.
 
 The cases and the fingerprints are data, in ``public_cases.py``, which ``grader generate``
 writes from the reference solution; this file is the code that runs them (the grader's own
@@ -43,6 +48,8 @@ from typing import Any
 import comparison
 import numpy as np
 import public_cases
+import tracer
+import valueflow
 
 _START = "### START CODE HERE ###"
 _END = "### END CODE HERE ###"
@@ -55,6 +62,8 @@ _LIBRARY_DIRS = tuple(os.path.dirname(m.__file__) + os.sep for m in (np, os) if 
 CALL_SEED: int = public_cases.CALL_SEED
 #: Significant digits kept when an output is fingerprinted (see ``fingerprint``).
 DIGITS = 6
+#: Failing cases traced to explain a function (the grader traces as many).
+TRACED = 2
 
 
 @dataclass(frozen=True)
@@ -114,6 +123,8 @@ class _Run:
 
     problems: list[_Problem] = field(default_factory=list)
     outcomes: list[Any] = field(default_factory=list)
+    #: Per case: whether it failed other than by being unimplemented (what a trace can explain).
+    wrong: list[bool] = field(default_factory=list)
 
 
 class _RefusedCall(Exception):
@@ -167,7 +178,9 @@ def _judge(function: str, target: Callable[..., Any], cases: list[Case]) -> tupl
     with contextlib.redirect_stdout(io.StringIO()):  # the helpers' checks run silently
         blamed = _culprits(function, target)
     if not blamed:
-        return _report(function, run.problems) + _likely(function, run), len(run.problems)
+        named = _likely(function, run)
+        why = named or _explained(function, target, cases, run)
+        return _report(function, run.problems) + why, len(run.problems)
     own = _run_cases(function, target, cases, correct_helpers=True)
     return _blame_report(function, blamed, own), len(blamed) + len(own.problems)
 
@@ -181,6 +194,7 @@ def _run_cases(
             problems, outcome = _check_case(function, target, case)
         run.problems += problems
         run.outcomes.append(outcome)
+        run.wrong.append(bool(problems) and not all(p.unimplemented for p in problems))
     return run
 
 
@@ -284,6 +298,37 @@ def _culprits(function: str, target: Callable[..., Any]) -> list[str]:
             deeper = _culprits(helper, mine)
         found += [h for h in deeper or [helper] if h not in found]
     return found
+
+
+def _named_values(function: str) -> list[Any]:
+    """The named values of ``function``'s public cases (``public_named.py``, loaded on first
+    use), or [] where that file is absent (the grader runs the notebook's checks without it:
+    it explains failures itself)."""
+    try:
+        import public_named
+    except ImportError:
+        return []
+    return list(public_named.NAMED.get(function, []))
+
+
+def _explained(function: str, target: Callable[..., Any], cases: list[Case], run: _Run) -> str:
+    """Where your values first leave the correct ones, when every traced case says the same
+    (as the grader says it; "" when nothing can be said surely)."""
+    named = _named_values(function)
+    if len(named) != len(cases):
+        return ""
+    wrong = [(c, n) for c, n, bad in zip(cases, named, run.wrong) if bad and n is not None]
+    findings = []
+    for case, values in wrong[:TRACED]:
+        np.random.seed(CALL_SEED)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            trace = tracer.trace_call(target, copy.deepcopy(case.args), valueflow.WATCH)[2]
+        findings.append(valueflow.explain_case(function, values, trace))
+    agreed = valueflow.agree(findings)
+    if agreed is None:
+        return ""
+    text: str = agreed.text
+    return "\nWhere it goes wrong: " + text.replace("`", "")  # plain text, as above
 
 
 def _blame_report(function: str, blamed: list[str], own: _Run) -> str:
