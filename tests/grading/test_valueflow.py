@@ -437,6 +437,7 @@ def test_valueflow_and_the_tracer_work_beside_comparison_alone(tmp_path: Path) -
     from grader.sandbox.worker import tracer
 
     for module in (comparison, valueflow, tracedata, raisedline, tracer):
+        assert module.__file__ is not None
         shutil.copy(module.__file__, tmp_path / Path(module.__file__).name)
     code = (
         "import sys, linecache\n"
