@@ -144,3 +144,34 @@ def test_the_worker_allow_list_check_can_fail(graph: grimp.ImportGraph) -> None:
             test_worker_imports_only_its_allow_list(graph)
     finally:
         graph.remove_import(importer="grader.sandbox.worker.runner", imported="matplotlib")
+
+
+def entry_points(text: str) -> list[str]:
+    """The dotted names (``grader.batch.run.grade_batch``) of the "Entry points" table."""
+    section = text.split("## Entry points", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`(grader(?:\.\w+)+)`", section)
+
+
+def test_every_entry_point_the_document_names_exists() -> None:
+    """The table of entry points names real functions (a rename breaks this test)."""
+    import importlib.util
+
+    names = entry_points(DOC.read_text(encoding="utf-8"))
+    assert "grader.grading.engine.check_notebook" in names
+    assert "grader.autograder.run_autograder" in names
+    for name in names:
+        module, _, attribute = name.rpartition(".")
+        try:
+            found = hasattr(importlib.import_module(module), attribute)
+        except ImportError:
+            found = False
+        assert found or importlib.util.find_spec(name) is not None, name
+
+
+def test_a_renamed_entry_point_is_caught() -> None:
+    names = entry_points("## Entry points\n| x | `grader.grading.engine.grade_it` |\n")
+    assert names == ["grader.grading.engine.grade_it"]
+    module, _, attribute = names[0].rpartition(".")
+    import importlib.util
+
+    assert not hasattr(importlib.import_module(module), attribute)
