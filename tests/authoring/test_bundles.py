@@ -188,6 +188,7 @@ def test_rebuild_tolerance_rejects_real_differences(got, want):
         assert_equivalent(got, want)
 
 
+@pytest.mark.slow
 def test_rebuild_is_byte_identical(tmp_path):
     first = build_all(tmp_path / "a")
     second = build_all(tmp_path / "b")

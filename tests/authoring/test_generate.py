@@ -59,6 +59,7 @@ NOT_IMPLEMENTED = "is not implemented yet: fill in the code between ### START CO
 # --- the committed files are what generation gives --------------------------------------------
 
 
+@pytest.mark.slow
 def test_committed_student_folder_is_exactly_what_generate_writes(tmp_path):
     written = generate.generate_student_folder(tmp_path)
     assert {p.name for p in written} == STUDENT_FILES
@@ -87,6 +88,7 @@ def test_the_solution_notebook_is_never_in_the_student_folder(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["comparison.py", "public_tests.py"])
+@pytest.mark.slow
 def test_the_graders_own_modules_are_links_in_the_checkout_and_copies_elsewhere(name, tmp_path):
     """comparison.py and the check runtime are committed once, in the grader; the student
     folder links to them, and a folder generated anywhere else holds copies."""

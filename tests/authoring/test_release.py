@@ -104,12 +104,18 @@ def test_released_files_contain_no_hidden_case_data(released):
 
 def public_floats():
     """Every float of the public cases: inputs, expected outputs, the helper calls of the
-    whole call tree (nested ones included, as the notebook's checks substitute them)."""
+    whole call tree (nested ones included, as the notebook's checks substitute them) and the
+    correct computation's named values (intermediates the public inputs imply, which the
+    checks' explanations compare with)."""
     from grader.grading.attribution import full_substitutes
 
     cases = read_bundle(default_paths()["public"])
     return set().union(
-        *(floats_in((c.args, c.expected, list(full_substitutes(c).values()))) for c in cases)
+        *(
+            floats_in((c.args, c.expected, list(full_substitutes(c).values())))
+            | floats_in(c.named.get() if c.named is not None else None)
+            for c in cases
+        )
     )
 
 

@@ -123,6 +123,7 @@ def batch(tmp_path_factory, real_fingerprint):
 
 
 @pytest.mark.parametrize("student", sorted(EDITS), ids=str)
+@pytest.mark.slow
 def test_graded_rows_have_the_right_zero_columns(batch, student):
     result, _, out, _ = batch
     row = read_gradebook(out / "gradebook.csv")[student]
@@ -274,6 +275,7 @@ def test_cli_refuses_duplicate_student_ids(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("jobs", [1, 2], ids=["threads", "processes"])
+@pytest.mark.slow
 def test_ctrl_c_keeps_finished_results_and_exits_130(batch, tmp_path, jobs):
     _, submissions, _, _ = batch
     out = tmp_path / "out"
@@ -694,6 +696,7 @@ def test_environment_has_no_stray_workers_after_batch(batch):
 # --- the instructor's grading day (issue 13) ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_student_pages_are_the_check_html_page(batch, capsys, tmp_path):
     _, submissions, out, _ = batch
     page = tmp_path / "check.html"
@@ -888,6 +891,7 @@ def test_names_that_are_not_utf8(tmp_path):
     assert book["caf\ufffd"]["total"] == "10"
 
 
+@pytest.mark.slow
 def test_real_batch_with_a_latin1_name(tmp_path, real_fingerprint):
     subs = tmp_path / "subs"
     subs.mkdir()

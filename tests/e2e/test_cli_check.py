@@ -284,6 +284,7 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("body", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.slow
 def test_hostile_code_costs_only_its_own_function(grader, tmp_path, body):
     source = f"def compute_cost(AL, Y):\n    {body}\n"
     start = time.perf_counter()

@@ -13,6 +13,8 @@ from grader.authoring.student_readme import README_NAME, student_readme
 from grader.cli import main
 from grader.grading.comparison import GRADED_FUNCTIONS
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.slow  # a release generates the student folder
 def test_release_writes_into_dest_itself_with_a_readme(tmp_path, capsys):

@@ -10,6 +10,8 @@ from unseen_function_corpus import CORPUS
 
 from grader.grading.engine import CheckOptions, Grader
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):

@@ -14,6 +14,8 @@ from unseen_notebook_corpus import CORPUS, Entry
 from grader.grading.engine import CheckOptions, Grader
 from reference.mutants import MISTAKES, RAISING
 
+pytestmark = pytest.mark.slow
+
 BY_NAME = {entry.name: entry for entry in CORPUS}
 
 

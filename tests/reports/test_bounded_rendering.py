@@ -50,6 +50,7 @@ def converted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 def test_a_notebook_of_formulas_converts_a_bounded_number(
     tmp_path: Path, converted: list[str]
 ) -> None:

@@ -390,6 +390,7 @@ def test_remove_tree_removes_folders_nested_far_past_the_recursion_limit(tmp_pat
     assert not root.exists() and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_worker_folder_with_thousands_of_nested_folders_is_removed(tmp_path: Path) -> None:
     depth = 2 * sys.getrecursionlimit()
     with Sandbox(Limits(call_timeout=30.0)) as sb:  # Landlock checks every level: slow
