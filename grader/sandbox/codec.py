@@ -1,7 +1,7 @@
 """Nested values as plain data: a JSON tree plus a list of numpy arrays.
 
 Everything that crosses a trust boundary or goes to disk goes through this module: the case
-bundles (``testcases/*.h5``) store values this way, and the sandboxed child sends its results
+bundles (``grader/assets/cases/*.h5``) store values this way, and the worker sends its results
 to the grader this way. Nothing here pickles or evaluates anything.
 
 Schema of a tree node (a JSON object, key ``t`` names the kind):
