@@ -24,6 +24,7 @@ nbformat (and its schema validator) costs more than the whole rest of a ``grader
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -315,22 +316,32 @@ class CompileFailure:
     line: str = ""
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(source: str) -> ast.Module | SyntaxError | None:
+    """A cell's syntax tree, the SyntaxError that stops it, or None (too deep or too big to
+    parse). Cached: the report asks twice per cell (what it defines, whether it compiles), and
+    a batch grades many copies of the same cells. The trees are only read, never changed."""
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        return exc
+    except (ValueError, RecursionError, MemoryError):
+        return None
+
+
 def compile_failures(submission: Submission) -> dict[int, CompileFailure]:
     """The cells (by index) whose code does not compile, and why."""
     failures = {}
     for cell in submission.cells:
         if cell.skipped_reason is not None:
             continue
-        try:
-            ast.parse(cell.source)
-        except SyntaxError as exc:
+        exc = _parsed(cell.source)
+        if isinstance(exc, SyntaxError):
             reason = exc.msg if isinstance(exc.msg, str) else ""
             line = exc.text.strip()[:500] if isinstance(exc.text, str) else ""
             failures[cell.index] = CompileFailure(
                 cell.index, type(exc).__name__, exc.lineno, reason, line
             )
-        except (ValueError, RecursionError, MemoryError):
-            continue
     return failures
 
 
@@ -361,9 +372,8 @@ def defined_functions(submission: Submission) -> dict[str, list[int]]:
     for cell in submission.cells:
         if cell.skipped_reason is not None:
             continue
-        try:
-            tree = ast.parse(cell.source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = _parsed(cell.source)
+        if not isinstance(tree, ast.Module):
             continue
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
