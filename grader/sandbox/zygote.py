@@ -14,27 +14,17 @@ import sys
 import tempfile
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from grader.errors import SetupError
 from grader.paths import bundle_paths, install_root
 from grader.sandbox.frames import recv_frame, send_frames
-from grader.sandbox.protocol import (
-    ZYGOTE_REPLIES,
-    Forked,
-    ForkRequest,
-    Message,
-    Preloaded,
-    PreloadRequest,
-    Reaped,
-    ReapRequest,
-    ReleaseRequest,
-    ZygoteReady,
-    dumps,
-    kinds,
-    loads,
-)
 from grader.sandbox.worker.cleanup import remove_tree
+
+if TYPE_CHECKING:
+    # Imported where used: building the protocol's record classes costs ~20 ms, which `grader
+    # check` would otherwise spend before it starts the zygote instead of while it warms up.
+    from grader.sandbox.protocol import ForkRequest, Message, ZygoteReady
 
 __all__ = ["WorkerGone", "Zygote", "forbidden_paths", "numeric_env", "remove_tree", "start"]
 
@@ -207,6 +197,8 @@ class Zygote:
 
     def facts(self) -> ZygoteReady:
         """The zygote's start-up report (waits for it the first time)."""
+        from grader.sandbox.protocol import ZygoteReady, kinds, loads
+
         with self.lock:
             if self._facts is None:
                 self.sock.settimeout(START_TIMEOUT)
@@ -229,6 +221,8 @@ class Zygote:
         own) and return the zygote's reply; None for a request that has none. The one place
         that talks to the zygote: any failure leaves it out of step, so it is replaced on
         next use."""
+        from grader.sandbox.protocol import ZYGOTE_REPLIES, ReleaseRequest, dumps, loads
+
         self.facts()
         payloads = [dumps(request)] + ([data] if data is not None else [])
         with self.lock:
@@ -246,6 +240,8 @@ class Zygote:
         """Hand the zygote case inputs (one :func:`grader.sandbox.codec.encode_message`), so that
         its workers start with them and a call names its inputs instead of carrying them.
         They are inputs only, never expected values."""
+        from grader.sandbox.protocol import Preloaded, PreloadRequest
+
         reply = self._exchange(PreloadRequest(size=len(message)), data=message)
         if not isinstance(reply, Preloaded) or reply.count != len(keys):
             self.broken = True
@@ -253,6 +249,8 @@ class Zygote:
         self.preloaded = frozenset(keys)
 
     def fork(self, request: ForkRequest, sock: socket.socket) -> int:
+        from grader.sandbox.protocol import Forked
+
         reply = self._exchange(request, fds=(sock.fileno(),))
         if not isinstance(reply, Forked):
             self.broken = True
@@ -262,11 +260,15 @@ class Zygote:
 
     def release(self, pid: int) -> None:
         """Tell the zygote to reap a killed worker whenever it has died (no reply)."""
+        from grader.sandbox.protocol import ReleaseRequest
+
         self._exchange(ReleaseRequest(pid=pid))
 
     def reap(self, pid: int, grace: float) -> tuple[int | None, bool]:
         """How a worker ended: ``(wait status, whether the zygote had to kill it)``, after
         waiting up to ``grace`` seconds for it to end by itself."""
+        from grader.sandbox.protocol import Reaped, ReapRequest
+
         reply = self._exchange(ReapRequest(pid=pid, grace=grace))
         if not isinstance(reply, Reaped):
             self.broken = True
