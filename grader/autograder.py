@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from grader.files import write_atomic
 from grader.paths import NOTEBOOK_NAME, bundle_paths, grader_command, install_root, package
 
 #: What grading needs installed, besides the grader itself: the image gets these (with the
@@ -191,9 +192,7 @@ def _message_only(message: str, started: float) -> dict[str, Any]:
 
 
 def _write(path: Path, results: dict[str, Any]) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_atomic(path, json.dumps(results, indent=2) + "\n")
 
 
 def protect_installation() -> list[str]:

@@ -72,6 +72,7 @@ from typing import Any
 import numpy as np
 
 from grader.errors import SetupError
+from grader.files import atomic_path
 from grader.sandbox.codec import (
     Tree,
     flatten,
@@ -134,10 +135,11 @@ def write_bundle(
     mistakes' outcomes on them when given (``mistakes.outcomes`` aligned with ``cases``)."""
     import h5py
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
     arrays: list[np.ndarray[Any, Any]] = []
-    with h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=False) as f:
+    with (
+        atomic_path(path) as tmp,
+        h5py.File(tmp, "w", libver=("earliest", "v110"), track_order=False) as f,
+    ):
         f.attrs["format"] = FORMAT
         f.attrs["version"] = VERSION
         f.attrs["visibility"] = visibility
@@ -161,7 +163,6 @@ def write_bundle(
         _write_pool(f, arrays)
         if mistakes is not None:
             _write_mistakes(f, cases, mistakes, arrays)
-    tmp.replace(path)
 
 
 def _write_named(f: Any, cases: Sequence[BundleCase], arrays: list[np.ndarray[Any, Any]]) -> None:

@@ -35,6 +35,7 @@ from typing import Any
 
 from grader.autograder import GRADING_NEEDS, OPTIONS_FILE
 from grader.errors import SetupError, UsageError
+from grader.files import atomic_path
 from grader.grading.options import CheckOptions
 from grader.paths import assets, checkout
 
@@ -84,13 +85,13 @@ def build_bundle(
         elif not (wheel.is_file() and wheel.name.startswith(WHEEL_PREFIX)):
             raise UsageError(f"{wheel} is not a wheel of the grader ({WHEEL_PREFIX}*.whl)")
         members = _members(wheel.name, options, grading_requirements(wheel))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial = out.with_name(out.name + ".partial")
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+        with (
+            atomic_path(out) as partial,
+            zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive,
+        ):
             for name, (data, mode) in sorted(members.items()):
                 _add(archive, name, data, mode)
             _add(archive, wheel.name, wheel.read_bytes(), _REGULAR)
-        partial.replace(out)
     return Bundle(out, wheel.name)
 
 
